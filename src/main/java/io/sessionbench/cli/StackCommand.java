@@ -1,0 +1,169 @@
+package io.sessionbench.cli;
+
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.LocalStack;
+import io.sessionbench.infra.LocalStack.Server;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stack up|check|down}: the local servers by hand, so other tools (redis-cli, psql) can use the same ones. */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = "Start, check or stop the local redis-server, memcached and Postgres processes.",
+        subcommands = {StackCommand.Up.class, StackCommand.Check.class, StackCommand.Down.class})
+final class StackCommand {
+
+    static class Common {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "target/stack", description = "folder for the servers' data and logs (default: ${DEFAULT-VALUE})")
+        Path dir;
+
+        @Option(names = "--only", split = ",", paramLabel = "SERVER", description = "start only these: ${COMPLETION-CANDIDATES}")
+        Set<Server> only;
+
+        @Option(names = "--redis-port", paramLabel = "PORT", description = "fixed port for redis-server (default: a free one)")
+        Integer redisPort;
+
+        @Option(names = "--memcached-port", paramLabel = "PORT", description = "fixed port for memcached (default: a free one)")
+        Integer memcachedPort;
+
+        @Option(names = "--postgres-port", paramLabel = "PORT", description = "fixed port for Postgres (default: a free one)")
+        Integer postgresPort;
+
+        LocalStack start() {
+            Map<Server, Integer> ports = new EnumMap<>(Server.class);
+            if (redisPort != null) {
+                ports.put(Server.REDIS, redisPort);
+            }
+            if (memcachedPort != null) {
+                ports.put(Server.MEMCACHED, memcachedPort);
+            }
+            if (postgresPort != null) {
+                ports.put(Server.POSTGRES, postgresPort);
+            }
+            Set<Server> servers = only == null || only.isEmpty() ? EnumSet.allOf(Server.class) : EnumSet.copyOf(only);
+            return LocalStack.start(dir, servers, ports);
+        }
+    }
+
+    static void print(LocalStack stack, PrintStream out) {
+        out.println("local stack in " + stack.root());
+        for (LocalStack.Running r : stack.servers()) {
+            out.printf("  %-10s %-8s 127.0.0.1:%-6d pid %d%n", r.server().name().toLowerCase(), r.version(), r.port(), r.pid());
+        }
+        for (String line : stack.endpoints().describe()) {
+            out.println("  " + line);
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start the servers, print their endpoints, keep them running until Ctrl-C.")
+    static final class Up implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalStack stack = common.start();
+            Path env = stack.root().resolve("endpoints.env");
+            writeEnvFile(stack.endpoints(), env);
+            writePids(stack);
+            print(stack, System.out);
+            System.out.println("passwords: " + env + " (mode 600): set -a; . " + env + "; set +a");
+            System.out.println("running; press Ctrl-C (or run 'stack down') to stop");
+            System.out.flush();
+            CountDownLatch forever = new CountDownLatch(1);
+            forever.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Start the servers, prove each answers, print versions and endpoints, stop them.")
+    static final class Check implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Common common;
+
+        @Override
+        public Integer call() {
+            try (LocalStack stack = common.start()) {
+                print(stack, System.out);
+            }
+            System.out.println("stopped; no server left running");
+            return 0;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop servers left by 'stack up' in --dir.")
+    static final class Down implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "target/stack", description = "the folder given to 'stack up'")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            Path pids = dir.resolve("pids");
+            if (!Files.exists(pids)) {
+                System.out.println("nothing to stop: no " + pids);
+                return 0;
+            }
+            int stopped = 0;
+            for (String line : Files.readAllLines(pids)) {
+                long pid = Long.parseLong(line.trim());
+                var handle = ProcessHandle.of(pid);
+                if (handle.isPresent() && handle.get().isAlive()) {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start();
+                    try {
+                        handle.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        handle.get().destroyForcibly();
+                    }
+                    stopped++;
+                }
+            }
+            Files.delete(pids);
+            Files.deleteIfExists(dir.resolve("endpoints.env"));
+            System.out.println("stopped " + stopped + " server process(es)");
+            return 0;
+        }
+    }
+
+    private static void writePids(LocalStack stack) throws IOException {
+        List<String> lines = new ArrayList<>();
+        stack.servers().forEach(r -> lines.add(String.valueOf(r.pid())));
+        Files.write(stack.root().resolve("pids"), lines);
+    }
+
+    /** Shell-sourceable {@code SESSIONBENCH_*} variables, readable only by the owner. */
+    static void writeEnvFile(Endpoints e, Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".props");
+        e.writeSecretFile(tmp);
+        try {
+            Properties p = new Properties();
+            try (var r = Files.newBufferedReader(tmp)) {
+                p.load(r);
+            }
+            StringBuilder b = new StringBuilder();
+            for (String k : new java.util.TreeSet<>(p.stringPropertyNames())) {
+                b.append(k).append("='").append(p.getProperty(k).replace("'", "'\\''")).append("'\n");
+            }
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, b.toString());
+            Files.delete(tmp);
+        } catch (IOException ex) {
+            throw new ConfigException("cannot write " + file + ": " + ex.getMessage());
+        }
+    }
+}

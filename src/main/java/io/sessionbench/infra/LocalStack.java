@@ -1,0 +1,507 @@
+package io.sessionbench.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Starts real {@code redis-server}, {@code memcached} and Postgres processes on loopback ports, each in its own folder,
+ * waits until each answers a real request, and stops them all on {@link #close()}, on Ctrl-C and on JVM exit.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The servers the stack can run. */
+    public enum Server { REDIS, MEMCACHED, POSTGRES }
+
+    /** A started server: what it is, where it listens, which version, and the process. */
+    public record Running(Server server, int port, String version, long pid, Path dir, List<String> settings) {
+    }
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
+    private static final String PG_USER = "sessionbench";
+
+    private final Path root;
+    private final Map<Server, Running> running = new EnumMap<>(Server.class);
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread shutdownHook;
+    private Endpoints endpoints = Endpoints.NONE;
+    private volatile boolean closed;
+
+    private LocalStack(Path root) {
+        this.root = root;
+        this.shutdownHook = new Thread(this::stopAll, "sessionbench-localstack-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts the given servers on free ports under {@code root}. */
+    public static LocalStack start(Path root, Set<Server> servers) {
+        return start(root, servers, Map.of());
+    }
+
+    /** Starts the given servers under {@code root}; {@code ports} pins a server to a port (else a free one is picked). */
+    public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports) {
+        LocalStack stack = new LocalStack(root.toAbsolutePath());
+        try {
+            Files.createDirectories(stack.root);
+            for (Server s : Server.values()) {
+                if (servers.contains(s)) {
+                    stack.startOne(s, ports.get(s));
+                }
+            }
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        } catch (IOException e) {
+            stack.close();
+            throw new ConfigException("cannot create the local stack folder " + root + ": " + e.getMessage()
+                    + "; choose a writable folder");
+        }
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public List<Running> servers() {
+        return List.copyOf(running.values());
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private void startOne(Server s, Integer fixedPort) throws IOException {
+        int port = fixedPort == null ? freePort() : checkPortFree(s, fixedPort);
+        Path dir = root.resolve(s.name().toLowerCase());
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        switch (s) {
+            case REDIS -> startRedis(dir, port);
+            case MEMCACHED -> startMemcached(dir, port);
+            case POSTGRES -> startPostgres(dir, port);
+            default -> throw new IllegalStateException(s.name());
+        }
+    }
+
+    // ---- redis -----------------------------------------------------------------------------------------------
+
+    private void startRedis(Path dir, int port) throws IOException {
+        String bin = binary("redis-server");
+        Secret password = new Secret(randomHex(16));
+        List<String> settings = List.of("bind 127.0.0.1", "port " + port, "save \"\"", "appendonly no",
+                "protected-mode yes", "maxmemory-policy noeviction");
+        Path conf = dir.resolve("redis.conf");
+        writePrivate(conf, String.join("\n", settings) + "\ndir " + dir + "\nrequirepass " + password.value() + "\n");
+        Process p = launch(List.of(bin, conf.toString()), dir, dir.resolve("redis.log"), null);
+        RedisTarget target = new RedisTarget(false, "127.0.0.1", port, "", password, 0);
+        String version = waitFor(Server.REDIS, p, dir.resolve("redis.log"), () -> redisVersion(target));
+        running.put(Server.REDIS, new Running(Server.REDIS, port, version, p.pid(), dir, settings));
+        endpoints = endpoints.withRedis(target);
+    }
+
+    /** AUTH + INFO over a plain socket: a real request, and the server's version. */
+    static String redisVersion(RedisTarget t) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(t.host(), t.port()), 1000);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            StringBuilder cmd = new StringBuilder();
+            if (t.password().isPresent()) {
+                cmd.append(resp("AUTH", t.password().value()));
+            }
+            cmd.append(resp("INFO", "server"));
+            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            String reply = readUntil(s.getInputStream(), "redis_version:", "\r\n");
+            if (reply.startsWith("-")) {
+                throw new IOException(reply.trim());
+            }
+            int i = reply.indexOf("redis_version:");
+            return reply.substring(i + "redis_version:".length(), reply.indexOf('\r', i)).trim();
+        }
+    }
+
+    private static String resp(String... parts) {
+        StringBuilder b = new StringBuilder("*").append(parts.length).append("\r\n");
+        for (String p : parts) {
+            b.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
+        }
+        return b.toString();
+    }
+
+    // ---- memcached -------------------------------------------------------------------------------------------
+
+    private void startMemcached(Path dir, int port) throws IOException {
+        String bin = binary("memcached");
+        List<String> cmd = new ArrayList<>(List.of(bin, "-l", "127.0.0.1", "-p", String.valueOf(port), "-U", "0",
+                "-m", "2048", "-c", "4096", "-I", "4m"));
+        if (isRoot()) {
+            cmd.addAll(List.of("-u", "nobody"));
+        }
+        Process p = launch(cmd, dir, dir.resolve("memcached.log"), null);
+        String version = waitFor(Server.MEMCACHED, p, dir.resolve("memcached.log"), () -> memcachedVersion("127.0.0.1", port));
+        running.put(Server.MEMCACHED, new Running(Server.MEMCACHED, port, version, p.pid(), dir,
+                List.of("-m 2048", "-c 4096", "-I 4m", "-U 0")));
+        endpoints = endpoints.withMemcached(List.of(new HostPort("127.0.0.1", port)));
+    }
+
+    static String memcachedVersion(String host, int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write("version\r\n".getBytes(StandardCharsets.US_ASCII));
+            String line = readUntil(s.getInputStream(), "VERSION ", "\r\n");
+            return line.substring(line.indexOf("VERSION ") + 8).trim();
+        }
+    }
+
+    // ---- postgres --------------------------------------------------------------------------------------------
+
+    private void startPostgres(Path dir, int port) throws IOException {
+        Path bin = postgresBin();
+        Secret password = new Secret(randomHex(16));
+        Path data = dir.resolve("data");
+        Path pwfile = dir.resolve("pwfile");
+        Files.writeString(pwfile, password.value() + "\n");
+        boolean asNobody = isRoot();
+        if (asNobody) {
+            // Postgres refuses to run as root: hand the folder to an unprivileged user and drop to it.
+            requireTraversable(dir);
+            chown(dir, "nobody");
+            chown(pwfile, "nobody");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new ConfigException("Postgres data folder " + dir + " is not writable; choose a writable folder with --dir");
+        }
+        Path initLog = dir.resolve("initdb.log");
+        Process init = launch(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", PG_USER,
+                "--pwfile=" + pwfile, "-A", "scram-sha-256", "-E", "UTF8", "--no-sync", "--no-instructions"),
+                dir, initLog, asNobody ? "nobody" : null);
+        try {
+            if (!init.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || init.exitValue() != 0) {
+                init.destroyForcibly();
+                throw new ConfigException("initdb failed for " + data + ": " + tail(initLog)
+                        + " (see " + initLog + "); check that the folder is writable");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while running initdb");
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+        List<String> settings = List.of("listen_addresses=127.0.0.1", "port=" + port, "max_connections=200",
+                "shared_buffers=256MB", "fsync=on", "synchronous_commit=on");
+        List<String> cmd = new ArrayList<>(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
+                "-k", dir.toString()));
+        for (String setting : settings) {
+            cmd.add("-c");
+            cmd.add(setting);
+        }
+        Path log = dir.resolve("postgres.log");
+        Process p = launch(cmd, dir, log, asNobody ? "nobody" : null);
+        PostgresTarget admin = new PostgresTarget("jdbc:postgresql://127.0.0.1:" + port + "/postgres", PG_USER, password);
+        String version = waitFor(Server.POSTGRES, p, log, () -> postgresVersion(admin, true));
+        running.put(Server.POSTGRES, new Running(Server.POSTGRES, port, version, p.pid(), dir, settings));
+        endpoints = endpoints.withPostgres(
+                new PostgresTarget("jdbc:postgresql://127.0.0.1:" + port + "/sessionbench", PG_USER, password));
+    }
+
+    private static String postgresVersion(PostgresTarget t, boolean createDatabase) throws IOException {
+        Properties props = new Properties();
+        props.setProperty("user", t.user());
+        props.setProperty("password", t.password().value());
+        props.setProperty("connectTimeout", "2");
+        try (Connection c = DriverManager.getConnection(t.jdbcUrl(), props); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                rs.next();
+            }
+            if (createDatabase) {
+                try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'sessionbench'")) {
+                    if (!rs.next()) {
+                        st.execute("CREATE DATABASE sessionbench");
+                    }
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SHOW server_version")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static Path postgresBin() {
+        String onPath = findOnPath("initdb");
+        if (onPath != null && findOnPath("postgres") != null) {
+            try {
+                return Path.of(onPath).toRealPath().getParent();
+            } catch (IOException e) {
+                throw missing("initdb (PostgreSQL server)");
+            }
+        }
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                    .orElseThrow(() -> missing("initdb (PostgreSQL server)"));
+        } catch (IOException e) {
+            throw missing("initdb (PostgreSQL server)");
+        }
+    }
+
+    private static void requireTraversable(Path dir) {
+        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+            try {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new ConfigException("Postgres must run as 'nobody' because this process is root, but " + p
+                            + " is not searchable by other users; chmod o+x it or start the stack under /tmp with --dir");
+                }
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the permissions of " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static void chown(Path path, String user) throws IOException {
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(path, lookup.lookupPrincipalByName(user));
+    }
+
+    // ---- processes -------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Probe {
+        String version() throws IOException;
+    }
+
+    private String waitFor(Server s, Process p, Path log, Probe probe) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new ConfigException(name(s) + " exited with code " + p.exitValue() + " before answering: "
+                        + tail(log) + " (log: " + log + ")");
+            }
+            try {
+                return probe.version();
+            } catch (IOException e) {
+                last = e;
+            }
+            sleep(100);
+        }
+        throw new ConfigException(name(s) + " did not answer within " + START_TIMEOUT.toSeconds() + " s ("
+                + (last == null ? "no reply" : last.getMessage()) + "); log tail: " + tail(log));
+    }
+
+    private Process launch(List<String> command, Path dir, Path log, String runAs) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (runAs != null) {
+            cmd.addAll(List.of(binary("setpriv"), "--reuid=" + runAs, "--regid=nogroup", "--clear-groups", "--"));
+        }
+        cmd.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().remove("PGPASSWORD");
+        Process p = pb.start();
+        synchronized (processes) {
+            processes.add(p);
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run; nothing to remove
+        }
+    }
+
+    private void stopAll() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Process> all;
+        synchronized (processes) {
+            all = new ArrayList<>(processes);
+        }
+        for (Process p : all) {
+            List<ProcessHandle> children = p.descendants().toList();
+            if (p.isAlive()) {
+                // Postgres: SIGINT is a fast shutdown that does not wait for clients; others stop on SIGTERM.
+                boolean postgres = p.info().command().map(c -> c.endsWith("postgres") || c.endsWith("setpriv")).orElse(false);
+                if (postgres) {
+                    signal(p.pid(), "INT");
+                } else {
+                    p.destroy();
+                }
+            }
+            awaitExit(p.toHandle(), 10_000);
+            children.forEach(c -> awaitExit(c, 5_000));
+        }
+    }
+
+    private static void awaitExit(ProcessHandle h, long millis) {
+        try {
+            h.onExit().get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            h.destroyForcibly();
+        }
+    }
+
+    private static void signal(long pid, String sig) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, String.valueOf(pid)).start().waitFor();
+        } catch (IOException e) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new ConfigException("cannot find a free loopback port: " + e.getMessage());
+        }
+    }
+
+    private static int checkPortFree(Server s, int port) {
+        try (ServerSocket sock = new ServerSocket()) {
+            sock.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return port;
+        } catch (IOException e) {
+            throw new ConfigException("port " + port + " for " + name(s) + " is already taken on 127.0.0.1; pick another port "
+                    + "or stop the program using it");
+        }
+    }
+
+    static String binary(String name) {
+        String path = findOnPath(name);
+        if (path == null) {
+            throw missing(name);
+        }
+        return path;
+    }
+
+    private static ConfigException missing(String name) {
+        return new ConfigException(name + " is not installed (not on PATH); run scripts/setup.sh to install the servers");
+    }
+
+    private static String findOnPath(String name) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String d : (path + ":/usr/sbin:/usr/local/bin").split(":")) {
+            Path candidate = Path.of(d, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private static String name(Server s) {
+        return switch (s) {
+            case REDIS -> "redis-server";
+            case MEMCACHED -> "memcached";
+            case POSTGRES -> "postgres";
+        };
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void writePrivate(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
+    }
+
+    private static String readUntil(InputStream in, String marker, String end) throws IOException {
+        StringBuilder b = new StringBuilder();
+        byte[] buf = new byte[4096];
+        while (true) {
+            int i = b.indexOf(marker);
+            if (i >= 0 && b.indexOf(end, i) >= 0) {
+                return b.toString();
+            }
+            if (b.length() > 0 && b.charAt(0) == '-' && b.indexOf("\r\n") >= 0) {
+                return b.toString();
+            }
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("connection closed after: " + b);
+            }
+            b.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while waiting for a server to start");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

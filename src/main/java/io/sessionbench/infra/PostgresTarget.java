@@ -1,0 +1,68 @@
+package io.sessionbench.infra;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Postgres database: a JDBC URL ({@code jdbc:postgresql://host:port/db}) plus user and password, or a libpq URI
+ * {@code postgresql://user:password@host:port/db} that is turned into one.
+ */
+public record PostgresTarget(String jdbcUrl, String user, Secret password) {
+
+    public static PostgresTarget parse(String text, String user, Secret password) {
+        String t = text.trim();
+        String shown = RedisTarget.redactUri(t);
+        if (t.startsWith("jdbc:postgresql://")) {
+            if (t.contains("password=")) {
+                throw new ConfigException("Postgres URL '" + shown.replaceAll("password=[^&]*", "password=****")
+                        + "' carries a password; pass it in SESSIONBENCH_POSTGRES_PASSWORD or a postgresql:// URI instead");
+            }
+            return new PostgresTarget(t, user == null ? "" : user, password == null ? Secret.NONE : password);
+        }
+        if (!t.startsWith("postgresql://") && !t.startsWith("postgres://")) {
+            throw new ConfigException("Postgres target '" + shown
+                    + "' is neither postgresql://user:password@host:port/db nor jdbc:postgresql://host:port/db");
+        }
+        URI uri;
+        try {
+            uri = new URI(t);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("Postgres URI '" + shown + "' is malformed (" + e.getReason()
+                    + "); expected postgresql://user:password@host:port/db");
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException("Postgres URI '" + shown + "' has no host; expected postgresql://user:password@host:port/db");
+        }
+        String u = user == null ? "" : user;
+        Secret p = password == null ? Secret.NONE : password;
+        if (uri.getRawUserInfo() != null) {
+            String info = uri.getRawUserInfo();
+            int colon = info.indexOf(':');
+            u = URLDecoder.decode(colon < 0 ? info : info.substring(0, colon), StandardCharsets.UTF_8);
+            if (colon >= 0) {
+                p = new Secret(URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+        int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+        return new PostgresTarget("jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + db, u, p);
+    }
+
+    /** {@code postgresql://user:password@host:port/db}, for a 0600 endpoints file only. */
+    public String withSecret() {
+        String rest = jdbcUrl.substring("jdbc:postgresql://".length());
+        String auth = user.isEmpty() ? "" : enc(user) + (password.isPresent() ? ":" + enc(password.value()) : "") + "@";
+        return "postgresql://" + auth + rest;
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public String toString() {
+        return jdbcUrl + (user.isEmpty() ? "" : " (user " + user + (password.isPresent() ? ", password ****" : "") + ")");
+    }
+}

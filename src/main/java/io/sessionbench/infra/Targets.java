@@ -1,0 +1,51 @@
+package io.sessionbench.infra;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves the endpoints of a run: command-line option, then environment, then a {@link LocalStack} started only for
+ * the backends that were given no target.
+ */
+public record Targets(Endpoints endpoints, LocalStack stack) implements AutoCloseable {
+
+    public static Targets resolve(Map<Endpoints.Setting, String> options, Map<String, String> env,
+                                  Set<LocalStack.Server> needed, Path stackDir) {
+        Endpoints given = Endpoints.from(Endpoints.environment(env), options);
+        Set<LocalStack.Server> missing = EnumSet.noneOf(LocalStack.Server.class);
+        if (needed.contains(LocalStack.Server.REDIS) && !given.hasRedis()) {
+            missing.add(LocalStack.Server.REDIS);
+        }
+        if (needed.contains(LocalStack.Server.MEMCACHED) && given.memcached().isEmpty()) {
+            missing.add(LocalStack.Server.MEMCACHED);
+        }
+        if (needed.contains(LocalStack.Server.POSTGRES) && given.postgres() == null) {
+            missing.add(LocalStack.Server.POSTGRES);
+        }
+        if (missing.isEmpty()) {
+            return new Targets(given, null);
+        }
+        LocalStack stack = LocalStack.start(stackDir, missing);
+        Endpoints local = stack.endpoints();
+        Endpoints merged = new Endpoints(
+                given.hasRedis() ? given.redis() : local.redis(),
+                given.postgres() != null ? given.postgres() : local.postgres(),
+                given.memcached().isEmpty() ? local.memcached() : given.memcached(),
+                given.redisCluster(), given.redisSentinel());
+        return new Targets(merged, stack);
+    }
+
+    public List<LocalStack.Running> localServers() {
+        return stack == null ? List.of() : stack.servers();
+    }
+
+    @Override
+    public void close() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.sessionbench.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The session store every backend implements. Contract: {@code ../DESIGN.md}; every method validates ids and
+ * names before any round trip and reports failures as {@link StoreException}s.
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /** Creates a session with a fresh id, enforcing the per-user cap atomically (oldest evicted). */
+    Session create(String userId, Map<String, String> attributes);
+
+    /** The whole session, or empty when missing or expired. Does not renew. */
+    Optional<Session> load(SessionId id);
+
+    /** One attribute, or empty when the session or the attribute is missing. */
+    Optional<String> attribute(SessionId id, String name);
+
+    /** Partial update of one attribute plus sliding renewal; false when the session is gone (nothing is written). */
+    default boolean setAttribute(SessionId id, String name, String value) {
+        return setAttributes(id, Map.of(name, value));
+    }
+
+    /** Partial update of several attributes plus sliding renewal; false when the session is gone. */
+    boolean setAttributes(SessionId id, Map<String, String> attributes);
+
+    /** Sliding renewal; false when the session is gone. */
+    boolean touch(SessionId id);
+
+    /**
+     * One authenticated web request: read the named attributes (auth, permissions, preferences…) and renew the
+     * session, done the way a competent user of this layout would. Empty when the session is gone.
+     */
+    Optional<Map<String, String>> request(SessionId id, Collection<String> names);
+
+    /** Removes a session; true when it existed. */
+    boolean invalidate(SessionId id);
+
+    /** Removes every session of a user; returns how many were removed. */
+    int invalidateAll(String userId);
+
+    /** Ids of a user's live sessions. */
+    List<SessionId> sessions(String userId);
+
+    /** Up to {@code n} live sessions picked without a blocking full scan (SCAN, TABLESAMPLE…). */
+    List<Session> sample(int n);
+
+    /** The layout this store implements, e.g. {@code redis-hash}. */
+    String layout();
+
+    @Override
+    void close();
+}
