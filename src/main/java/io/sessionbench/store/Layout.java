@@ -1,0 +1,127 @@
+package io.sessionbench.store;
+
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.LocalStack.Server;
+import io.sessionbench.store.memcached.MemcachedBlobStore;
+import io.sessionbench.store.memory.MemoryStore;
+import io.sessionbench.store.postgres.PostgresStore;
+import io.sessionbench.store.redis.RedisClientKind;
+import io.sessionbench.store.redis.RedisHashLayout;
+import io.sessionbench.store.redis.RedisPort;
+import io.sessionbench.store.redis.RedisStringLayout;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/** The data models a session can have on a server; each constant opens its store against the given endpoints. */
+public enum Layout {
+    REDIS_HASH("redis-hash", Server.REDIS) {
+        @Override
+        SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
+            return new RedisHashLayout(redis(e, o), o.policy(), clock);
+        }
+    },
+    REDIS_JSON("redis-json", Server.REDIS) {
+        @Override
+        SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
+            return new RedisStringLayout(redis(e, o), new JsonSessionCodec(), o.policy(), clock);
+        }
+    },
+    REDIS_BLOB("redis-blob", Server.REDIS) {
+        @Override
+        SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
+            return new RedisStringLayout(redis(e, o), new BlobSessionCodec(), o.policy(), clock);
+        }
+    },
+    MEMCACHED_BLOB("memcached-blob", Server.MEMCACHED) {
+        @Override
+        SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
+            if (e.memcached().isEmpty()) {
+                throw noTarget("Memcached", "--memcached or SESSIONBENCH_MEMCACHED");
+            }
+            return new MemcachedBlobStore(e.memcached(), new BlobSessionCodec(), o.policy(), clock);
+        }
+    },
+    POSTGRES("postgres", Server.POSTGRES) {
+        @Override
+        SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
+            if (e.postgres() == null) {
+                throw noTarget("Postgres", "--postgres or SESSIONBENCH_POSTGRES_URI");
+            }
+            return new PostgresStore(e.postgres(), o.policy(), o.unlogged(), o.poolSize());
+        }
+    },
+    MEMORY("memory", null) {
+        @Override
+        SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
+            return new MemoryStore(o.policy(), clock);
+        }
+    };
+
+    private final String label;
+    private final Server server;
+
+    Layout(String label, Server server) {
+        this.label = label;
+        this.server = server;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The server this layout needs, empty for {@code memory}. */
+    public Optional<Server> server() {
+        return Optional.ofNullable(server);
+    }
+
+    public boolean usesRedisClient() {
+        return server == Server.REDIS;
+    }
+
+    public SessionStore open(Endpoints endpoints, StoreOptions options) {
+        return build(endpoints, options, System::currentTimeMillis);
+    }
+
+    abstract SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock);
+
+    private static RedisPort redis(Endpoints e, StoreOptions o) {
+        if (!e.redisCluster().isEmpty() || e.redisSentinel() != null) {
+            throw new ConfigException("Redis Cluster and Sentinel targets are parsed but the session layouts run Lua "
+                    + "over several keys per user, which Cluster rejects; point --redis at a standalone server or a "
+                    + "Sentinel-managed master's address");
+        }
+        if (e.redis() == null) {
+            throw noTarget("Redis", "--redis or SESSIONBENCH_REDIS_URI");
+        }
+        return o.client().open(e.redis(), o.poolSize());
+    }
+
+    private static ConfigException noTarget(String what, String how) {
+        return new ConfigException("no " + what + " target; give one with " + how + " or let the local stack start it");
+    }
+
+    public static Layout of(String label) {
+        for (Layout l : values()) {
+            if (l.label.equals(label)) {
+                return l;
+            }
+        }
+        throw new ConfigException("unknown layout '" + label + "'; use one of "
+                + String.join(", ", Arrays.stream(values()).map(Layout::label).toList()));
+    }
+
+    /** How to open a store: which Redis client, the policy, pool size, and Postgres' UNLOGGED option. */
+    public record StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged) {
+        public static final StoreOptions DEFAULT = new StoreOptions(RedisClientKind.LETTUCE, SessionPolicy.DEFAULT, 16, false);
+
+        public StoreOptions withClient(RedisClientKind c) {
+            return new StoreOptions(c, policy, poolSize, unlogged);
+        }
+
+        public StoreOptions withPolicy(SessionPolicy p) {
+            return new StoreOptions(client, p, poolSize, unlogged);
+        }
+    }
+}

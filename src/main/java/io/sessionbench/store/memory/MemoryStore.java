@@ -1,0 +1,178 @@
+package io.sessionbench.store.memory;
+
+import io.sessionbench.store.Names;
+import io.sessionbench.store.Session;
+import io.sessionbench.store.SessionId;
+import io.sessionbench.store.SessionPolicy;
+import io.sessionbench.store.SessionStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code memory}: the same contract in a {@link ConcurrentHashMap}, with no network and no encoding. Its figures are
+ * the floor every other layout stands on: what the harness itself costs.
+ */
+public final class MemoryStore implements SessionStore {
+    private record Entry(Session session, long expiresAt) {
+    }
+
+    private final ConcurrentHashMap<SessionId, Entry> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ArrayDeque<SessionId>> users = new ConcurrentHashMap<>();
+    private final SessionPolicy policy;
+    private final LongSupplier clock;
+
+    public MemoryStore(SessionPolicy policy, LongSupplier clock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    @Override
+    public String layout() {
+        return "memory";
+    }
+
+    private boolean live(Entry e, long now) {
+        return e != null && e.expiresAt > now;
+    }
+
+    @Override
+    public Session create(String userId, Map<String, String> attributes) {
+        Names.userId(userId);
+        Names.attributes(attributes);
+        policy.checkSize(null, Session.attributeBytes(attributes));
+        long now = clock.getAsLong();
+        Session s = new Session(SessionId.random(), userId, now, now, policy.absoluteExpiry(now), attributes);
+        ArrayDeque<SessionId> index = users.computeIfAbsent(userId, u -> new ArrayDeque<>());
+        synchronized (index) {
+            sessions.put(s.id(), new Entry(s, now + policy.ttlMillis(now, s.absoluteExpiry())));
+            index.addLast(s.id());
+            index.removeIf(id -> !live(sessions.get(id), now));
+            while (index.size() > policy.maxSessionsPerUser()) {
+                sessions.remove(index.removeFirst());
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public Optional<Session> load(SessionId id) {
+        Entry e = sessions.get(id);
+        return live(e, clock.getAsLong()) ? Optional.of(e.session) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> attribute(SessionId id, String name) {
+        Names.attribute(name);
+        return load(id).map(s -> s.attributes().get(name));
+    }
+
+    @Override
+    public boolean setAttributes(SessionId id, Map<String, String> attributes) {
+        Names.attributes(attributes);
+        long now = clock.getAsLong();
+        Entry after = sessions.computeIfPresent(id, (k, e) -> {
+            if (!live(e, now)) {
+                return null;
+            }
+            Map<String, String> merged = new HashMap<>(e.session.attributes());
+            merged.putAll(attributes);
+            policy.checkSize(id, Session.attributeBytes(merged));
+            Session s = e.session;
+            return new Entry(new Session(id, s.userId(), s.createdAt(), now, s.absoluteExpiry(), merged),
+                    now + policy.ttlMillis(now, s.absoluteExpiry()));
+        });
+        return after != null;
+    }
+
+    @Override
+    public boolean touch(SessionId id) {
+        return renew(id) != null;
+    }
+
+    private Entry renew(SessionId id) {
+        long now = clock.getAsLong();
+        return sessions.computeIfPresent(id, (k, e) -> live(e, now)
+                ? new Entry(e.session, now + policy.ttlMillis(now, e.session.absoluteExpiry())) : null);
+    }
+
+    @Override
+    public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
+        Entry e = renew(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        Map<String, String> out = new LinkedHashMap<>(names.size() * 2);
+        for (String n : names) {
+            String v = e.session.attributes().get(n);
+            if (v != null) {
+                out.put(n, v);
+            }
+        }
+        return Optional.of(out);
+    }
+
+    @Override
+    public boolean invalidate(SessionId id) {
+        return sessions.remove(id) != null;
+    }
+
+    @Override
+    public int invalidateAll(String userId) {
+        Names.userId(userId);
+        ArrayDeque<SessionId> index = users.remove(userId);
+        if (index == null) {
+            return 0;
+        }
+        int n = 0;
+        synchronized (index) {
+            for (SessionId id : index) {
+                if (sessions.remove(id) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public List<SessionId> sessions(String userId) {
+        Names.userId(userId);
+        ArrayDeque<SessionId> index = users.get(userId);
+        if (index == null) {
+            return List.of();
+        }
+        long now = clock.getAsLong();
+        synchronized (index) {
+            return index.stream().filter(id -> live(sessions.get(id), now)).toList();
+        }
+    }
+
+    @Override
+    public List<Session> sample(int n) {
+        long now = clock.getAsLong();
+        List<Session> out = new ArrayList<>(n);
+        Iterator<Entry> it = sessions.values().iterator();
+        while (it.hasNext() && out.size() < n) {
+            Entry e = it.next();
+            if (live(e, now)) {
+                out.add(e.session);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        sessions.clear();
+        users.clear();
+    }
+}

@@ -1,0 +1,146 @@
+package io.sessionbench.store.redis;
+
+import io.sessionbench.infra.RedisTarget;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** {@link RedisPort} over Jedis: a pool of blocking connections, one borrowed per command. */
+public final class JedisPort implements RedisPort {
+    private final RedisTarget target;
+    private final JedisPooled jedis;
+
+    public JedisPort(RedisTarget target, int poolSize) {
+        this.target = target;
+        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().database(target.database())
+                .ssl(target.tls()).connectionTimeoutMillis(3000).socketTimeoutMillis(3000).clientName("sessionbench");
+        if (target.password().isPresent()) {
+            cfg.password(target.password().value());
+            if (!target.user().isEmpty()) {
+                cfg.user(target.user());
+            }
+        }
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        pool.setJmxEnabled(false);
+        this.jedis = new JedisPooled(pool, new HostAndPort(target.host(), target.port()), cfg.build());
+        try {
+            jedis.ping();
+        } catch (RuntimeException e) {
+            jedis.close();
+            throw RedisFailures.translate(e, target, "connect");
+        }
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        try {
+            return jedis.get(key);
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "GET");
+        }
+    }
+
+    @Override
+    public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
+        try {
+            return jedis.set(key, value, SetParams.setParams().xx().px(ttlMillis)) != null;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "SET");
+        }
+    }
+
+    @Override
+    public Map<String, byte[]> hgetall(byte[] key) {
+        try {
+            Map<byte[], byte[]> raw = jedis.hgetAll(key);
+            Map<String, byte[]> out = new HashMap<>(raw.size() * 2);
+            raw.forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8), v));
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "HGETALL");
+        }
+    }
+
+    @Override
+    public List<byte[]> hmget(byte[] key, byte[]... fields) {
+        try {
+            return jedis.hmget(key, fields);
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "HMGET");
+        }
+    }
+
+    @Override
+    public Object eval(RedisScript script, byte[][] keys, byte[][] args) {
+        List<byte[]> k = Arrays.asList(keys);
+        List<byte[]> a = Arrays.asList(args);
+        try {
+            try {
+                return jedis.evalsha(script.sha1().getBytes(StandardCharsets.UTF_8), k, a);
+            } catch (RuntimeException e) {
+                if (!RedisFailures.isNoScript(e)) {
+                    throw e;
+                }
+                return jedis.eval(script.source().getBytes(StandardCharsets.UTF_8), k, a);
+            }
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "EVALSHA " + script.name());
+        }
+    }
+
+    @Override
+    public List<byte[]> scan(String pattern, int limit) {
+        try {
+            List<byte[]> out = new ArrayList<>(limit);
+            ScanParams params = new ScanParams().match(pattern.getBytes(StandardCharsets.UTF_8)).count(Math.max(100, limit));
+            byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+            do {
+                ScanResult<byte[]> page = jedis.scan(cursor, params);
+                for (byte[] key : page.getResult()) {
+                    if (out.size() < limit) {
+                        out.add(key);
+                    }
+                }
+                cursor = page.getCursorAsBytes();
+            } while (!Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY) && out.size() < limit);
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "SCAN");
+        }
+    }
+
+    @Override
+    public String serverVersion() {
+        try {
+            Object info = jedis.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "server");
+            String s = new String((byte[]) info, StandardCharsets.UTF_8);
+            int i = s.indexOf("redis_version:");
+            return s.substring(i + 14, s.indexOf('\r', i));
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "INFO");
+        }
+    }
+
+    @Override
+    public String client() {
+        return "jedis";
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+}

@@ -1,0 +1,164 @@
+package io.sessionbench.store.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.sessionbench.infra.RedisTarget;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link RedisPort} over Lettuce: one multiplexed connection shared by all threads, as Lettuce intends. */
+public final class LettucePort implements RedisPort {
+    private final RedisTarget target;
+    private final RedisClient client;
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisCommands<byte[], byte[]> sync;
+
+    public LettucePort(RedisTarget target) {
+        this.target = target;
+        RedisURI.Builder uri = RedisURI.builder().withHost(target.host()).withPort(target.port())
+                .withDatabase(target.database()).withSsl(target.tls()).withTimeout(Duration.ofSeconds(3));
+        if (target.password().isPresent()) {
+            if (target.user().isEmpty()) {
+                uri.withPassword(target.password().chars());
+            } else {
+                uri.withAuthentication(target.user(), target.password().chars());
+            }
+        }
+        RedisClient c = RedisClient.create(uri.build());
+        c.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        try {
+            this.connection = c.connect(ByteArrayCodec.INSTANCE);
+        } catch (RuntimeException e) {
+            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw RedisFailures.translate(e, target, "connect");
+        }
+        this.client = c;
+        this.sync = connection.sync();
+    }
+
+    /** The async API on the same connection, for benchmarks that keep several requests in flight per thread. */
+    public StatefulRedisConnection<byte[], byte[]> connection() {
+        return connection;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        try {
+            return sync.get(key);
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "GET");
+        }
+    }
+
+    @Override
+    public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
+        try {
+            return sync.set(key, value, SetArgs.Builder.xx().px(ttlMillis)) != null;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "SET");
+        }
+    }
+
+    @Override
+    public Map<String, byte[]> hgetall(byte[] key) {
+        try {
+            Map<byte[], byte[]> raw = sync.hgetall(key);
+            Map<String, byte[]> out = new HashMap<>(raw.size() * 2);
+            raw.forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8), v));
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "HGETALL");
+        }
+    }
+
+    @Override
+    public List<byte[]> hmget(byte[] key, byte[]... fields) {
+        try {
+            List<KeyValue<byte[], byte[]>> kv = sync.hmget(key, fields);
+            List<byte[]> out = new ArrayList<>(kv.size());
+            kv.forEach(x -> out.add(x.getValueOrElse(null)));
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "HMGET");
+        }
+    }
+
+    @Override
+    public Object eval(RedisScript script, byte[][] keys, byte[][] args) {
+        ScriptOutputType type = switch (script.output()) {
+            case INTEGER -> ScriptOutputType.INTEGER;
+            case VALUE -> ScriptOutputType.VALUE;
+            case MULTI -> ScriptOutputType.MULTI;
+        };
+        try {
+            try {
+                return sync.evalsha(script.sha1(), type, keys, args);
+            } catch (RuntimeException e) {
+                if (!RedisFailures.isNoScript(e)) {
+                    throw e;
+                }
+                return sync.eval(script.source().getBytes(StandardCharsets.UTF_8), type, keys, args);
+            }
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "EVALSHA " + script.name());
+        }
+    }
+
+    @Override
+    public List<byte[]> scan(String pattern, int limit) {
+        try {
+            List<byte[]> out = new ArrayList<>(limit);
+            ScanArgs args = ScanArgs.Builder.matches(pattern).limit(Math.max(100, limit));
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<byte[]> page = sync.scan(cursor, args);
+                for (byte[] k : page.getKeys()) {
+                    if (out.size() < limit) {
+                        out.add(k);
+                    }
+                }
+                cursor = page;
+            } while (!cursor.isFinished() && out.size() < limit);
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "SCAN");
+        }
+    }
+
+    @Override
+    public String serverVersion() {
+        try {
+            String info = sync.info("server");
+            int i = info.indexOf("redis_version:");
+            return info.substring(i + 14, info.indexOf('\r', i));
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "INFO");
+        }
+    }
+
+    @Override
+    public String client() {
+        return "lettuce";
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

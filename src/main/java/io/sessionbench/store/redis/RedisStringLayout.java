@@ -1,0 +1,111 @@
+package io.sessionbench.store.redis;
+
+import io.sessionbench.store.Names;
+import io.sessionbench.store.Session;
+import io.sessionbench.store.SessionCodec;
+import io.sessionbench.store.SessionId;
+import io.sessionbench.store.SessionPolicy;
+import io.sessionbench.store.StoreException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code redis-json} and {@code redis-blob}: the whole session encoded into one string key, as connect-redis and
+ * memcached-style stores keep it. A partial update reads, changes and rewrites the whole value: with
+ * {@link SessionPolicy#safeUpdates()} through a compare-and-set script that retries on a concurrent change,
+ * otherwise naively (GET then SET), which loses concurrent updates.
+ */
+public final class RedisStringLayout extends RedisLayout {
+    static final int MAX_RETRIES = 100;
+    private final SessionCodec codec;
+
+    public RedisStringLayout(RedisPort redis, SessionCodec codec, SessionPolicy policy, LongSupplier clock) {
+        super(redis, policy, clock);
+        this.codec = codec;
+    }
+
+    @Override
+    public String layout() {
+        return "redis-" + codec.name();
+    }
+
+    @Override
+    public Session create(String userId, Map<String, String> attributes) {
+        long now = clock.getAsLong();
+        Session s = newSession(userId, attributes, now);
+        redis.eval(RedisScripts.STRING_CREATE, new byte[][] {sessionKey(s.id()), userKey(userId)},
+                createArgs(s.id(), now, s.absoluteExpiry(), List.of(codec.encode(s))));
+        return s;
+    }
+
+    @Override
+    public Optional<Session> load(SessionId id) {
+        return decodeLive(id, redis.get(sessionKey(id)));
+    }
+
+    private Optional<Session> decodeLive(SessionId id, byte[] bytes) {
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        Session s = codec.decode(id, bytes);
+        return expiredAbsolutely(s.absoluteExpiry()) ? Optional.empty() : Optional.of(s);
+    }
+
+    @Override
+    public boolean setAttributes(SessionId id, Map<String, String> attributes) {
+        Names.attributes(attributes);
+        byte[] key = sessionKey(id);
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            byte[] read = redis.get(key);
+            Optional<Session> current = decodeLive(id, read);
+            if (current.isEmpty()) {
+                return false;
+            }
+            Session s = current.get();
+            Map<String, String> merged = new HashMap<>(s.attributes());
+            merged.putAll(attributes);
+            policy.checkSize(id, Session.attributeBytes(merged));
+            long now = clock.getAsLong();
+            byte[] next = codec.encode(new Session(id, s.userId(), s.createdAt(), now, s.absoluteExpiry(), merged));
+            long ttl = policy.ttlMillis(now, s.absoluteExpiry());
+            if (!policy.safeUpdates()) {
+                return redis.setExisting(key, next, ttl);
+            }
+            long r = (Long) redis.eval(RedisScripts.STRING_CAS, new byte[][] {key},
+                    new byte[][] {bytes(RedisScript.sha1Hex(read)), next, bytes(ttl)});
+            if (r >= 0) {
+                return r == 1;
+            }
+        }
+        throw new StoreException.Conflict("session " + id + " changed under " + MAX_RETRIES
+                + " consecutive update attempts; too many concurrent writers on one session");
+    }
+
+    @Override
+    public boolean touch(SessionId id) {
+        return (Long) redis.eval(RedisScripts.STRING_TOUCH, new byte[][] {sessionKey(id)},
+                new byte[][] {bytes(policy.idleTtl().toMillis())}) == 1;
+    }
+
+    @Override
+    public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
+        names.forEach(Names::attribute);
+        byte[] v = (byte[]) redis.eval(RedisScripts.STRING_REQUEST, new byte[][] {sessionKey(id)},
+                new byte[][] {bytes(policy.idleTtl().toMillis())});
+        return decodeLive(id, v).map(s -> {
+            Map<String, String> out = new LinkedHashMap<>(names.size() * 2);
+            for (String n : names) {
+                String value = s.attributes().get(n);
+                if (value != null) {
+                    out.put(n, value);
+                }
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,156 @@
+package io.sessionbench.store.redis;
+
+import io.sessionbench.infra.RedisTarget;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.redisson.Redisson;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.codec.CompositeCodec;
+import org.redisson.config.Config;
+import org.redisson.config.SingleServerConfig;
+
+/** {@link RedisPort} over Redisson's buckets, maps and scripts, with raw byte codecs so the stored bytes match. */
+public final class RedissonPort implements RedisPort {
+    private static final CompositeCodec HASH_CODEC =
+            new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE, ByteArrayCodec.INSTANCE);
+    private final RedisTarget target;
+    private final RedissonClient redisson;
+    private final RScript script;
+
+    public RedissonPort(RedisTarget target, int poolSize) {
+        this.target = target;
+        Config config = new Config();
+        SingleServerConfig single = config.useSingleServer()
+                .setAddress((target.tls() ? "rediss://" : "redis://") + target.host() + ":" + target.port())
+                .setDatabase(target.database()).setConnectTimeout(3000).setTimeout(3000).setRetryAttempts(0)
+                .setConnectionPoolSize(poolSize).setConnectionMinimumIdleSize(Math.min(4, poolSize));
+        if (target.password().isPresent()) {
+            single.setPassword(target.password().value());
+            if (!target.user().isEmpty()) {
+                single.setUsername(target.user());
+            }
+        }
+        try {
+            this.redisson = Redisson.create(config);
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "connect");
+        }
+        this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
+    }
+
+    private static String name(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        try {
+            return redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).get();
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "GET");
+        }
+    }
+
+    @Override
+    public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
+        try {
+            return redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).setIfExists(value, Duration.ofMillis(ttlMillis));
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "SET");
+        }
+    }
+
+    @Override
+    public Map<String, byte[]> hgetall(byte[] key) {
+        try {
+            return new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap());
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "HGETALL");
+        }
+    }
+
+    @Override
+    public List<byte[]> hmget(byte[] key, byte[]... fields) {
+        try {
+            Set<String> names = new LinkedHashSet<>();
+            for (byte[] f : fields) {
+                names.add(name(f));
+            }
+            Map<String, byte[]> found = redisson.<String, byte[]>getMap(name(key), HASH_CODEC).getAll(names);
+            List<byte[]> out = new ArrayList<>(fields.length);
+            for (byte[] f : fields) {
+                out.add(found.get(name(f)));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "HMGET");
+        }
+    }
+
+    @Override
+    public Object eval(RedisScript s, byte[][] keys, byte[][] args) {
+        RScript.ReturnType type = switch (s.output()) {
+            case INTEGER -> RScript.ReturnType.INTEGER;
+            case VALUE -> RScript.ReturnType.VALUE;
+            case MULTI -> RScript.ReturnType.MULTI;
+        };
+        List<Object> k = new ArrayList<>(Arrays.asList((Object[]) keys));
+        try {
+            try {
+                return script.evalSha(RScript.Mode.READ_WRITE, s.sha1(), type, k, (Object[]) args);
+            } catch (RuntimeException e) {
+                if (!RedisFailures.isNoScript(e)) {
+                    throw e;
+                }
+                return script.eval(RScript.Mode.READ_WRITE, s.source(), type, k, (Object[]) args);
+            }
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "EVALSHA " + s.name());
+        }
+    }
+
+    @Override
+    public List<byte[]> scan(String pattern, int limit) {
+        try {
+            List<byte[]> out = new ArrayList<>(limit);
+            redisson.getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(Math.max(100, limit)).limit(limit))
+                    .forEach(k -> out.add(k.getBytes(StandardCharsets.UTF_8)));
+            return out;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "SCAN");
+        }
+    }
+
+    @Override
+    public String serverVersion() {
+        try {
+            String info = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY,
+                    "return redis.call('INFO', 'server')", RScript.ReturnType.VALUE);
+            int i = info.indexOf("redis_version:");
+            return info.substring(i + 14, info.indexOf('\r', i));
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "INFO");
+        }
+    }
+
+    @Override
+    public String client() {
+        return "redisson";
+    }
+
+    @Override
+    public void close() {
+        redisson.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}
