@@ -106,6 +106,7 @@ public final class MemoryStore implements SessionStore {
 
     @Override
     public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
+        names.forEach(Names::attribute);
         Entry e = renew(id);
         if (e == null) {
             return Optional.empty();

@@ -49,7 +49,7 @@ public final class JedisPort implements RedisPort {
         try {
             return jedis.get(key);
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "GET");
+            throw RedisFailures.translate(e, target, "GET " + RedisLayout.string(key));
         }
     }
 
@@ -58,7 +58,7 @@ public final class JedisPort implements RedisPort {
         try {
             return jedis.set(key, value, SetParams.setParams().xx().px(ttlMillis)) != null;
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "SET");
+            throw RedisFailures.translate(e, target, "SET " + RedisLayout.string(key));
         }
     }
 
@@ -70,7 +70,7 @@ public final class JedisPort implements RedisPort {
             raw.forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8), v));
             return out;
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HGETALL");
+            throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
         }
     }
 
@@ -79,7 +79,7 @@ public final class JedisPort implements RedisPort {
         try {
             return jedis.hmget(key, fields);
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HMGET");
+            throw RedisFailures.translate(e, target, "HMGET " + RedisLayout.string(key));
         }
     }
 

@@ -61,7 +61,7 @@ public final class LettucePort implements RedisPort {
         try {
             return sync.get(key);
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "GET");
+            throw RedisFailures.translate(e, target, "GET " + RedisLayout.string(key));
         }
     }
 
@@ -70,7 +70,7 @@ public final class LettucePort implements RedisPort {
         try {
             return sync.set(key, value, SetArgs.Builder.xx().px(ttlMillis)) != null;
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "SET");
+            throw RedisFailures.translate(e, target, "SET " + RedisLayout.string(key));
         }
     }
 
@@ -82,7 +82,7 @@ public final class LettucePort implements RedisPort {
             raw.forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8), v));
             return out;
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HGETALL");
+            throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
         }
     }
 
@@ -94,7 +94,7 @@ public final class LettucePort implements RedisPort {
             kv.forEach(x -> out.add(x.getValueOrElse(null)));
             return out;
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HMGET");
+            throw RedisFailures.translate(e, target, "HMGET " + RedisLayout.string(key));
         }
     }
 

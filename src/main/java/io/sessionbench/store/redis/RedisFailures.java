@@ -26,7 +26,7 @@ public final class RedisFailures {
                     + " refused the credentials; check the user and password in the Redis URI", e);
         }
         if (messageChainContains(e, "WRONGTYPE")) {
-            return new StoreException.Corrupt("Redis at " + where + " holds a key of the wrong type for " + command
+            return new StoreException.Corrupt("Redis at " + where + " holds a value of the wrong type for " + command
                     + "; another program wrote it, invalidate the session", e);
         }
         if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)

@@ -15,14 +15,14 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * {@code redis-hash}: one hash per session, a field per attribute plus {@code #u #c #a #x #z} metadata (user,
+ * {@code redis-hash}: one hash per session ({@code sh:{id}}), a field per attribute plus {@code #u #c #a #x #z} metadata (user,
  * created, last access, absolute expiry, attribute bytes). Updates touch only their fields, so concurrent
  * requests writing different attributes cannot erase each other.
  */
 public final class RedisHashLayout extends RedisLayout {
 
     public RedisHashLayout(RedisPort redis, SessionPolicy policy, LongSupplier clock) {
-        super(redis, policy, clock);
+        super("sh", redis, policy, clock);
     }
 
     @Override

@@ -13,23 +13,26 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /** What the Redis layouts share: key names, the per-user index, invalidation, listing and sampling. */
-abstract class RedisLayout implements SessionStore {
+public abstract class RedisLayout implements SessionStore {
     protected final RedisPort redis;
     protected final SessionPolicy policy;
     protected final LongSupplier clock;
+    private final String prefix;
 
-    RedisLayout(RedisPort redis, SessionPolicy policy, LongSupplier clock) {
+    RedisLayout(String prefix, RedisPort redis, SessionPolicy policy, LongSupplier clock) {
+        this.prefix = prefix;
         this.redis = redis;
         this.policy = policy;
         this.clock = clock;
     }
 
-    static byte[] sessionKey(SessionId id) {
-        return bytes("s:{" + id.value() + "}");
+    /** {@code <prefix>:{id}}: the hash tag keeps everything of one session in one Cluster slot. */
+    byte[] sessionKey(SessionId id) {
+        return bytes(prefix + ":{" + id.value() + "}");
     }
 
-    static byte[] userKey(String userId) {
-        return bytes("u:{" + userId + "}");
+    byte[] userKey(String userId) {
+        return bytes(prefix + ":u:{" + userId + "}");
     }
 
     static byte[] bytes(String s) {
@@ -40,7 +43,7 @@ abstract class RedisLayout implements SessionStore {
         return bytes(Long.toString(n));
     }
 
-    static String string(byte[] b) {
+    public static String string(byte[] b) {
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
@@ -94,9 +97,9 @@ abstract class RedisLayout implements SessionStore {
     @Override
     public List<Session> sample(int n) {
         List<Session> out = new ArrayList<>(n);
-        for (byte[] key : redis.scan("s:{*", n)) {
+        for (byte[] key : redis.scan(prefix + ":{*", n)) {
             String k = string(key);
-            load(new SessionId(k.substring(3, k.length() - 1))).ifPresent(out::add);
+            load(new SessionId(k.substring(prefix.length() + 2, k.length() - 1))).ifPresent(out::add);
         }
         return out;
     }

@@ -3,29 +3,38 @@ package io.sessionbench.store.redis;
 import io.sessionbench.store.redis.RedisScript.Output;
 
 /**
- * The Lua the Redis layouts run. Session keys are {@code s:{id}} and a user's index is the sorted set
- * {@code u:{user}} scored by creation order. Scripts derive session keys from index members, which is fine on a
+ * The Lua the Redis layouts run. A user's index is a sorted set of session ids scored by creation order. Scripts derive session keys from index members, which is fine on a
  * standalone server or behind Sentinel; on Redis Cluster those keys live in other slots (see the README).
  */
 final class RedisScripts {
     private RedisScripts() {
     }
 
+    /**
+     * Session keys are {@code <p>:{id}} and user indexes {@code <p>:u:{user}} for a layout prefix {@code <p>}, so
+     * layouts sharing a server never read each other's keys; scripts derive the session key from the index key.
+     */
+    private static final String SESSION_KEY = """
+            local function skey(index, sid)
+              return string.sub(index, 1, string.find(index, ':u:{', 1, true)) .. '{' .. sid .. '}'
+            end
+            """;
+
     /** Common create arguments: ARGV[1] id, ARGV[2] now (ms), ARGV[3] ttl (ms), ARGV[4] cap; layouts append theirs. */
-    private static final String INDEX_AND_EVICT = """
+    private static final String INDEX_AND_EVICT = SESSION_KEY + """
             local function index_and_evict(index, id, now, cap)
               local top = redis.call('ZREVRANGE', index, 0, 0, 'WITHSCORES')
               local score = now
               if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 1 end
               redis.call('ZADD', index, score, id)
               for _, sid in ipairs(redis.call('ZRANGE', index, 0, -1)) do
-                if redis.call('EXISTS', 's:{' .. sid .. '}') == 0 then redis.call('ZREM', index, sid) end
+                if redis.call('EXISTS', skey(index, sid)) == 0 then redis.call('ZREM', index, sid) end
               end
               local n = redis.call('ZCARD', index)
               local evicted = {}
               if n > cap then
                 for _, sid in ipairs(redis.call('ZRANGE', index, 0, n - cap - 1)) do
-                  redis.call('DEL', 's:{' .. sid .. '}')
+                  redis.call('DEL', skey(index, sid))
                   redis.call('ZREM', index, sid)
                   evicted[#evicted + 1] = sid
                 end
@@ -130,20 +139,20 @@ final class RedisScripts {
             """);
 
     /** Removes every session in a user's index and the index; returns how many sessions existed. */
-    static final RedisScript INVALIDATE_ALL = RedisScript.of("invalidate-all", Output.INTEGER, """
+    static final RedisScript INVALIDATE_ALL = RedisScript.of("invalidate-all", Output.INTEGER, SESSION_KEY + """
             local n = 0
             for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-              n = n + redis.call('DEL', 's:{' .. sid .. '}')
+              n = n + redis.call('DEL', skey(KEYS[1], sid))
             end
             redis.call('DEL', KEYS[1])
             return n
             """);
 
     /** A user's live session ids, oldest first; prunes index entries whose session expired. */
-    static final RedisScript SESSIONS = RedisScript.of("sessions", Output.MULTI, """
+    static final RedisScript SESSIONS = RedisScript.of("sessions", Output.MULTI, SESSION_KEY + """
             local live = {}
             for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-              if redis.call('EXISTS', 's:{' .. sid .. '}') == 1 then live[#live + 1] = sid
+              if redis.call('EXISTS', skey(KEYS[1], sid)) == 1 then live[#live + 1] = sid
               else redis.call('ZREM', KEYS[1], sid) end
             end
             return live

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code redis-json} and {@code redis-blob}: the whole session encoded into one string key, as connect-redis and
- * memcached-style stores keep it. A partial update reads, changes and rewrites the whole value: with
+ * memcached-style stores keep it; keys {@code sj:{id}} (JSON) or {@code sb:{id}} (blob). A partial update reads, changes and rewrites the whole value: with
  * {@link SessionPolicy#safeUpdates()} through a compare-and-set script that retries on a concurrent change,
  * otherwise naively (GET then SET), which loses concurrent updates.
  */
@@ -25,7 +25,7 @@ public final class RedisStringLayout extends RedisLayout {
     private final SessionCodec codec;
 
     public RedisStringLayout(RedisPort redis, SessionCodec codec, SessionPolicy policy, LongSupplier clock) {
-        super(redis, policy, clock);
+        super("s" + codec.name().charAt(0), redis, policy, clock);
         this.codec = codec;
     }
 

@@ -58,7 +58,7 @@ public final class RedissonPort implements RedisPort {
         try {
             return redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).get();
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "GET");
+            throw RedisFailures.translate(e, target, "GET " + RedisLayout.string(key));
         }
     }
 
@@ -67,7 +67,7 @@ public final class RedissonPort implements RedisPort {
         try {
             return redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).setIfExists(value, Duration.ofMillis(ttlMillis));
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "SET");
+            throw RedisFailures.translate(e, target, "SET " + RedisLayout.string(key));
         }
     }
 
@@ -76,7 +76,7 @@ public final class RedissonPort implements RedisPort {
         try {
             return new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap());
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HGETALL");
+            throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
         }
     }
 
@@ -94,7 +94,7 @@ public final class RedissonPort implements RedisPort {
             }
             return out;
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HMGET");
+            throw RedisFailures.translate(e, target, "HMGET " + RedisLayout.string(key));
         }
     }
 

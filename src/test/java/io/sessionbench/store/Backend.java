@@ -1,0 +1,53 @@
+package io.sessionbench.store;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.infra.Secret;
+import io.sessionbench.store.redis.RedisClientKind;
+import java.util.List;
+
+/** A layout × client combination under test, with raw write access for planting corrupt data. */
+record Backend(Layout layout, RedisClientKind client) {
+
+    static List<Backend> all() {
+        List<Backend> out = new java.util.ArrayList<>();
+        for (Layout l : Layout.values()) {
+            if (l.usesRedisClient()) {
+                for (RedisClientKind c : RedisClientKind.values()) {
+                    out.add(new Backend(l, c));
+                }
+            } else {
+                out.add(new Backend(l, RedisClientKind.LETTUCE));
+            }
+        }
+        return out;
+    }
+
+    SessionStore open(Endpoints e, SessionPolicy policy) {
+        return layout.open(e, new Layout.StoreOptions(client, policy, 16, false));
+    }
+
+    Endpoints withWrongPassword(Endpoints e) {
+        return switch (layout) {
+            case POSTGRES -> e.withPostgres(new io.sessionbench.infra.PostgresTarget(e.postgres().jdbcUrl(),
+                    e.postgres().user(), new Secret("wrong-" + e.postgres().password().value())));
+            default -> e.withRedis(new RedisTarget(false, e.redis().host(), e.redis().port(), "",
+                    new Secret("wrong-password-123"), 0));
+        };
+    }
+
+    boolean hasPassword() {
+        return layout.usesRedisClient() || layout == Layout.POSTGRES;
+    }
+
+    /** Whether partial updates rewrite the whole session (and so can lose updates without optimistic concurrency). */
+    boolean readModifyWrite() {
+        return layout == Layout.REDIS_JSON || layout == Layout.REDIS_BLOB || layout == Layout.MEMCACHED_BLOB;
+    }
+
+    @Override
+    public String toString() {
+        return layout.usesRedisClient() ? layout.label() + "/" + client.label() : layout.label();
+    }
+
+}

@@ -1,0 +1,343 @@
+package io.sessionbench.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.testing.RawWrites;
+import io.sessionbench.testing.TestStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The store's contract, run against every layout × Redis client on real servers. */
+@ExtendWith(TestStack.class)
+@ParameterizedClass(name = "{0}")
+@MethodSource("backends")
+class SessionStoreContractTest {
+    private final Backend backend;
+    private final List<SessionStore> opened = new ArrayList<>();
+
+    SessionStoreContractTest(Backend backend) {
+        this.backend = backend;
+    }
+
+    static Stream<Backend> backends() {
+        return Backend.all().stream();
+    }
+
+    private SessionStore store(SessionPolicy policy) {
+        SessionStore s = backend.open(TestStack.endpoints(), policy);
+        opened.add(s);
+        return s;
+    }
+
+    private SessionStore store() {
+        return store(SessionPolicy.DEFAULT);
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(SessionStore::close);
+    }
+
+    private static String user() {
+        return "user-" + UUID.randomUUID();
+    }
+
+    @Test
+    void createdSessionLoadsWithItsAttributes() {
+        SessionStore s = store();
+        String user = user();
+        Session created = s.create(user, Map.of("role", "admin", "theme", "dark"));
+        Session loaded = s.load(created.id()).orElseThrow();
+        assertThat(loaded.userId()).isEqualTo(user);
+        assertThat(loaded.attributes()).isEqualTo(Map.of("role", "admin", "theme", "dark"));
+        assertThat(loaded.createdAt()).isPositive();
+        assertThat(s.layout()).isEqualTo(backend.layout().label());
+    }
+
+    @Test
+    void attributeReadsOneFieldAndMissingOnesAreEmpty() {
+        SessionStore s = store();
+        Session c = s.create(user(), Map.of("role", "admin"));
+        assertThat(s.attribute(c.id(), "role")).contains("admin");
+        assertThat(s.attribute(c.id(), "absent")).isEmpty();
+        assertThat(s.attribute(SessionId.random(), "role")).isEmpty();
+    }
+
+    @Test
+    void setAttributeIsPartialAndKeepsTheOthers() {
+        SessionStore s = store();
+        Session c = s.create(user(), Map.of("a", "1", "b", "2"));
+        assertThat(s.setAttribute(c.id(), "b", "two")).isTrue();
+        assertThat(s.setAttributes(c.id(), Map.of("c", "3", "d", "4"))).isTrue();
+        assertThat(s.load(c.id()).orElseThrow().attributes())
+                .isEqualTo(Map.of("a", "1", "b", "two", "c", "3", "d", "4"));
+    }
+
+    @Test
+    void requestReadsTheNamedAttributesAndRenews() {
+        SessionStore s = store();
+        Session c = s.create(user(), Map.of("auth", "u1", "perms", "rw", "prefs", "{}", "cart", "x"));
+        assertThat(s.request(c.id(), List.of("auth", "perms", "prefs", "missing")))
+                .contains(Map.of("auth", "u1", "perms", "rw", "prefs", "{}"));
+        assertThat(s.request(SessionId.random(), List.of("auth"))).isEmpty();
+        assertThat(s.touch(c.id())).isTrue();
+        assertThat(s.touch(SessionId.random())).isFalse();
+    }
+
+    @Test
+    void invalidateRemovesOneAndInvalidateAllRemovesTheUsersSessions() {
+        SessionStore s = store();
+        String user = user();
+        Session a = s.create(user, Map.of());
+        Session b = s.create(user, Map.of());
+        Session other = s.create(user(), Map.of());
+        assertThat(s.sessions(user)).containsExactly(a.id(), b.id());
+        assertThat(s.invalidate(a.id())).isTrue();
+        assertThat(s.invalidate(a.id())).isFalse();
+        assertThat(s.load(a.id())).isEmpty();
+        assertThat(s.sessions(user)).containsExactly(b.id());
+        Session c = s.create(user, Map.of());
+        assertThat(s.invalidateAll(user)).isEqualTo(2);
+        assertThat(s.load(b.id())).isEmpty();
+        assertThat(s.load(c.id())).isEmpty();
+        assertThat(s.sessions(user)).isEmpty();
+        assertThat(s.load(other.id())).isPresent();
+    }
+
+    @Test
+    void touchingKeepsASessionAlivePastItsFirstDeadlineAndIdleOnesExpire() throws Exception {
+        SessionStore s = store(SessionPolicy.DEFAULT.withIdleTtl(Duration.ofSeconds(2)));
+        Session kept = s.create(user(), Map.of("k", "v"));
+        Session idle = s.create(user(), Map.of("k", "v"));
+        long start = System.nanoTime();
+        while (elapsedMillis(start) < 3200) {
+            Thread.sleep(400);
+            assertThat(s.touch(kept.id())).as("touch at %d ms", elapsedMillis(start)).isTrue();
+        }
+        assertThat(s.load(kept.id())).as("touched session after its first deadline").isPresent();
+        assertThat(s.load(idle.id())).as("idle session after its deadline").isEmpty();
+        Thread.sleep(3300);
+        assertThat(s.load(kept.id())).as("session left idle").isEmpty();
+        assertThat(s.attribute(kept.id(), "k")).isEmpty();
+        assertThat(s.setAttribute(kept.id(), "k", "again")).isFalse();
+        assertThat(s.request(kept.id(), List.of("k"))).isEmpty();
+        assertThat(s.load(kept.id())).as("write after expiry must not bring it back").isEmpty();
+    }
+
+    private static long elapsedMillis(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void concurrentUpdatesOfDifferentFieldsAllSurvive() throws Exception {
+        SessionStore s = store();
+        Session c = s.create(user(), Map.of("base", "0"));
+        int threads = 8;
+        int rounds = 25;
+        runTogether(threads, t -> {
+            for (int r = 0; r < rounds; r++) {
+                s.setAttribute(c.id(), "field" + t, "v" + r);
+            }
+        });
+        Map<String, String> attrs = s.load(c.id()).orElseThrow().attributes();
+        for (int t = 0; t < threads; t++) {
+            assertThat(attrs).containsEntry("field" + t, "v" + (rounds - 1));
+        }
+        assertThat(attrs).containsEntry("base", "0");
+    }
+
+    /**
+     * Without optimistic concurrency, read-modify-write layouts lose updates; field-level layouts cannot. Trials
+     * repeat until a loss shows (or 200 trials pass), so the assertion fails if naive mode were somehow safe.
+     */
+    @Test
+    void naiveModeLosesUpdatesOnlyOnReadModifyWriteLayouts() throws Exception {
+        SessionStore s = store(SessionPolicy.DEFAULT.withSafeUpdates(false));
+        int lostTrials = 0;
+        int trials = 0;
+        int threads = 6;
+        while (trials < (backend.readModifyWrite() ? 200 : 20) && (lostTrials == 0 || !backend.readModifyWrite())) {
+            trials++;
+            Session c = s.create(user(), Map.of());
+            runTogether(threads, t -> s.setAttribute(c.id(), "f" + t, "x"));
+            if (s.load(c.id()).orElseThrow().attributes().size() < threads) {
+                lostTrials++;
+            }
+        }
+        if (backend.readModifyWrite()) {
+            assertThat(lostTrials).as("trials with a lost update in %d trials", trials).isPositive();
+        } else {
+            assertThat(lostTrials).as("field-level layout lost updates").isZero();
+        }
+    }
+
+    @Test
+    void tenConcurrentLoginsLeaveExactlyThreeSessions() throws Exception {
+        SessionStore s = store();
+        String user = user();
+        List<SessionId> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        runTogether(10, t -> created.add(s.create(user, Map.of("n", String.valueOf(t))).id()));
+        assertThat(created).hasSize(10);
+        List<SessionId> live = s.sessions(user);
+        assertThat(live).hasSize(3);
+        int loadable = 0;
+        for (SessionId id : created) {
+            if (s.load(id).isPresent()) {
+                loadable++;
+                assertThat(live).contains(id);
+            }
+        }
+        assertThat(loadable).isEqualTo(3);
+    }
+
+    @Test
+    void theCapEvictsTheOldestSessions() {
+        SessionStore s = store();
+        String user = user();
+        List<SessionId> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(s.create(user, Map.of()).id());
+        }
+        assertThat(s.sessions(user)).containsExactlyElementsOf(ids.subList(2, 5));
+        assertThat(s.load(ids.get(0))).isEmpty();
+        assertThat(s.load(ids.get(1))).isEmpty();
+    }
+
+    @Test
+    void saveAfterInvalidateDoesNotResurrectTheSession() {
+        SessionStore s = store();
+        Session c = s.create(user(), Map.of("a", "1"));
+        assertThat(s.invalidate(c.id())).isTrue();
+        assertThat(s.setAttribute(c.id(), "a", "2")).isFalse();
+        assertThat(s.setAttributes(c.id(), Map.of("b", "3"))).isFalse();
+        assertThat(s.touch(c.id())).isFalse();
+        assertThat(s.request(c.id(), List.of("a"))).isEmpty();
+        assertThat(s.load(c.id())).isEmpty();
+        assertThat(s.attribute(c.id(), "a")).isEmpty();
+    }
+
+    @Test
+    void sampleReturnsLiveSessions() {
+        SessionStore s = store();
+        Set<SessionId> mine = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            mine.add(s.create(user(), Map.of("i", String.valueOf(i))).id());
+        }
+        List<Session> sample = s.sample(10);
+        assertThat(sample).isNotEmpty().hasSizeLessThanOrEqualTo(10);
+        for (Session x : sample) {
+            assertThat(s.load(x.id())).as("sampled session is live").isPresent();
+        }
+    }
+
+    @Test
+    void malformedIdsAndNamesAreRejectedAndTheStoreStaysUsable() {
+        SessionStore s = store();
+        for (String bad : List.of("", "a".repeat(65), "abcdefghijklmnopqrstu*", "abcdefghij klmnopqrstuv",
+                "abcdefghijk\r\nlmnopqrstuv", "abcdefghijklmnopqrstuvé", "short")) {
+            assertThatThrownBy(() -> s.load(SessionId.parse(bad)))
+                    .isInstanceOf(StoreException.MalformedId.class).hasMessageContaining("session id");
+        }
+        assertThatThrownBy(() -> s.create("bad user", Map.of())).isInstanceOf(StoreException.MalformedId.class)
+                .hasMessageContaining("user id");
+        Session c = s.create(user(), Map.of());
+        assertThatThrownBy(() -> s.setAttribute(c.id(), "bad\r\nname", "v"))
+                .isInstanceOf(StoreException.MalformedId.class).hasMessageContaining("attribute name");
+        assertThatThrownBy(() -> s.request(c.id(), List.of("x*"))).isInstanceOf(StoreException.MalformedId.class);
+        assertThat(s.setAttribute(c.id(), "ok", "v")).isTrue();
+        assertThat(s.attribute(c.id(), "ok")).contains("v");
+    }
+
+    @Test
+    void oversizeSessionsAreRejectedAndNothingIsWritten() {
+        SessionStore s = store(SessionPolicy.DEFAULT.withMaxSessionBytes(1000));
+        String user = user();
+        assertThatThrownBy(() -> s.create(user, Map.of("big", "x".repeat(2000))))
+                .isInstanceOf(StoreException.TooLarge.class).hasMessageContaining("1000");
+        assertThat(s.sessions(user)).isEmpty();
+        Session c = s.create(user, Map.of("a", "x".repeat(600)));
+        assertThatThrownBy(() -> s.setAttribute(c.id(), "b", "y".repeat(600)))
+                .isInstanceOf(StoreException.TooLarge.class);
+        assertThat(s.load(c.id()).orElseThrow().attributes()).isEqualTo(Map.of("a", "x".repeat(600)));
+        assertThat(s.setAttribute(c.id(), "a", "z".repeat(900))).as("replacing a value counts only the new size").isTrue();
+    }
+
+    @Test
+    void corruptStoredBytesGiveATypedErrorAndTheStoreStaysUsable() {
+        List<RawWrites.Corruption> corruptions = RawWrites.corruptions(backend.layout());
+        assumeTrue(!corruptions.isEmpty(), "the memory layout keeps objects, not bytes: nothing to corrupt");
+        SessionStore s = store();
+        Endpoints e = TestStack.endpoints();
+        for (RawWrites.Corruption corruption : corruptions) {
+            Session c = s.create(user(), Map.of("a", "1"));
+            corruption.plant().accept(e, c.id());
+            assertThatThrownBy(() -> s.load(c.id())).as(corruption.name())
+                    .isInstanceOf(StoreException.Corrupt.class).hasMessageContaining(c.id().value());
+            assertThat(s.invalidate(c.id())).isTrue();
+            assertThat(s.load(c.id())).isEmpty();
+        }
+        Session fresh = s.create(user(), Map.of("a", "1"));
+        assertThat(s.load(fresh.id())).isPresent();
+    }
+
+    @Test
+    void aWrongPasswordIsReportedAsSuch() {
+        assumeTrue(backend.hasPassword(), "this backend has no authentication");
+        Endpoints wrong = backend.withWrongPassword(TestStack.endpoints());
+        assertThatThrownBy(() -> {
+            try (SessionStore s = backend.open(wrong, SessionPolicy.DEFAULT)) {
+                s.load(SessionId.random());
+            }
+        }).isInstanceOf(StoreException.AuthenticationFailed.class).hasMessageContaining("credentials")
+                .message().doesNotContain("wrong-");
+    }
+
+    interface Body {
+        void run(int thread) throws Exception;
+    }
+
+    static void runTogether(int threads, Body body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                fs.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    body.run(id);
+                    return null;
+                }));
+            }
+            ready.await();
+            go.countDown();
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.sessionbench.testing;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.HostPort;
+import io.sessionbench.store.Layout;
+import io.sessionbench.store.SessionId;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/** Plants bytes under a session's key behind the store's back, the way another program or a bad deploy would. */
+public final class RawWrites {
+    private RawWrites() {
+    }
+
+    public record Corruption(String name, BiConsumer<Endpoints, SessionId> plant) {
+    }
+
+    public static List<Corruption> corruptions(Layout layout) {
+        return switch (layout) {
+            case REDIS_HASH -> List.of(
+                    new Corruption("string under the hash key", (e, id) -> redis(e, j -> {
+                        j.del(key(Layout.REDIS_HASH, id));
+                        j.set(key(Layout.REDIS_HASH, id), "garbage".getBytes(StandardCharsets.UTF_8));
+                    })),
+                    new Corruption("hash without metadata", (e, id) -> redis(e, j -> {
+                        j.del(key(Layout.REDIS_HASH, id));
+                        j.hset(key(Layout.REDIS_HASH, id), "a".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8));
+                    })));
+            case REDIS_JSON -> List.of(
+                    new Corruption("garbage JSON", (e, id) -> redis(e, j -> j.set(key(Layout.REDIS_JSON, id), "{\"u\": nope".getBytes(StandardCharsets.UTF_8)))),
+                    new Corruption("JSON without fields", (e, id) -> redis(e, j -> j.set(key(Layout.REDIS_JSON, id), "[]".getBytes(StandardCharsets.UTF_8)))));
+            case REDIS_BLOB -> List.of(
+                    new Corruption("truncated blob", (e, id) -> redis(e, j -> {
+                        byte[] v = j.get(key(Layout.REDIS_BLOB, id));
+                        j.set(key(Layout.REDIS_BLOB, id), java.util.Arrays.copyOf(v, v.length - 3));
+                    })),
+                    new Corruption("wrong blob version", (e, id) -> redis(e, j -> {
+                        byte[] v = j.get(key(Layout.REDIS_BLOB, id));
+                        v[1] = 9;
+                        j.set(key(Layout.REDIS_BLOB, id), v);
+                    })),
+                    new Corruption("not a blob", (e, id) -> redis(e, j -> j.set(key(Layout.REDIS_BLOB, id), "{}".getBytes(StandardCharsets.UTF_8)))));
+            case MEMCACHED_BLOB -> List.of(
+                    new Corruption("garbage bytes", (e, id) -> memcachedSet(e.memcached().get(0), "s:" + id.value(), "xyz".getBytes(StandardCharsets.US_ASCII))),
+                    new Corruption("wrong blob version", (e, id) -> memcachedSet(e.memcached().get(0), "s:" + id.value(), new byte[] {'S', 7, 0, 0})));
+            case POSTGRES -> List.of(
+                    new Corruption("attributes not an object", (e, id) -> postgres(e, "UPDATE sessionbench_sessions SET attrs = '[1,2]'::jsonb WHERE id = ?", id)),
+                    new Corruption("non-string attribute", (e, id) -> postgres(e, "UPDATE sessionbench_sessions SET attrs = '{\"a\": {\"b\": 1}}'::jsonb WHERE id = ?", id)));
+            case MEMORY -> List.of();
+        };
+    }
+
+    /** The key a Redis layout keeps a session under: {@code sh:{id}}, {@code sj:{id}} or {@code sb:{id}}. */
+    public static byte[] key(Layout layout, SessionId id) {
+        String prefix = switch (layout) {
+            case REDIS_HASH -> "sh";
+            case REDIS_JSON -> "sj";
+            case REDIS_BLOB -> "sb";
+            default -> throw new IllegalArgumentException(layout + " is not a Redis layout");
+        };
+        return (prefix + ":{" + id.value() + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public interface JedisWork {
+        void run(Jedis j);
+    }
+
+    public static void redis(Endpoints e, JedisWork work) {
+        try (Jedis j = new Jedis(new HostAndPort(e.redis().host(), e.redis().port()),
+                DefaultJedisClientConfig.builder().password(e.redis().password().value()).build())) {
+            work.run(j);
+        }
+    }
+
+    private static void memcachedSet(HostPort server, String key, byte[] value) {
+        try (Socket s = new Socket(server.host(), server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("set " + key + " 0 600 " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(value);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] buf = new byte[64];
+            int n = s.getInputStream().read(buf);
+            String reply = new String(buf, 0, Math.max(0, n), StandardCharsets.US_ASCII);
+            if (!reply.startsWith("STORED")) {
+                throw new IllegalStateException("memcached did not store the corrupt value: " + reply);
+            }
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void postgres(Endpoints e, String sql, SessionId id) {
+        Properties p = new Properties();
+        p.setProperty("user", e.postgres().user());
+        p.setProperty("password", e.postgres().password().value());
+        try (Connection c = DriverManager.getConnection(e.postgres().jdbcUrl(), p); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.value());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("no row to corrupt for " + id);
+            }
+        } catch (java.sql.SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.sessionbench.testing;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.LocalStack;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real redis-server, memcached and Postgres for the whole test run, started on first use and stopped when JUnit
+ * closes its root context. A server that does not come up fails the tests that need it.
+ */
+public final class TestStack implements BeforeAllCallback {
+    private static LocalStack stack;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        endpoints(context);
+    }
+
+    public static synchronized Endpoints endpoints(ExtensionContext context) {
+        if (stack == null) {
+            stack = LocalStack.start(Path.of("target", "test-stack"), EnumSet.allOf(LocalStack.Server.class));
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .put("sessionbench-test-stack", (ExtensionContext.Store.CloseableResource) TestStack::stop);
+        }
+        return stack.endpoints();
+    }
+
+    public static synchronized Endpoints endpoints() {
+        if (stack == null) {
+            throw new IllegalStateException("annotate the test class with @ExtendWith(TestStack.class)");
+        }
+        return stack.endpoints();
+    }
+
+    private static synchronized void stop() {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
+    }
+}
