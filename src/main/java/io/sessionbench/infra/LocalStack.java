@@ -127,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** AUTH + INFO over a plain socket: a real request, and the server's version. */
-    static String redisVersion(RedisTarget t) throws IOException {
+    public static String redisVersion(RedisTarget t) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(t.host(), t.port()), 1000);
             s.setSoTimeout(2000);
@@ -171,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
         endpoints = endpoints.withMemcached(List.of(new HostPort("127.0.0.1", port)));
     }
 
-    static String memcachedVersion(String host, int port) throws IOException {
+    public static String memcachedVersion(String host, int port) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 1000);
             s.setSoTimeout(2000);
@@ -232,7 +232,7 @@ public final class LocalStack implements AutoCloseable {
                 new PostgresTarget("jdbc:postgresql://127.0.0.1:" + port + "/sessionbench", PG_USER, password));
     }
 
-    private static String postgresVersion(PostgresTarget t, boolean createDatabase) throws IOException {
+    public static String postgresVersion(PostgresTarget t, boolean createDatabase) throws IOException {
         Properties props = new Properties();
         props.setProperty("user", t.user());
         props.setProperty("password", t.password().value());

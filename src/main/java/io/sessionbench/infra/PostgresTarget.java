@@ -46,7 +46,7 @@ public record PostgresTarget(String jdbcUrl, String user, Secret password) {
             }
         }
         String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
-        int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+        int port = uri.getPort() == -1 ? 5432 : HostPort.port("Postgres URI '" + shown + "'", String.valueOf(uri.getPort()));
         return new PostgresTarget("jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + db, u, p);
     }
 

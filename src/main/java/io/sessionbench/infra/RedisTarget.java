@@ -28,7 +28,7 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
         if (uri.getHost() == null) {
             throw new ConfigException("Redis URI '" + shown + "' has no host; expected redis://[user:password@]host:port[/db]");
         }
-        int port = uri.getPort() == -1 ? 6379 : uri.getPort();
+        int port = uri.getPort() == -1 ? 6379 : HostPort.port("Redis URI '" + shown + "'", String.valueOf(uri.getPort()));
         String user = "";
         Secret password = Secret.NONE;
         if (uri.getRawUserInfo() != null) {

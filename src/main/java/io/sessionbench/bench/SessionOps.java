@@ -1,0 +1,161 @@
+package io.sessionbench.bench;
+
+import io.sessionbench.metrics.Latencies;
+import io.sessionbench.store.Session;
+import io.sessionbench.store.SessionId;
+import io.sessionbench.store.StoreException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Recorder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What a web request pays for its session, per store operation and for a whole request, closed loop.
+ * Each method times its store call into an HdrHistogram (see {@link io.sessionbench.metrics.HdrProfiler}) and
+ * counts misses and errors; a session that reads back wrong data fails the run. Left out: the web framework,
+ * serialization of domain objects (attributes are strings), and coordinated omission under overload, which the
+ * open-loop load generator measures instead.
+ *
+ * <p>Run: {@code java -jar target/benchmarks.jar bench --profile quick}, or with JMH's own command line:
+ * {@code java -jar target/benchmarks.jar SessionOps.request -p layout=redis-hash -prof io.sessionbench.metrics.HdrProfiler}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"})
+public class SessionOps {
+    private static final Recorder REQUEST = Latencies.recorder("request");
+    private static final Recorder LOAD = Latencies.recorder("load");
+    private static final Recorder READ = Latencies.recorder("readAttribute");
+    private static final Recorder UPDATE = Latencies.recorder("updateAttribute");
+    private static final Recorder TOUCH = Latencies.recorder("touch");
+    private static final Recorder CREATE = Latencies.recorder("create");
+    private static final Recorder INVALIDATE = Latencies.recorder("invalidate");
+
+    /**
+     * One authenticated request: read auth, permissions and preferences and renew the idle TTL, as one call done
+     * the layout's best way (one Lua script on Redis hashes, GET+PEXPIRE script on strings, {@code gat} on
+     * Memcached, one {@code UPDATE … RETURNING} on Postgres).
+     */
+    @Benchmark
+    public Optional<Map<String, String>> request(StoreState s, Cursor c, Outcomes o) {
+        int i = c.index(s);
+        long t0 = System.nanoTime();
+        try {
+            Optional<Map<String, String>> r = s.store.request(s.ids[i], Workload.CHECKS);
+            Latencies.record(REQUEST, System.nanoTime() - t0);
+            if (r.isEmpty()) {
+                o.misses++;
+            } else if (!Workload.expectedAuth(i).equals(r.get().get("auth"))) {
+                throw new IllegalStateException(s.layout + " returned auth=" + r.get().get("auth") + " for session "
+                        + i + ", expected " + Workload.expectedAuth(i) + "; the store read back wrong data");
+            }
+            return r;
+        } catch (StoreException e) {
+            o.error(e);
+            return Optional.empty();
+        }
+    }
+
+    /** Loads the whole session (HGETALL, GET + decode, SELECT). */
+    @Benchmark
+    public Optional<Session> load(StoreState s, Cursor c, Outcomes o) {
+        int i = c.index(s);
+        long t0 = System.nanoTime();
+        try {
+            Optional<Session> r = s.store.load(s.ids[i]);
+            Latencies.record(LOAD, System.nanoTime() - t0);
+            if (r.isEmpty()) {
+                o.misses++;
+            } else if (!Workload.expectedAuth(i).equals(r.get().attributes().get("auth"))) {
+                throw new IllegalStateException(s.layout + " loaded a wrong session for index " + i);
+            }
+            return r;
+        } catch (StoreException e) {
+            o.error(e);
+            return Optional.empty();
+        }
+    }
+
+    /** Reads one attribute (HMGET on hashes; the whole value on string and blob layouts). */
+    @Benchmark
+    public Optional<String> readAttribute(StoreState s, Cursor c, Outcomes o) {
+        return timed(READ, o, () -> {
+            Optional<String> r = s.store.attribute(s.ids[c.index(s)], "perms");
+            if (r.isEmpty()) {
+                o.misses++;
+            }
+            return r;
+        });
+    }
+
+    /** Writes one small attribute and renews (HSET script on hashes; read-modify-write with CAS on strings). */
+    @Benchmark
+    public boolean updateAttribute(StoreState s, Cursor c, Outcomes o) {
+        String value = Long.toHexString(++c.counter);
+        Boolean ok = timed(UPDATE, o, () -> s.store.setAttribute(s.ids[c.index(s)], Workload.UPDATED, value));
+        if (ok != null && !ok) {
+            o.misses++;
+        }
+        return ok != null && ok;
+    }
+
+    /** Sliding renewal alone. */
+    @Benchmark
+    public boolean touch(StoreState s, Cursor c, Outcomes o) {
+        Boolean ok = timed(TOUCH, o, () -> s.store.touch(s.ids[c.index(s)]));
+        if (ok != null && !ok) {
+            o.misses++;
+        }
+        return ok != null && ok;
+    }
+
+    /** Login: creates a session for one of the preloaded users, enforcing the cap of 3 (so the oldest is evicted). */
+    @Benchmark
+    public SessionId create(StoreState s, Cursor c, Outcomes o) {
+        int i = c.index(s);
+        Session created = timed(CREATE, o, () -> s.store.create(s.user(i), s.freshAttributes(i)));
+        return created == null ? null : created.id();
+    }
+
+    /**
+     * Logout. JMH's score covers a create plus the invalidate (there must be a session to remove and
+     * {@code Level.Invocation} would distort sub-millisecond calls); the latency percentiles cover invalidate alone.
+     */
+    @Benchmark
+    public boolean invalidate(StoreState s, Cursor c, Outcomes o) {
+        int i = c.index(s);
+        try {
+            SessionId id = s.store.create(s.user(i), s.freshAttributes(i)).id();
+            Boolean ok = timed(INVALIDATE, o, () -> s.store.invalidate(id));
+            return ok != null && ok;
+        } catch (StoreException e) {
+            o.error(e);
+            return false;
+        }
+    }
+
+    interface Call<T> {
+        T run();
+    }
+
+    private static <T> T timed(Recorder r, Outcomes o, Call<T> call) {
+        long t0 = System.nanoTime();
+        try {
+            T result = call.run();
+            Latencies.record(r, System.nanoTime() - t0);
+            return result;
+        } catch (StoreException e) {
+            o.error(e);
+            return null;
+        }
+    }
+}

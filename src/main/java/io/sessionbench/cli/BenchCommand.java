@@ -1,0 +1,202 @@
+package io.sessionbench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionbench.bench.Profile;
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.infra.LocalStack;
+import io.sessionbench.infra.Targets;
+import io.sessionbench.metrics.HdrProfiler;
+import io.sessionbench.report.Environment;
+import io.sessionbench.report.ReportWriter;
+import io.sessionbench.report.SummaryRow;
+import io.sessionbench.store.Layout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: runs a profile's JMH benchmarks against the targets (or the local stack) and writes the results. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Run the session benchmarks and write results/<date>_<label>/ with JMH JSON, .hlog/.hgrm, env.json,",
+                "summary.csv, report.md and report.html. Servers without a target are started locally and stopped after."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    TargetOptions targets;
+
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (a few minutes) or full (for publication); default ${DEFAULT-VALUE}")
+    String profile;
+
+    @Option(names = "--label", description = "results folder label (default: the profile name)")
+    String label;
+
+    @Option(names = "--results", defaultValue = "results", paramLabel = "DIR", description = "parent folder of results (default ${DEFAULT-VALUE})")
+    Path resultsRoot;
+
+    @Option(names = "--layouts", split = ",", paramLabel = "LAYOUT", description = "only these layouts (memory, redis-hash, redis-json, redis-blob, memcached-blob, postgres)")
+    List<String> layouts;
+
+    @Option(names = "--benchmarks", paramLabel = "REGEX", description = "only benchmark methods matching, e.g. 'request|load'")
+    String benchmarks;
+
+    @Option(names = "--forks", description = "override the profile's forks")
+    Integer forks;
+
+    @Option(names = "--iterations", description = "override measurement iterations")
+    Integer iterations;
+
+    @Option(names = "--iteration-seconds", description = "override seconds per warm-up and measurement iteration")
+    Integer seconds;
+
+    @Option(names = "--warmup-iterations", description = "override warm-up iterations")
+    Integer warmups;
+
+    @Option(names = "--live-sessions", description = "sessions preloaded per trial (default 10000)")
+    Integer liveSessions;
+
+    @Option(names = "--threads", description = "benchmark threads per run (default: the profile's)")
+    Integer threads;
+
+    @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers (default ${DEFAULT-VALUE})")
+    Path stackDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Profile p = profileOf(profile);
+        List<Profile.RunSpec> specs = plan(p);
+        Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
+        for (Profile.RunSpec s : specs) {
+            for (String l : s.params().get("layout").split(",")) {
+                Layout.of(l).server().ifPresent(needed::add);
+            }
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm"));
+        Path out = resultsRoot.resolve(stamp + "_" + (label == null ? p.name().toLowerCase() : label.replaceAll("[^A-Za-z0-9._-]", "-")));
+        Files.createDirectories(out.resolve("histograms"));
+        Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
+        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
+            for (String line : t.endpoints().describe()) {
+                System.out.println("target " + line);
+            }
+            t.endpoints().writeSecretFile(secrets);
+            ObjectNode run = new ObjectMapper().createObjectNode();
+            run.put("profile", p.name().toLowerCase());
+            run.put("label", out.getFileName().toString());
+            run.put("forks", forks == null ? p.forks : forks);
+            int wi = warmups == null ? p.warmupIterations : warmups;
+            int secs = seconds == null ? p.measurementSeconds : seconds;
+            run.put("warmup", wi + " × " + (seconds == null ? p.warmupSeconds : seconds) + " s");
+            run.put("measurement", (iterations == null ? p.measurementIterations : iterations) + " × " + secs + " s");
+            run.put("started", LocalDateTime.now().toString());
+            ObjectNode env = Environment.collect(t, run);
+            List<RunResult> results = new ArrayList<>();
+            for (Profile.RunSpec spec : specs) {
+                System.out.println("== " + spec.name());
+                results.addAll(new Runner(options(p, spec, secrets, out.resolve("histograms"))).run());
+            }
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(results);
+            run.put("finished", LocalDateTime.now().toString());
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
+        } catch (RunnerException e) {
+            throw new ConfigException("JMH could not run the benchmarks: " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(secrets);
+        }
+        List<SummaryRow> rows = ReportWriter.write(out);
+        System.out.println();
+        System.out.print(SummaryTable.render(rows));
+        System.out.println();
+        System.out.println("results: " + out);
+        System.out.println("report:  " + out.resolve("report.html") + " (and report.md)");
+        return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    private static Profile profileOf(String name) {
+        for (Profile p : Profile.values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new ConfigException("unknown profile '" + name + "'; use quick or full");
+    }
+
+    /** The profile's runs, narrowed to the chosen layouts and benchmarks. */
+    List<Profile.RunSpec> plan(Profile p) {
+        if (layouts != null) {
+            layouts.forEach(Layout::of);
+        }
+        List<Profile.RunSpec> out = new ArrayList<>();
+        for (Profile.RunSpec s : p.specs()) {
+            Map<String, String> params = new LinkedHashMap<>(s.params());
+            if (layouts != null) {
+                List<String> keep = Arrays.stream(params.get("layout").split(",")).filter(layouts::contains).toList();
+                if (keep.isEmpty()) {
+                    continue;
+                }
+                params.put("layout", String.join(",", keep));
+            }
+            if (liveSessions != null) {
+                params.put("liveSessions", String.valueOf(liveSessions));
+            }
+            String include = s.include();
+            if (benchmarks != null) {
+                include = narrow(s.include(), benchmarks);
+                if (include == null) {
+                    continue;
+                }
+            }
+            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads));
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException("nothing to run: --layouts/--benchmarks leave no benchmark of profile " + p.name().toLowerCase());
+        }
+        return out;
+    }
+
+    /** Restricts a spec's method regex ({@code SessionOps\\.} or {@code SessionOps\\.(a|b)$}) to methods matching {@code wanted}. */
+    static String narrow(String include, String wanted) {
+        java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(" + wanted + ")$");
+        String prefix = "SessionOps\\.";
+        String methods = include.substring(prefix.length()).replace("$", "").replace("(", "").replace(")", "");
+        if (methods.isEmpty()) {
+            return prefix + "(" + wanted + ")$";
+        }
+        List<String> keep = Arrays.stream(methods.split("\\|")).filter(m -> w.matcher(m).matches()).toList();
+        return keep.isEmpty() ? null : prefix + "(" + String.join("|", keep) + ")$";
+    }
+
+    private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms) {
+        ChainedOptionsBuilder o = new OptionsBuilder().include("io\\.sessionbench\\.bench\\." + spec.include())
+                .forks(forks == null ? p.forks : forks)
+                .warmupIterations(warmups == null ? p.warmupIterations : warmups)
+                .warmupTime(TimeValue.seconds(seconds == null ? p.warmupSeconds : seconds))
+                .measurementIterations(iterations == null ? p.measurementIterations : iterations)
+                .measurementTime(TimeValue.seconds(seconds == null ? p.measurementSeconds : seconds))
+                .threads(spec.threads())
+                .addProfiler(HdrProfiler.class)
+                .shouldFailOnError(true)
+                .jvmArgsAppend("-Dsessionbench.endpoints=" + secrets, "-Dsessionbench.histograms=" + histograms.toAbsolutePath());
+        spec.params().forEach((k, v) -> o.param(k, v.split(",")));
+        return o.build();
+    }
+}

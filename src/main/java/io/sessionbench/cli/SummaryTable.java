@@ -1,0 +1,24 @@
+package io.sessionbench.cli;
+
+import io.sessionbench.report.SummaryRow;
+import java.util.List;
+import java.util.Locale;
+
+/** The table printed at the end of a run: one line per benchmark × parameters. */
+final class SummaryTable {
+    private SummaryTable() {
+    }
+
+    static String render(List<SummaryRow> rows) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %-20s %8s %3s %14s %10s %10s %10s %10s %7s%n",
+                "operation", "layout", "size", "thr", "ops/s", "±", "P50 µs", "P99 µs", "P99.9 µs", "errors"));
+        for (SummaryRow s : rows) {
+            var r = s.record();
+            b.append(String.format(Locale.ROOT, "%-16s %-20s %8s %3d %14.0f %10.0f %10.2f %10.2f %10.2f %7.0f%n",
+                    r.operation(), r.target(), r.params().getOrDefault("sessionBytes", ""), r.threads(),
+                    r.primary().score(), r.primary().error(), s.percentileMicros(50), s.percentileMicros(99),
+                    s.percentileMicros(99.9), s.errors()));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.sessionbench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionbench.metrics.RunKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One entry of a JMH JSON result file: benchmark, mode, parameters, primary and secondary metrics. */
+public record BenchRecord(String benchmark, String mode, int threads, int forks, Map<String, String> params,
+                          Metric primary, Map<String, Metric> secondary) {
+
+    /** A score with its error (99.9 % half-width, NaN when JMH could not compute one) and unit. */
+    public record Metric(double score, double error, String unit) {
+    }
+
+    public static List<BenchRecord> read(Path jmhJson) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(jmhJson.toFile());
+        } catch (IOException e) {
+            throw new io.sessionbench.infra.ConfigException("cannot read JMH results " + jmhJson + ": " + e.getMessage()
+                    + "; give a results folder or a file written with -rf json");
+        }
+        if (root == null || !root.isArray()) {
+            throw new io.sessionbench.infra.ConfigException(jmhJson + " is not a JMH JSON result array; write one with -rf json");
+        }
+        List<BenchRecord> out = new ArrayList<>();
+        for (JsonNode n : root) {
+            Map<String, String> params = new TreeMap<>();
+            Iterator<Map.Entry<String, JsonNode>> ps = n.path("params").fields();
+            while (ps.hasNext()) {
+                Map.Entry<String, JsonNode> e = ps.next();
+                params.put(e.getKey(), e.getValue().asText());
+            }
+            Map<String, Metric> sec = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> ss = n.path("secondaryMetrics").fields();
+            while (ss.hasNext()) {
+                Map.Entry<String, JsonNode> e = ss.next();
+                sec.put(e.getKey(), metric(e.getValue()));
+            }
+            out.add(new BenchRecord(n.path("benchmark").asText(), n.path("mode").asText(), n.path("threads").asInt(1),
+                    n.path("forks").asInt(0), params, metric(n.path("primaryMetric")), sec));
+        }
+        return out;
+    }
+
+    private static Metric metric(JsonNode m) {
+        double error = m.path("scoreError").isNumber() ? m.path("scoreError").asDouble() : Double.NaN;
+        return new Metric(m.path("score").asDouble(Double.NaN), error, m.path("scoreUnit").asText(""));
+    }
+
+    /** The method name, e.g. {@code request}. */
+    public String operation() {
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    public String layout() {
+        return params.getOrDefault("layout", "?");
+    }
+
+    /** Layout plus client where the client matters, e.g. {@code redis-hash/jedis}, {@code postgres}. */
+    public String target() {
+        String l = layout();
+        return l.startsWith("redis-") ? l + "/" + params.getOrDefault("client", "lettuce") : l;
+    }
+
+    /** Identity across runs: benchmark, parameters and thread count. */
+    public String key() {
+        return RunKey.fileName(benchmark, params) + "_t" + threads;
+    }
+
+    public String histogramName() {
+        return RunKey.fileName(benchmark, params);
+    }
+
+    public boolean higherIsBetter() {
+        return "thrpt".equals(mode);
+    }
+
+    public static Path jmhFile(Path folderOrFile) {
+        return Files.isDirectory(folderOrFile) ? folderOrFile.resolve("jmh.json") : folderOrFile;
+    }
+}

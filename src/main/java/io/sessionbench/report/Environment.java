@@ -1,0 +1,111 @@
+package io.sessionbench.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.LocalStack;
+import io.sessionbench.infra.Targets;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** {@code env.json}: machine, JVM, servers (versions, settings, redacted targets) and run settings; never passwords. */
+public final class Environment {
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
+
+    private Environment() {
+    }
+
+    public static ObjectNode collect(Targets targets, ObjectNode run) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode env = m.createObjectNode();
+        ObjectNode machine = env.putObject("machine");
+        machine.put("cpu", cpuModel());
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory", memory());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        machine.put("hostname_hidden", true);
+        ObjectNode jvm = env.putObject("jvm");
+        jvm.put("version", System.getProperty("java.vm.version"));
+        jvm.put("vendor", System.getProperty("java.vm.vendor"));
+        jvm.put("name", System.getProperty("java.vm.name"));
+        jvm.put("args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        ArrayNode servers = env.putArray("servers");
+        Endpoints e = targets.endpoints();
+        List<LocalStack.Running> local = targets.localServers();
+        boolean loopback = true;
+        if (e.redis() != null) {
+            addServer(servers, "redis", e.redis().redacted(), local, LocalStack.Server.REDIS, () -> LocalStack.redisVersion(e.redis()));
+            loopback &= LOOPBACK.contains(e.redis().host());
+        }
+        if (!e.memcached().isEmpty()) {
+            var mc = e.memcached().get(0);
+            addServer(servers, "memcached", String.valueOf(e.memcached()), local, LocalStack.Server.MEMCACHED,
+                    () -> LocalStack.memcachedVersion(mc.host(), mc.port()));
+            loopback &= LOOPBACK.contains(mc.host());
+        }
+        if (e.postgres() != null) {
+            addServer(servers, "postgres", e.postgres().toString(), local, LocalStack.Server.POSTGRES,
+                    () -> LocalStack.postgresVersion(e.postgres(), false));
+            loopback &= e.postgres().jdbcUrl().contains("//127.0.0.1") || e.postgres().jdbcUrl().contains("//localhost");
+        }
+        run.put("network", loopback ? "loopback (client and servers on this machine, sharing its cores)" : "network (remote servers)");
+        env.set("run", run);
+        return env;
+    }
+
+    @FunctionalInterface
+    private interface VersionProbe {
+        String version() throws IOException;
+    }
+
+    private static void addServer(ArrayNode servers, String name, String target, List<LocalStack.Running> local,
+                                  LocalStack.Server kind, VersionProbe probe) {
+        ObjectNode s = servers.addObject();
+        s.put("server", name);
+        s.put("target", target);
+        LocalStack.Running r = local.stream().filter(x -> x.server() == kind).findFirst().orElse(null);
+        if (r != null) {
+            s.put("version", r.version());
+            s.put("settings", "local stack: " + String.join(", ", r.settings()));
+        } else {
+            try {
+                s.put("version", probe.version());
+            } catch (IOException | RuntimeException ex) {
+                s.put("version", "unknown (" + ex.getClass().getSimpleName() + ")");
+            }
+            s.put("settings", "given target; settings not inspected");
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return System.getProperty("os.arch");
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String memory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                    return Math.round(kb / 1024.0 / 1024.0) + " GiB RAM";
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return "?";
+        }
+        return "?";
+    }
+}

@@ -1,0 +1,335 @@
+package io.sessionbench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionbench.metrics.HistogramFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Turns a results folder ({@code jmh.json}, {@code histograms/*.hlog}, {@code env.json}) into {@code .hgrm} files,
+ * {@code summary.csv}, {@code report.md}, {@code report.html} with charts, and github-action-benchmark JSON.
+ */
+public final class ReportWriter {
+    static final double[] PERCENTILES = {50, 90, 95, 99, 99.9};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReportWriter() {
+    }
+
+    /** Writes every derived file into {@code dir} and returns the rows, in report order. */
+    public static List<SummaryRow> write(Path dir) {
+        Path jmh = dir.resolve("jmh.json");
+        if (!Files.exists(jmh)) {
+            throw new io.sessionbench.infra.ConfigException("no jmh.json in " + dir + "; give a folder written by 'bench'");
+        }
+        List<SummaryRow> rows = rows(dir, BenchRecord.read(jmh));
+        JsonNode env = readEnv(dir);
+        try {
+            Files.writeString(dir.resolve("summary.csv"), csv(rows));
+            Files.writeString(dir.resolve("report.md"), markdown(rows, env));
+            Files.writeString(dir.resolve("report.html"), html(dir, rows, env));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("github-benchmark-smaller.json").toFile(), ciEntries(rows, false));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("github-benchmark-bigger.json").toFile(), ciEntries(rows, true));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the report into " + dir + ": " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    static List<SummaryRow> rows(Path dir, List<BenchRecord> records) {
+        List<SummaryRow> rows = new ArrayList<>();
+        for (BenchRecord r : records) {
+            Path hlog = dir.resolve("histograms").resolve(r.histogramName() + ".hlog");
+            Histogram h = null;
+            if (Files.exists(hlog)) {
+                Map<String, Histogram> merged = HistogramFiles.readMerged(hlog);
+                h = merged.getOrDefault(r.operation(), merged.isEmpty() ? null : merged.values().iterator().next());
+                for (Map.Entry<String, Histogram> e : merged.entrySet()) {
+                    HistogramFiles.writeHgrm(e.getValue(), dir.resolve("histograms").resolve(r.histogramName()
+                            + (merged.size() == 1 ? "" : "." + e.getKey()) + ".hgrm"));
+                }
+            }
+            rows.add(new SummaryRow(r, h, secondary(r, "misses"), secondary(r, "errors")));
+        }
+        rows.sort(Comparator.comparing((SummaryRow s) -> s.record().operation())
+                .thenComparing(s -> Integer.parseInt(s.record().params().getOrDefault("sessionBytes", "0")))
+                .thenComparing(s -> s.record().threads())
+                .thenComparing(s -> s.record().params().getOrDefault("distribution", ""))
+                .thenComparing(s -> -s.record().primary().score()));
+        return rows;
+    }
+
+    private static double secondary(BenchRecord r, String name) {
+        BenchRecord.Metric m = r.secondary().get(name);
+        return m == null ? 0 : m.score();
+    }
+
+    private static JsonNode readEnv(Path dir) {
+        Path env = dir.resolve("env.json");
+        try {
+            return Files.exists(env) ? JSON.readTree(env.toFile()) : JSON.createObjectNode();
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    // ---- csv ----------------------------------------------------------------------------------------------------
+
+    static String csv(List<SummaryRow> rows) {
+        StringBuilder b = new StringBuilder("benchmark,operation,layout,client,session_bytes,live_sessions,distribution,"
+                + "threads,mode,score,score_error,unit,p50_us,p90_us,p95_us,p99_us,p99_9_us,max_us,samples,misses,errors\n");
+        for (SummaryRow s : rows) {
+            BenchRecord r = s.record();
+            b.append(String.join(",", r.benchmark(), r.operation(), r.layout(),
+                    r.layout().startsWith("redis-") ? r.params().getOrDefault("client", "") : "",
+                    r.params().getOrDefault("sessionBytes", ""), r.params().getOrDefault("liveSessions", ""),
+                    r.params().getOrDefault("distribution", ""), String.valueOf(r.threads()), r.mode(),
+                    num(r.primary().score()), num(r.primary().error()), r.primary().unit()));
+            for (double p : PERCENTILES) {
+                b.append(',').append(num(s.percentileMicros(p)));
+            }
+            b.append(',').append(num(s.maxMicros())).append(',').append(s.samples())
+                    .append(',').append(num(s.misses())).append(',').append(num(s.errors())).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    // ---- markdown -----------------------------------------------------------------------------------------------
+
+    /** Groups rows that differ only in layout/client: one table per operation × size × threads × distribution. */
+    static Map<String, List<SummaryRow>> groups(List<SummaryRow> rows) {
+        Map<String, List<SummaryRow>> g = new LinkedHashMap<>();
+        for (SummaryRow s : rows) {
+            BenchRecord r = s.record();
+            String key = r.operation() + " — " + bytes(r.params().getOrDefault("sessionBytes", "?")) + " sessions, "
+                    + r.params().getOrDefault("liveSessions", "?") + " live, " + r.params().getOrDefault("distribution", "?")
+                    + " keys, " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s");
+            g.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+        }
+        return g;
+    }
+
+    static String bytes(String n) {
+        try {
+            long v = Long.parseLong(n);
+            return v >= 1 << 20 && v % (1 << 20) == 0 ? v / (1 << 20) + " MB" : v >= 1024 && v % 1024 == 0 ? v / 1024 + " KB" : v + " B";
+        } catch (NumberFormatException e) {
+            return n;
+        }
+    }
+
+    static String conditions(JsonNode env) {
+        StringBuilder b = new StringBuilder();
+        JsonNode m = env.path("machine");
+        JsonNode run = env.path("run");
+        b.append("- Machine: ").append(m.path("cpu").asText("?")).append(", ").append(m.path("cores").asText("?"))
+                .append(" cores, ").append(m.path("memory").asText("?")).append(", ").append(m.path("os").asText("?")).append('\n');
+        b.append("- JVM: ").append(env.path("jvm").path("version").asText("?")).append(" (")
+                .append(env.path("jvm").path("vendor").asText("?")).append(")\n");
+        b.append("- Network: ").append(run.path("network").asText("?")).append('\n');
+        b.append("- JMH: profile ").append(run.path("profile").asText("?")).append(", ").append(run.path("forks").asText("?"))
+                .append(" fork(s), ").append(run.path("warmup").asText("?")).append(" warm-up, ")
+                .append(run.path("measurement").asText("?")).append(" measurement, closed loop\n");
+        for (JsonNode s : env.path("servers")) {
+            b.append("- ").append(s.path("server").asText()).append(' ').append(s.path("version").asText())
+                    .append(" at ").append(s.path("target").asText());
+            if (s.has("settings")) {
+                b.append(" (").append(s.path("settings").asText()).append(')');
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    static String markdown(List<SummaryRow> rows, JsonNode env) {
+        StringBuilder b = new StringBuilder("# sessionbench report\n\n");
+        b.append(env.path("run").path("label").asText("")).append(env.has("run") ? "\n\n" : "");
+        b.append("## Conditions\n\n").append(conditions(env)).append('\n');
+        b.append("Throughput is JMH's score (± its 99.9 % confidence half-width). Percentiles come from the HdrHistogram of ")
+                .append("every measured call in all measurement iterations and forks (closed loop: they omit queueing ")
+                .append("under overload). `vs best` is the fastest layout's throughput divided by this one's.\n\n");
+        for (Map.Entry<String, List<SummaryRow>> g : groups(rows).entrySet()) {
+            b.append("### ").append(g.getKey()).append("\n\n");
+            b.append("| layout | ops/s | ± | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | vs best |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            double best = g.getValue().stream().mapToDouble(s -> s.record().primary().score()).max().orElse(Double.NaN);
+            for (SummaryRow s : g.getValue()) {
+                double score = s.record().primary().score();
+                b.append("| ").append(s.record().target()).append(" | ").append(fmt(score)).append(" | ")
+                        .append(fmt(s.record().primary().error())).append(" | ").append(fmt(s.percentileMicros(50)))
+                        .append(" | ").append(fmt(s.percentileMicros(95))).append(" | ").append(fmt(s.percentileMicros(99)))
+                        .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
+                        .append(" | ").append(fmt(s.misses())).append(" | ").append(fmt(s.errors())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f×", best / score)).append(" |\n");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        if (v >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (v >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    // ---- html ---------------------------------------------------------------------------------------------------
+
+    static String html(Path dir, List<SummaryRow> rows, JsonNode env) {
+        StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>sessionbench report</title>"
+                + "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;"
+                + "margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child"
+                + "{text-align:left}img{max-width:100%}</style></head><body><h1>sessionbench report</h1>");
+        b.append("<h2>Conditions</h2><ul>");
+        for (String line : conditions(env).split("\n")) {
+            b.append("<li>").append(escape(line.substring(2))).append("</li>");
+        }
+        b.append("</ul>");
+        Map<String, List<SummaryRow>> groups = groups(rows);
+        b.append("<h2>Charts</h2>");
+        int n = 0;
+        for (Map.Entry<String, List<SummaryRow>> g : groups.entrySet()) {
+            Map<String, Histogram> series = new LinkedHashMap<>();
+            List<String> labels = new ArrayList<>();
+            List<double[]> scores = new ArrayList<>();
+            for (SummaryRow s : g.getValue()) {
+                if (s.latency() != null && s.latency().getTotalCount() > 0) {
+                    series.put(s.record().target(), s.latency());
+                }
+                labels.add(s.record().target());
+                scores.add(new double[] {s.record().primary().score(), s.record().primary().error()});
+            }
+            n++;
+            if (!series.isEmpty()) {
+                byte[] png = Charts.percentiles("Latency by percentile: " + g.getKey(), series);
+                Charts.save(png, dir.resolve("charts").resolve("percentiles-" + n + ".png"));
+                b.append("<img alt=\"percentiles ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(png)).append("\">");
+            }
+            byte[] bars = Charts.throughput("Throughput: " + g.getKey(), labels, scores,
+                    g.getValue().get(0).record().primary().unit());
+            Charts.save(bars, dir.resolve("charts").resolve("throughput-" + n + ".png"));
+            b.append("<img alt=\"throughput ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(bars)).append("\">");
+        }
+        sizeChart(dir, rows, b);
+        b.append("<h2>Tables</h2>");
+        b.append(markdownTablesAsHtml(markdown(rows, env)));
+        b.append("</body></html>\n");
+        return b.toString();
+    }
+
+    /** P50 and P99 of {@code request} against session size, per layout, when the run covered several sizes. */
+    private static void sizeChart(Path dir, List<SummaryRow> rows, StringBuilder b) {
+        Map<String, TreeMap<Double, double[]>> byTarget = new TreeMap<>();
+        for (SummaryRow s : rows) {
+            BenchRecord r = s.record();
+            if (!r.operation().equals("request") || r.threads() != 1 || s.latency() == null) {
+                continue;
+            }
+            double size = Double.parseDouble(r.params().getOrDefault("sessionBytes", "0"));
+            byTarget.computeIfAbsent(r.target(), k -> new TreeMap<>())
+                    .put(size, new double[] {s.percentileMicros(50), s.percentileMicros(99)});
+        }
+        if (byTarget.values().stream().noneMatch(m -> m.size() > 1)) {
+            return;
+        }
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        byTarget.forEach((t, m) -> {
+            series.put(t + " P50", m.entrySet().stream().map(e -> new double[] {e.getKey(), e.getValue()[0]}).toArray(double[][]::new));
+            series.put(t + " P99", m.entrySet().stream().map(e -> new double[] {e.getKey(), e.getValue()[1]}).toArray(double[][]::new));
+        });
+        byte[] png = Charts.lines("request latency against session size", "session bytes (log)", "latency µs (log)", series, true);
+        Charts.save(png, dir.resolve("charts").resolve("latency-vs-size.png"));
+        b.append("<img alt=\"latency against session size\" src=\"").append(Charts.dataUri(png)).append("\">");
+    }
+
+    private static String markdownTablesAsHtml(String md) {
+        StringBuilder b = new StringBuilder();
+        boolean inTable = false;
+        for (String line : md.split("\n")) {
+            if (line.startsWith("### ")) {
+                b.append("<h3>").append(escape(line.substring(4))).append("</h3>");
+            } else if (line.startsWith("|---")) {
+                continue;
+            } else if (line.startsWith("| ")) {
+                if (!inTable) {
+                    b.append("<table>");
+                    inTable = true;
+                }
+                b.append("<tr>");
+                String[] cells = line.substring(2, line.length() - 2).split(" \\| ");
+                for (String c : cells) {
+                    b.append("<td>").append(escape(c)).append("</td>");
+                }
+                b.append("</tr>");
+            } else if (inTable) {
+                b.append("</table>");
+                inTable = false;
+            }
+        }
+        if (inTable) {
+            b.append("</table>");
+        }
+        return b.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    // ---- github-action-benchmark --------------------------------------------------------------------------------
+
+    /** {@code customBiggerIsBetter} (throughput) or {@code customSmallerIsBetter} (one entry per percentile). */
+    static ArrayNode ciEntries(List<SummaryRow> rows, boolean bigger) {
+        ArrayNode out = JSON.createArrayNode();
+        for (SummaryRow s : rows) {
+            BenchRecord r = s.record();
+            String name = r.operation() + " " + r.target() + " " + bytes(r.params().getOrDefault("sessionBytes", "?"))
+                    + " t" + r.threads() + " " + r.params().getOrDefault("distribution", "");
+            if (bigger) {
+                if (r.higherIsBetter()) {
+                    ObjectNode e = out.addObject();
+                    e.put("name", name.trim() + " throughput");
+                    e.put("unit", r.primary().unit());
+                    e.put("value", r.primary().score());
+                    e.put("range", "±" + num(r.primary().error()));
+                    e.put("extra", r.key());
+                }
+            } else {
+                for (double p : new double[] {50, 95, 99}) {
+                    double v = s.percentileMicros(p);
+                    if (!Double.isNaN(v)) {
+                        ObjectNode e = out.addObject();
+                        e.put("name", name.trim() + " P" + (p == 50 ? "50" : p == 95 ? "95" : "99"));
+                        e.put("unit", "us");
+                        e.put("value", v);
+                        e.put("extra", r.key() + "; samples " + s.samples());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,75 @@
+package io.sessionbench.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.store.redis.RedisClientKind;
+import io.sessionbench.testing.RawWrites;
+import io.sessionbench.testing.TestStack;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Properties of the Redis layouts that hold across clients: identical bytes, SCAN-only sampling. */
+@ExtendWith(TestStack.class)
+class RedisClientsTest {
+
+    @ParameterizedTest
+    @EnumSource(value = Layout.class, names = {"REDIS_HASH", "REDIS_JSON", "REDIS_BLOB"})
+    void aSessionWrittenByOneClientReadsTheSameWithTheOthers(Layout layout) {
+        Endpoints e = TestStack.endpoints();
+        for (RedisClientKind writer : RedisClientKind.values()) {
+            Session written;
+            try (SessionStore w = layout.open(e, Layout.StoreOptions.DEFAULT.withClient(writer))) {
+                written = w.create("u-" + UUID.randomUUID(), Map.of("role", "admin", "cart", "é€😀"));
+                w.setAttribute(written.id(), "theme", "dark");
+            }
+            List<byte[]> raw = new ArrayList<>();
+            for (RedisClientKind reader : RedisClientKind.values()) {
+                try (SessionStore r = layout.open(e, Layout.StoreOptions.DEFAULT.withClient(reader))) {
+                    Session read = r.load(written.id()).orElseThrow();
+                    assertThat(read.attributes()).as("%s wrote, %s read", writer, reader)
+                            .isEqualTo(Map.of("role", "admin", "cart", "é€😀", "theme", "dark"));
+                    assertThat(read.userId()).isEqualTo(written.userId());
+                }
+            }
+            RawWrites.redis(e, j -> raw.add(layout == Layout.REDIS_HASH
+                    ? j.hget(RawWrites.key(layout, written.id()), "cart".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    : j.get(RawWrites.key(layout, written.id()))));
+            assertThat(raw.get(0)).isNotNull();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RedisClientKind.class)
+    void sampleUsesScanAndNeverKeys(RedisClientKind client) {
+        Endpoints e = TestStack.endpoints();
+        try (SessionStore s = Layout.REDIS_HASH.open(e, Layout.StoreOptions.DEFAULT.withClient(client))) {
+            for (int i = 0; i < 20; i++) {
+                s.create("u-" + UUID.randomUUID(), Map.of("i", "1"));
+            }
+            RawWrites.redis(e, j -> j.configResetStat());
+            assertThat(s.sample(5)).hasSize(5);
+            String[] stats = new String[1];
+            RawWrites.redis(e, j -> stats[0] = j.info("commandstats"));
+            assertThat(stats[0]).contains("cmdstat_scan:").doesNotContain("cmdstat_keys:");
+        }
+    }
+
+    @Test
+    void eachLayoutKeepsItsOwnKeysSoLayoutsCanShareAServer() {
+        Endpoints e = TestStack.endpoints();
+        try (SessionStore hash = Layout.REDIS_HASH.open(e, Layout.StoreOptions.DEFAULT);
+             SessionStore json = Layout.REDIS_JSON.open(e, Layout.StoreOptions.DEFAULT)) {
+            Session h = hash.create("shared-user-" + UUID.randomUUID(), Map.of());
+            assertThat(json.load(h.id())).isEmpty();
+            assertThat(json.sessions(h.userId())).isEmpty();
+            assertThat(hash.sessions(h.userId())).containsExactly(h.id());
+        }
+    }
+}
