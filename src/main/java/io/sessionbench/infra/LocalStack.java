@@ -257,6 +257,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** A PostgreSQL program ({@code pgbench}, {@code psql}…) from the server's bin folder or PATH. */
+    public static String postgresTool(String name) {
+        String onPath = findOnPath(name);
+        if (onPath != null) {
+            return onPath;
+        }
+        Path p = postgresBin().resolve(name);
+        if (!Files.isExecutable(p)) {
+            throw missing(name);
+        }
+        return p.toString();
+    }
+
     private static Path postgresBin() {
         String onPath = findOnPath("initdb");
         if (onPath != null && findOnPath("postgres") != null) {

@@ -12,6 +12,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.sessionbench.infra.RedisTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +24,8 @@ import java.util.Map;
 
 /** {@link RedisPort} over Lettuce: one multiplexed connection shared by all threads, as Lettuce intends. */
 public final class LettucePort implements RedisPort {
+    /** Event loops and timers shared by every Lettuce client in the JVM, as Lettuce recommends; never shut down. */
+    private static final ClientResources RESOURCES = DefaultClientResources.create();
     private final RedisTarget target;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -38,7 +42,7 @@ public final class LettucePort implements RedisPort {
                 uri.withAuthentication(target.user(), target.password().chars());
             }
         }
-        RedisClient c = RedisClient.create(uri.build());
+        RedisClient c = RedisClient.create(RESOURCES, uri.build());
         c.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {
