@@ -98,7 +98,11 @@ final class BenchCommand implements Callable<Integer> {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }
+            preflight(specs, t);
             t.endpoints().writeSecretFile(secrets);
+            // Forked JVMs get these as -D options; with --forks 0 JMH runs in this JVM and reads them from here.
+            System.setProperty("sessionbench.endpoints", secrets.toString());
+            System.setProperty("sessionbench.histograms", out.resolve("histograms").toAbsolutePath().toString());
             ObjectNode run = new ObjectMapper().createObjectNode();
             run.put("profile", p.name().toLowerCase());
             run.put("label", out.getFileName().toString());
@@ -129,6 +133,27 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("results: " + out);
         System.out.println("report:  " + out.resolve("report.html") + " (and report.md)");
         return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    /**
+     * Opens every planned layout × client once in this JVM, so an unreachable server or a wrong password is one clear
+     * line here instead of a stack trace from a forked benchmark JVM.
+     */
+    private static void preflight(List<Profile.RunSpec> specs, Targets t) {
+        Set<String> done = new java.util.HashSet<>();
+        for (Profile.RunSpec s : specs) {
+            for (String l : s.params().get("layout").split(",")) {
+                Layout layout = Layout.of(l);
+                for (String c : layout.usesRedisClient() ? s.params().get("client").split(",") : new String[] {"lettuce"}) {
+                    if (done.add(l + "/" + c)) {
+                        var options = Layout.StoreOptions.DEFAULT.withClient(io.sessionbench.store.redis.RedisClientKind.of(c));
+                        try (var store = layout.open(t.endpoints(), options)) {
+                            store.load(io.sessionbench.store.SessionId.random());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static Profile profileOf(String name) {

@@ -41,8 +41,8 @@ public final class Comparison {
         for (Map.Entry<String, Map<String, List<Sample>>> e : base.entrySet()) {
             for (Map.Entry<String, List<Sample>> m : e.getValue().entrySet()) {
                 List<Sample> c = cur.getOrDefault(e.getKey(), Map.of()).get(m.getKey());
-                boolean higher = m.getKey().startsWith("score:thrpt");
-                String metric = m.getKey().substring(m.getKey().indexOf(':') + 1);
+                boolean higher = m.getKey().startsWith("+");
+                String metric = m.getKey().substring(1);
                 if (c == null) {
                     out.add(new Line(e.getKey(), metric, median(m.getValue()), Double.NaN, Double.NaN, higher,
                             Verdict.MISSING, "not in the current run"));
@@ -91,19 +91,20 @@ public final class Comparison {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** Per benchmark key, per metric (prefixed {@code +} when higher is better, {@code -} when lower is), one sample per run. */
     private Map<String, Map<String, List<Sample>>> collect(List<Path> runs) {
         Map<String, Map<String, List<Sample>>> out = new LinkedHashMap<>();
         for (Path run : runs) {
             for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
                 Map<String, List<Sample>> m = out.computeIfAbsent(r.key(), k -> new LinkedHashMap<>());
                 if (metrics.contains("score")) {
-                    m.computeIfAbsent("score:" + r.mode() + ":score (" + r.primary().unit() + ")", k -> new ArrayList<>())
+                    m.computeIfAbsent((r.higherIsBetter() ? "+" : "-") + "score (" + r.primary().unit() + ")", k -> new ArrayList<>())
                             .add(new Sample(r.primary().score(), r.primary().error() / r.primary().score()));
                 }
                 for (String name : metrics) {
                     BenchRecord.Metric sm = r.secondary().get(name);
                     if (!name.equals("score") && sm != null) {
-                        m.computeIfAbsent("latency:" + name + " (" + sm.unit() + ")", k -> new ArrayList<>())
+                        m.computeIfAbsent("-" + name + " (" + sm.unit() + ")", k -> new ArrayList<>())
                                 .add(new Sample(sm.score(), sm.error() / sm.score()));
                     }
                 }

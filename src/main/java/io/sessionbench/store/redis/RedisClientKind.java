@@ -37,6 +37,6 @@ public enum RedisClientKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown Redis client '" + label + "'; use lettuce, jedis or redisson");
+        throw new io.sessionbench.infra.ConfigException("unknown Redis client '" + label + "'; use lettuce, jedis or redisson");
     }
 }
