@@ -322,14 +322,14 @@ public final class PostgresStore implements SessionStore {
     public int invalidateAll(String userId) {
         Names.userId(userId);
         return withConnection("invalidateAll", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE user_id = ? AND " + LIVE)) {
+            try (PreparedStatement ps = c.prepareStatement("WITH d AS (DELETE FROM " + table + " WHERE user_id = ? "
+                    + "RETURNING expires_at, absolute_expires_at) SELECT count(*) FILTER (WHERE expires_at > now() AND "
+                    + "(absolute_expires_at IS NULL OR absolute_expires_at > now())) FROM d")) {
                 ps.setString(1, userId);
-                int n = ps.executeUpdate();
-                try (PreparedStatement rest = c.prepareStatement("DELETE FROM " + table + " WHERE user_id = ?")) {
-                    rest.setString(1, userId);
-                    rest.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
                 }
-                return n;
             }
         });
     }

@@ -63,6 +63,15 @@ public final class JedisPort implements RedisPort {
     }
 
     @Override
+    public boolean del(byte[] key) {
+        try {
+            return jedis.del(key) > 0;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "DEL " + RedisLayout.string(key));
+        }
+    }
+
+    @Override
     public Map<String, byte[]> hgetall(byte[] key) {
         try {
             Map<byte[], byte[]> raw = jedis.hgetAll(key);

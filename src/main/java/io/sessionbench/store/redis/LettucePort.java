@@ -79,6 +79,15 @@ public final class LettucePort implements RedisPort {
     }
 
     @Override
+    public boolean del(byte[] key) {
+        try {
+            return sync.del(key) > 0;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "DEL " + RedisLayout.string(key));
+        }
+    }
+
+    @Override
     public Map<String, byte[]> hgetall(byte[] key) {
         try {
             Map<byte[], byte[]> raw = sync.hgetall(key);

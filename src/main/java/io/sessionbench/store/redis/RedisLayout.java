@@ -71,11 +71,8 @@ public abstract class RedisLayout implements SessionStore {
 
     @Override
     public boolean invalidate(SessionId id) {
-        return (Long) redis.eval(DEL_ONE, new byte[][] {sessionKey(id)}, new byte[0][]) > 0;
+        return redis.del(sessionKey(id));
     }
-
-    private static final RedisScript DEL_ONE = RedisScript.of("del", RedisScript.Output.INTEGER,
-            "return redis.call('DEL', KEYS[1])");
 
     @Override
     public int invalidateAll(String userId) {

@@ -13,6 +13,9 @@ public interface RedisPort extends AutoCloseable {
     /** Plain {@code SET key value XX PX ttl}: the naive read-modify-write write; false when the key is gone. */
     boolean setExisting(byte[] key, byte[] value, long ttlMillis);
 
+    /** {@code DEL}; true when the key existed. */
+    boolean del(byte[] key);
+
     Map<String, byte[]> hgetall(byte[] key);
 
     List<byte[]> hmget(byte[] key, byte[]... fields);

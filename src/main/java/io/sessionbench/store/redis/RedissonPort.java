@@ -72,6 +72,15 @@ public final class RedissonPort implements RedisPort {
     }
 
     @Override
+    public boolean del(byte[] key) {
+        try {
+            return redisson.getKeys().delete(name(key)) > 0;
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, "DEL " + RedisLayout.string(key));
+        }
+    }
+
+    @Override
     public Map<String, byte[]> hgetall(byte[] key) {
         try {
             return new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap());

@@ -1,0 +1,94 @@
+package io.sessionbench.scenario;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A declarative open-loop workload, read from {@code scenarios/*.yaml} by {@link ScenarioLoader}, which validates
+ * every key. Rates are requests per second; durations are strings such as {@code 30s}, {@code 500ms}, {@code 2m}.
+ */
+public record Scenario(
+        String name,
+        String description,
+        List<String> layouts,
+        List<String> clients,
+        Map<Operation, Double> mix,
+        Sizes sessionBytes,
+        Users users,
+        Rate rate,
+        @JsonProperty("arrivals") Arrivals arrivals,
+        int connections,
+        Duration duration,
+        Duration warmup,
+        Ttl ttl,
+        Objective objective) {
+
+    /** What one scheduled request does. */
+    public enum Operation {
+        @JsonProperty("login") LOGIN,
+        @JsonProperty("request") REQUEST,
+        @JsonProperty("readAttribute") READ_ATTRIBUTE,
+        @JsonProperty("updateAttribute") UPDATE_ATTRIBUTE,
+        @JsonProperty("touch") TOUCH,
+        @JsonProperty("load") LOAD,
+        @JsonProperty("logout") LOGOUT;
+
+        public String label() {
+            return switch (this) {
+                case LOGIN -> "login";
+                case REQUEST -> "request";
+                case READ_ATTRIBUTE -> "readAttribute";
+                case UPDATE_ATTRIBUTE -> "updateAttribute";
+                case TOUCH -> "touch";
+                case LOAD -> "load";
+                case LOGOUT -> "logout";
+            };
+        }
+    }
+
+    /** Session sizes in bytes, drawn uniformly between min and max (equal for a fixed size). */
+    public record Sizes(int min, int max) {
+    }
+
+    /** The user population: how many users, sessions each, and which of them requests hit. */
+    public record Users(int count, int sessionsPerUser, KeyDistribution distribution, double hotFraction, double hotShare) {
+    }
+
+    public enum KeyDistribution {
+        @JsonProperty("uniform") UNIFORM,
+        @JsonProperty("zipfian") ZIPFIAN,
+        @JsonProperty("hotspot") HOTSPOT
+    }
+
+    /** A fixed rate, or a sweep from {@code from} to {@code to} in steps of {@code step}. */
+    public record Rate(double target, double from, double to, double step) {
+        public boolean isSweep() {
+            return target <= 0;
+        }
+
+        public List<Double> steps() {
+            if (!isSweep()) {
+                return List.of(target);
+            }
+            java.util.ArrayList<Double> out = new java.util.ArrayList<>();
+            for (double r = from; r <= to + 1e-9; r += step) {
+                out.add(r);
+            }
+            return out;
+        }
+    }
+
+    public enum Arrivals {
+        @JsonProperty("constant") CONSTANT,
+        @JsonProperty("poisson") POISSON
+    }
+
+    public record Ttl(Duration idle, Duration absolute) {
+    }
+
+    /** The latency objective a rate must meet to count as sustainable. */
+    public record Objective(Duration p99) {
+    }
+}

@@ -1,0 +1,220 @@
+package io.sessionbench.scenario;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.store.Layout;
+import io.sessionbench.store.redis.RedisClientKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a scenario file and rejects anything wrong with one line that names the file, the key, what is wrong and
+ * what is allowed: unknown keys, wrong types, weights that do not add up to 100, negative rates, unknown layouts.
+ */
+public final class ScenarioLoader {
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+    private ScenarioLoader() {
+    }
+
+    private static ObjectMapper mapper() {
+        SimpleModule durations = new SimpleModule();
+        durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
+            @Override
+            public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                String text = p.getValueAsString();
+                Matcher m = text == null ? null : DURATION.matcher(text.trim());
+                if (m == null || !m.matches()) {
+                    throw InvalidFormatException.from(p, "must be a duration such as 500ms, 30s, 2m or 1h", text, Duration.class);
+                }
+                double v = Double.parseDouble(m.group(1));
+                long ms = switch (m.group(2)) {
+                    case "ms" -> (long) v;
+                    case "s" -> (long) (v * 1000);
+                    case "m" -> (long) (v * 60_000);
+                    default -> (long) (v * 3_600_000);
+                };
+                return Duration.ofMillis(ms);
+            }
+        });
+        return new ObjectMapper(new YAMLFactory()).registerModule(durations)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    public static Scenario load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": no such scenario file; see scenarios/ for the shipped ones");
+        }
+        Scenario raw;
+        try {
+            raw = mapper().readValue(file.toFile(), Scenario.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key '" + path(e, true) + "'; allowed here: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(file + ": key '" + path(e, false) + "' has value '" + e.getValue() + "', which "
+                    + (e.getOriginalMessage().startsWith("must") ? e.getOriginalMessage().split("\n")[0]
+                    : "is not " + expected(e.getTargetType())));
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(file + ": key '" + path(e, false) + "' must be " + expected(e.getTargetType()));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid YAML at line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage().split("\n")[0]);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        if (raw == null) {
+            throw new ConfigException(file + ": the file is empty; see scenarios/auth-read-heavy.yaml for an example");
+        }
+        return validate(file, withDefaults(raw));
+    }
+
+    private static String path(JsonMappingException e, boolean includeLast) {
+        List<String> parts = new ArrayList<>();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            parts.add(r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return String.join(".", parts).replace(".[", "[");
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == int.class || type == Integer.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == Duration.class) {
+            return "a duration such as 500ms, 30s, 2m";
+        }
+        if (type == List.class) {
+            return "a list";
+        }
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                try {
+                    names.add(type.getField(((Enum<?>) c).name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value());
+                } catch (NoSuchFieldException ex) {
+                    names.add(String.valueOf(c));
+                }
+            }
+            return "one of " + String.join(", ", names);
+        }
+        if (type == String.class) {
+            return "a text";
+        }
+        return "a " + type.getSimpleName().toLowerCase() + " mapping";
+    }
+
+    private static Scenario withDefaults(Scenario s) {
+        Scenario.Users users = s.users() == null ? new Scenario.Users(10_000, 1, Scenario.KeyDistribution.UNIFORM, 0, 0) : s.users();
+        if (users.distribution() == null) {
+            users = new Scenario.Users(users.count(), users.sessionsPerUser(), Scenario.KeyDistribution.UNIFORM, users.hotFraction(), users.hotShare());
+        }
+        if (users.sessionsPerUser() == 0) {
+            users = new Scenario.Users(users.count(), 1, users.distribution(), users.hotFraction(), users.hotShare());
+        }
+        return new Scenario(s.name(), s.description() == null ? "" : s.description(), s.layouts(),
+                s.clients() == null || s.clients().isEmpty() ? List.of("lettuce") : s.clients(), s.mix(),
+                s.sessionBytes() == null ? new Scenario.Sizes(2048, 2048) : s.sessionBytes(), users, s.rate(),
+                s.arrivals() == null ? Scenario.Arrivals.CONSTANT : s.arrivals(), s.connections() == 0 ? 16 : s.connections(),
+                s.duration(), s.warmup() == null ? Duration.ofSeconds(5) : s.warmup(),
+                s.ttl() == null ? new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO)
+                        : new Scenario.Ttl(s.ttl().idle() == null ? Duration.ofMinutes(30) : s.ttl().idle(),
+                        s.ttl().absolute() == null ? Duration.ZERO : s.ttl().absolute()),
+                s.objective() == null ? new Scenario.Objective(Duration.ofMillis(10)) : s.objective());
+    }
+
+    private static Scenario validate(Path f, Scenario s) {
+        require(f, "name", s.name() != null && s.name().matches("[A-Za-z0-9._-]+"), "is required: letters, digits, . _ -");
+        require(f, "layouts", s.layouts() != null && !s.layouts().isEmpty(), "is required: a list such as [redis-hash, postgres]");
+        for (int i = 0; i < s.layouts().size(); i++) {
+            String l = s.layouts().get(i);
+            try {
+                Layout.of(l);
+            } catch (ConfigException e) {
+                throw new ConfigException(f + ": key 'layouts[" + i + "]': " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < s.clients().size(); i++) {
+            try {
+                RedisClientKind.of(s.clients().get(i));
+            } catch (ConfigException e) {
+                throw new ConfigException(f + ": key 'clients[" + i + "]': " + e.getMessage());
+            }
+        }
+        require(f, "mix", s.mix() != null && !s.mix().isEmpty(), "is required: weights per operation, e.g. {request: 90, updateAttribute: 10}");
+        double sum = 0;
+        for (Map.Entry<Scenario.Operation, Double> e : s.mix().entrySet()) {
+            require(f, "mix." + e.getKey().label(), e.getValue() != null && e.getValue() >= 0, "must be a weight of 0 or more");
+            sum += e.getValue();
+        }
+        require(f, "mix", Math.abs(sum - 100) < 1e-6, "weights add up to " + trim(sum) + "; they must add up to 100");
+        require(f, "sessionBytes.min", s.sessionBytes().min() >= 0, "must be 0 or more");
+        require(f, "sessionBytes.max", s.sessionBytes().max() >= s.sessionBytes().min() && s.sessionBytes().max() <= 1_500_000,
+                "must be between sessionBytes.min and 1500000");
+        require(f, "users.count", s.users().count() >= 1, "must be 1 or more");
+        require(f, "users.sessionsPerUser", s.users().sessionsPerUser() >= 1 && s.users().sessionsPerUser() <= 3,
+                "must be 1 to 3 (the per-user cap)");
+        if (s.users().distribution() == Scenario.KeyDistribution.HOTSPOT) {
+            require(f, "users.hotFraction", s.users().hotFraction() > 0 && s.users().hotFraction() < 1, "must be between 0 and 1 for hotspot keys");
+            require(f, "users.hotShare", s.users().hotShare() > 0 && s.users().hotShare() <= 1, "must be between 0 and 1 for hotspot keys");
+        }
+        require(f, "rate", s.rate() != null, "is required: {target: 2000} or a sweep {from: 1000, to: 20000, step: 1000}");
+        Scenario.Rate r = s.rate();
+        if (r.isSweep()) {
+            require(f, "rate.target", r.target() == 0, "must be a positive number of requests per second");
+            require(f, "rate.from", r.from() > 0, "must be a positive number of requests per second");
+            require(f, "rate.to", r.to() >= r.from(), "must be at least rate.from");
+            require(f, "rate.step", r.step() > 0, "must be a positive number of requests per second");
+        } else {
+            require(f, "rate.from", r.from() == 0 && r.to() == 0 && r.step() == 0, "cannot be combined with rate.target");
+        }
+        require(f, "connections", s.connections() >= 1 && s.connections() <= 1024, "must be 1 to 1024");
+        require(f, "duration", s.duration() != null && !s.duration().isZero(), "is required: a duration such as 30s");
+        require(f, "objective.p99", s.objective().p99() != null && !s.objective().p99().isZero(), "must be a duration such as 5ms");
+        return s;
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static void require(Path f, String key, boolean ok, String problem) {
+        if (!ok) {
+            throw new ConfigException(f + ": key '" + key + "' " + problem);
+        }
+    }
+
+    /** Keeps the op weights in declaration order for building a request schedule. */
+    public static Map<Scenario.Operation, Double> weights(Scenario s) {
+        return new EnumMap<>(s.mix());
+    }
+}
