@@ -1,5 +1,7 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.scenario.Workload;
+
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;

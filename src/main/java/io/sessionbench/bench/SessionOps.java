@@ -1,5 +1,7 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.scenario.Workload;
+
 import io.sessionbench.metrics.Latencies;
 import io.sessionbench.store.Session;
 import io.sessionbench.store.SessionId;

@@ -1,5 +1,7 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.scenario.Workload;
+
 import io.sessionbench.infra.Targets;
 import io.sessionbench.store.Layout;
 import io.sessionbench.store.SessionId;

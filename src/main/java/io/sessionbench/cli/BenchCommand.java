@@ -92,13 +92,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm"));
         Path out = resultsRoot.resolve(stamp + "_" + (label == null ? p.name().toLowerCase() : label.replaceAll("[^A-Za-z0-9._-]", "-")));
-        Files.createDirectories(out.resolve("histograms"));
         Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }
             preflight(specs, t);
+            Files.createDirectories(out.resolve("histograms"));
             t.endpoints().writeSecretFile(secrets);
             // Forked JVMs get these as -D options; with --forks 0 JMH runs in this JVM and reads them from here.
             System.setProperty("sessionbench.endpoints", secrets.toString());
@@ -121,8 +121,13 @@ final class BenchCommand implements Callable<Integer> {
             ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(results);
             run.put("finished", LocalDateTime.now().toString());
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
-        } catch (RunnerException e) {
-            throw new ConfigException("JMH could not run the benchmarks: " + e.getMessage());
+        } catch (RunnerException | RuntimeException e) {
+            deleteIncomplete(out);
+            if (e instanceof RunnerException) {
+                throw new IllegalStateException("a benchmark failed, so no results were written (see the JMH output above): "
+                        + e.getMessage());
+            }
+            throw e;
         } finally {
             Files.deleteIfExists(secrets);
         }
@@ -151,6 +156,17 @@ final class BenchCommand implements Callable<Integer> {
                             store.load(io.sessionbench.store.SessionId.random());
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** A run that did not finish leaves no folder that could be mistaken for a result. */
+    private static void deleteIncomplete(Path out) throws IOException {
+        if (Files.exists(out) && !Files.exists(out.resolve("env.json"))) {
+            try (var walk = Files.walk(out)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
                 }
             }
         }

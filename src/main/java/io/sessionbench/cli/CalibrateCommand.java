@@ -9,7 +9,7 @@ import io.sessionbench.metrics.Latencies;
 import io.sessionbench.store.redis.RedisClientKind;
 import io.sessionbench.store.redis.RedisPort;
 import io.sessionbench.store.redis.RedisScript;
-import io.sessionbench.bench.Workload;
+import io.sessionbench.scenario.Workload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -20,7 +20,11 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(dir + " is not a folder; give a results folder such as results/2026-01-01_1200_quick");
         }
-        System.out.print(SummaryTable.render(ReportWriter.write(dir)));
+        if (Files.exists(dir.resolve("loadgen.json"))) {
+            System.out.print(io.sessionbench.loadgen.LoadReport.write(dir));
+        } else {
+            System.out.print(SummaryTable.render(ReportWriter.write(dir)));
+        }
         System.out.println("report: " + dir.resolve("report.html"));
         return 0;
     }

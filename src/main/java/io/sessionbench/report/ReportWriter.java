@@ -134,6 +134,11 @@ public final class ReportWriter {
         }
     }
 
+    /** The "Conditions" bullet list of a results folder's {@code env.json}. */
+    public static String conditionsOf(JsonNode env) {
+        return conditions(env);
+    }
+
     static String conditions(JsonNode env) {
         StringBuilder b = new StringBuilder();
         JsonNode m = env.path("machine");
@@ -143,9 +148,14 @@ public final class ReportWriter {
         b.append("- JVM: ").append(env.path("jvm").path("version").asText("?")).append(" (")
                 .append(env.path("jvm").path("vendor").asText("?")).append(")\n");
         b.append("- Network: ").append(run.path("network").asText("?")).append('\n');
-        b.append("- JMH: profile ").append(run.path("profile").asText("?")).append(", ").append(run.path("forks").asText("?"))
-                .append(" fork(s), ").append(run.path("warmup").asText("?")).append(" warm-up, ")
-                .append(run.path("measurement").asText("?")).append(" measurement, closed loop\n");
+        if (run.has("forks")) {
+            b.append("- JMH: profile ").append(run.path("profile").asText("?")).append(", ").append(run.path("forks").asText("?"))
+                    .append(" fork(s), ").append(run.path("warmup").asText("?")).append(" warm-up, ")
+                    .append(run.path("measurement").asText("?")).append(" measurement, closed loop\n");
+        } else {
+            b.append("- Load generator: ").append(run.path("profile").asText("?"))
+                    .append(" (warm-up, duration, rate and connections per scenario, in the tables)\n");
+        }
         for (JsonNode s : env.path("servers")) {
             b.append("- ").append(s.path("server").asText()).append(' ').append(s.path("version").asText())
                     .append(" at ").append(s.path("target").asText());

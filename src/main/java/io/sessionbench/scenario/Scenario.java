@@ -23,7 +23,14 @@ public record Scenario(
         Duration duration,
         Duration warmup,
         Ttl ttl,
+        Updates updates,
         Objective objective) {
+
+    /** Whether read-modify-write layouts protect partial updates (compare-and-set) or write naively. */
+    public enum Updates {
+        @JsonProperty("safe") SAFE,
+        @JsonProperty("naive") NAIVE
+    }
 
     /** What one scheduled request does. */
     public enum Operation {

@@ -59,7 +59,6 @@ public final class ScenarioLoader {
         });
         return new ObjectMapper(new YAMLFactory()).registerModule(durations)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
@@ -149,6 +148,7 @@ public final class ScenarioLoader {
                 s.ttl() == null ? new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO)
                         : new Scenario.Ttl(s.ttl().idle() == null ? Duration.ofMinutes(30) : s.ttl().idle(),
                         s.ttl().absolute() == null ? Duration.ZERO : s.ttl().absolute()),
+                s.updates() == null ? Scenario.Updates.SAFE : s.updates(),
                 s.objective() == null ? new Scenario.Objective(Duration.ofMillis(10)) : s.objective());
     }
 

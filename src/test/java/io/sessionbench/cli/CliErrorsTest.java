@@ -36,23 +36,28 @@ class CliErrorsTest {
 
     @Test
     void anUnreachableHostIsReportedBeforeAnyBenchmarkRuns() {
-        Cli.Result r = Cli.run(Map.of(), "bench", "--layouts", "redis-hash", "--redis", "redis://:pw123456@127.0.0.1:1");
+        Cli.Result r = Cli.run(Map.of(), "bench", "--layouts", "redis-hash", "--redis", "redis://:pw123456@127.0.0.1:1",
+                "--results", "target/cli-results-unreachable");
         assertOneLineError(r, 1, "unreachable", "127.0.0.1:1");
         assertThat(r.output()).doesNotContain("pw123456");
     }
 
     @Test
-    void aWrongPasswordIsReportedAsSuchAndNotPrinted() {
+    void aWrongPasswordIsReportedAsSuchNotPrintedAndLeavesNoResultsFolder() throws Exception {
         Endpoints e = TestStack.endpoints();
         String uri = "redis://:definitely-wrong-pw@127.0.0.1:" + e.redis().port();
-        Cli.Result r = Cli.run(Map.of("SESSIONBENCH_REDIS_URI", uri), "bench", "--layouts", "redis-hash");
+        java.nio.file.Path results = java.nio.file.Path.of("target", "cli-results-" + System.nanoTime());
+        Cli.Result r = Cli.run(Map.of("SESSIONBENCH_REDIS_URI", uri), "bench", "--layouts", "redis-hash",
+                "--results", results.toString());
         assertOneLineError(r, 1, "refused the credentials");
         assertThat(r.output()).doesNotContain("definitely-wrong-pw");
+        assertThat(java.nio.file.Files.exists(results) ? java.nio.file.Files.list(results).count() : 0L)
+                .as("no half-written results folder").isZero();
     }
 
     @Test
     void anUnknownLayoutListsTheKnownOnes() {
-        assertOneLineError(Cli.run(Map.of(), "bench", "--layouts", "mongo"), 2, "unknown layout 'mongo'", "redis-hash");
+        assertOneLineError(Cli.run(Map.of(), "bench", "--layouts", "mongo", "--results", "target/cli-results-mongo"), 2, "unknown layout 'mongo'", "redis-hash");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.sessionbench.bench;
+package io.sessionbench.scenario;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,164 @@
+package io.sessionbench.loadgen;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sessionbench.report.Charts;
+import io.sessionbench.report.ReportWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The open-loop results folder: {@code loadgen.json} → {@code summary.csv}, {@code report.md}, {@code report.html}. */
+public final class LoadReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private LoadReport() {
+    }
+
+    public static void save(Path dir, List<LoadRun> runs) {
+        try {
+            JSON.writeValue(dir.resolve("loadgen.json").toFile(), runs);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + dir.resolve("loadgen.json"), e);
+        }
+    }
+
+    public static List<LoadRun> read(Path dir) {
+        try {
+            return JSON.readValue(dir.resolve("loadgen.json").toFile(), new TypeReference<List<LoadRun>>() { });
+        } catch (IOException e) {
+            throw new io.sessionbench.infra.ConfigException("cannot read " + dir.resolve("loadgen.json") + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the derived files and returns the Markdown. */
+    public static String write(Path dir) {
+        List<LoadRun> runs = read(dir);
+        JsonNode env;
+        try {
+            env = Files.exists(dir.resolve("env.json")) ? JSON.readTree(dir.resolve("env.json").toFile()) : JSON.createObjectNode();
+        } catch (IOException e) {
+            env = JSON.createObjectNode();
+        }
+        String md = markdown(runs, env);
+        try {
+            Files.writeString(dir.resolve("summary.csv"), csv(runs));
+            Files.writeString(dir.resolve("report.md"), md);
+            Files.writeString(dir.resolve("report.html"), html(dir, runs, md));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the report into " + dir, e);
+        }
+        return md;
+    }
+
+    static String csv(List<LoadRun> runs) {
+        StringBuilder b = new StringBuilder("scenario,target,arrivals,connections,intended_rps,achieved_rps,scheduled,completed,"
+                + "backlog,late_percent,sustained,meets_objective,errors,lost_updates,p50_us,p99_us,p99_9_us,max_us,"
+                + "uncorrected_p50_us,uncorrected_p99_us,uncorrected_p99_9_us\n");
+        for (LoadRun r : runs) {
+            b.append(String.join(",", r.scenario(), r.target(), r.arrivals(), String.valueOf(r.connections()), f(r.intendedRate()),
+                    f(r.achievedRate()), String.valueOf(r.scheduled()), String.valueOf(r.completed()), String.valueOf(r.backlog()),
+                    f(r.latePercent()), String.valueOf(r.sustained()), String.valueOf(r.meetsObjective()),
+                    String.valueOf(r.errorCount()), String.valueOf(r.lostUpdates()), f(r.corrected().p50()), f(r.corrected().p99()),
+                    f(r.corrected().p999()), f(r.corrected().max()), f(r.uncorrected().p50()), f(r.uncorrected().p99()),
+                    f(r.uncorrected().p999()))).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String f(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** Per target, the highest intended rate that was sustained and met the P99 objective. */
+    public static Map<String, LoadRun> maxSustainable(List<LoadRun> runs) {
+        Map<String, LoadRun> best = new LinkedHashMap<>();
+        for (LoadRun r : runs) {
+            String key = r.scenario() + " " + r.target();
+            best.putIfAbsent(key, null);
+            if (r.sustained() && r.meetsObjective() && (best.get(key) == null || r.intendedRate() > best.get(key).intendedRate())) {
+                best.put(key, r);
+            }
+        }
+        return best;
+    }
+
+    static String markdown(List<LoadRun> runs, JsonNode env) {
+        StringBuilder b = new StringBuilder("# sessionbench open-loop report\n\n## Conditions\n\n");
+        b.append(ReportWriter.conditionsOf(env)).append('\n');
+        b.append("Open model: requests start at scheduled times whatever the replies do. *Corrected* latency counts from the ")
+                .append("intended start (what a user waits), *uncorrected* from the actual send (what closed-loop tools ")
+                .append("report). A run is *sustained* when it achieved ≥ 95 % of the intended rate with a backlog of at most ")
+                .append("1 % of the scheduled requests; otherwise its corrected latency is queueing, not service time.\n\n");
+        String scenario = null;
+        for (LoadRun r : runs) {
+            if (!r.scenario().equals(scenario)) {
+                scenario = r.scenario();
+                b.append("## ").append(scenario).append("\n\n")
+                        .append("| target | intended req/s | achieved | backlog | late >1ms | P50 ms | P99 ms | P99.9 ms | max ms | ")
+                        .append("uncorr. P99 ms | uncorr. P99.9 ms | errors | lost updates | verdict |\n")
+                        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            }
+            String verdict = r.interrupted() ? "interrupted" : !r.sustained() ? "target not sustained"
+                    : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms" : "P99 above " + ms(r.objectiveP99Micros()) + " ms";
+            b.append("| ").append(r.target()).append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.intendedRate()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.achievedRate())).append(" | ").append(r.backlog())
+                    .append(" | ").append(String.format(Locale.ROOT, "%.2f%%", r.latePercent())).append(" | ")
+                    .append(ms(r.corrected().p50())).append(" | ").append(ms(r.corrected().p99())).append(" | ")
+                    .append(ms(r.corrected().p999())).append(" | ").append(ms(r.corrected().max())).append(" | ")
+                    .append(ms(r.uncorrected().p99())).append(" | ").append(ms(r.uncorrected().p999())).append(" | ")
+                    .append(r.errorCount() == 0 ? "0" : r.errors().toString()).append(" | ")
+                    .append(r.lostUpdates()).append(" (").append(r.updates()).append(") | ").append(verdict).append(" |\n");
+        }
+        b.append("\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n| scenario and target | req/s | P99 ms |\n|---|---:|---:|\n");
+        maxSustainable(runs).forEach((k, r) -> b.append("| ").append(k).append(" | ")
+                .append(r == null ? "none of the rates tried" : String.format(Locale.ROOT, "%,.0f", r.intendedRate()))
+                .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));
+        return b.toString();
+    }
+
+    private static String ms(double micros) {
+        return Double.isNaN(micros) ? "–" : String.format(Locale.ROOT, micros >= 10_000 ? "%.0f" : "%.2f", micros / 1000);
+    }
+
+    static String html(Path dir, List<LoadRun> runs, String md) {
+        StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>sessionbench open-loop report</title>"
+                + "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}pre{white-space:pre-wrap}img{max-width:100%}</style>"
+                + "</head><body><h1>sessionbench open-loop report</h1>");
+        Map<String, Map<String, double[][]>> overTime = new LinkedHashMap<>();
+        Map<String, Map<String, List<double[]>>> sweep = new LinkedHashMap<>();
+        for (LoadRun r : runs) {
+            String series = r.target() + " @" + String.format(Locale.ROOT, "%.0f", r.intendedRate());
+            Map<String, double[][]> t = overTime.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>());
+            t.put(series + " P99 corrected", r.timeline().stream().map(p -> new double[] {p[0], p[3] / 1000}).toArray(double[][]::new));
+            t.put(series + " P99 uncorrected", r.timeline().stream().map(p -> new double[] {p[0], p[4] / 1000}).toArray(double[][]::new));
+            if (!Double.isNaN(r.corrected().p99())) {
+                sweep.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>()).computeIfAbsent(r.target(), k -> new ArrayList<>())
+                        .add(new double[] {r.achievedRate(), r.corrected().p99() / 1000});
+            }
+        }
+        int n = 0;
+        for (Map.Entry<String, Map<String, double[][]>> e : overTime.entrySet()) {
+            byte[] png = Charts.lines("Latency over time: " + e.getKey() + " (per 1 s interval)", "seconds", "P99 ms (log)", e.getValue(), false);
+            Charts.save(png, dir.resolve("charts").resolve("over-time-" + (++n) + ".png"));
+            b.append("<img alt=\"latency over time\" src=\"").append(Charts.dataUri(png)).append("\">");
+            Map<String, List<double[]>> s = sweep.get(e.getKey());
+            if (s != null && s.values().stream().anyMatch(l -> l.size() > 1)) {
+                Map<String, double[][]> series = new LinkedHashMap<>();
+                s.forEach((k, v) -> series.put(k, v.toArray(double[][]::new)));
+                byte[] sw = Charts.lines("Latency against throughput: " + e.getKey(), "achieved req/s", "P99 ms corrected (log)", series, false);
+                Charts.save(sw, dir.resolve("charts").resolve("sweep-" + n + ".png"));
+                b.append("<img alt=\"latency against throughput\" src=\"").append(Charts.dataUri(sw)).append("\">");
+            }
+        }
+        b.append("<pre>").append(md.replace("&", "&amp;").replace("<", "&lt;")).append("</pre></body></html>\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,116 @@
+package io.sessionbench.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionbench.infra.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioLoaderTest {
+    @TempDir
+    Path dir;
+
+    private static final String VALID = """
+            name: t
+            layouts: [redis-hash]
+            mix: {request: 90, updateAttribute: 10}
+            rate: {target: 100}
+            duration: 2s
+            """;
+
+    private Path file(String yaml) throws Exception {
+        Path f = dir.resolve("s" + System.nanoTime() + ".yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private void rejects(String yaml, String... fragments) throws Exception {
+        Path f = file(yaml);
+        var thrown = assertThatThrownBy(() -> ScenarioLoader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(f.toString());
+        for (String s : fragments) {
+            thrown.hasMessageContaining(s);
+        }
+    }
+
+    @Test
+    void everyShippedScenarioLoads() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("scenarios"))) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(files).extracting(p -> p.getFileName().toString()).contains("auth-read-heavy.yaml",
+                    "login-storm.yaml", "cart-updates.yaml", "large-sessions.yaml", "mixed-ecommerce.yaml");
+            for (Path f : files) {
+                Scenario sc = ScenarioLoader.load(f);
+                assertThat(sc.name()).isEqualTo(f.getFileName().toString().replace(".yaml", ""));
+            }
+        }
+    }
+
+    @Test
+    void everyKeyOfAShippedScenarioIsCommented() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("scenarios"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (!line.isBlank() && !line.trim().startsWith("#")) {
+                        assertThat(line).as(f + ": " + line).contains("#");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void defaultsFillWhatAScenarioLeavesOut() throws Exception {
+        Scenario s = ScenarioLoader.load(file(VALID));
+        assertThat(s.clients()).containsExactly("lettuce");
+        assertThat(s.connections()).isEqualTo(16);
+        assertThat(s.users().count()).isEqualTo(10000);
+        assertThat(s.updates()).isEqualTo(Scenario.Updates.SAFE);
+        assertThat(s.rate().steps()).containsExactly(100.0);
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheAllowedOnes() throws Exception {
+        rejects(VALID + "colour: blue\n", "unknown key 'colour'", "allowed here:", "layouts");
+        rejects(VALID.replace("rate: {target: 100}", "rate: {target: 100, burst: 3}"), "unknown key 'rate.burst'", "step");
+    }
+
+    @Test
+    void aWrongTypeIsNamed() throws Exception {
+        rejects(VALID.replace("rate: {target: 100}", "rate: {target: fast}"), "key 'rate.target'", "number");
+        rejects(VALID + "connections: many\n", "key 'connections'", "whole number");
+        rejects(VALID.replace("duration: 2s", "duration: soon"), "key 'duration'", "500ms, 30s");
+        rejects(VALID + "arrivals: bursty\n", "key 'arrivals'", "constant, poisson");
+    }
+
+    @Test
+    void weightsThatDoNotAddUpAreRejected() throws Exception {
+        rejects(VALID.replace("updateAttribute: 10", "updateAttribute: 5"), "key 'mix'", "add up to 95", "100");
+        rejects(VALID.replace("updateAttribute: 10", "updateAttribute: -10, touch: 20"), "key 'mix.updateAttribute'", "0 or more");
+        rejects(VALID.replace("request: 90", "fly: 90"), "key 'mix'");
+    }
+
+    @Test
+    void aNegativeRateIsRejected() throws Exception {
+        rejects(VALID.replace("rate: {target: 100}", "rate: {target: -5}"), "key 'rate.target'", "positive");
+        rejects(VALID.replace("rate: {target: 100}", "rate: {from: 100, to: 50, step: 10}"), "key 'rate.to'");
+    }
+
+    @Test
+    void anUnknownLayoutOrClientIsNamed() throws Exception {
+        rejects(VALID.replace("[redis-hash]", "[redis-hash, mongo]"), "key 'layouts[1]'", "unknown layout 'mongo'");
+        rejects(VALID + "clients: [hiredis]\n", "key 'clients[0]'", "lettuce");
+    }
+
+    @Test
+    void brokenYamlAndMissingFilesAreNamed() throws Exception {
+        rejects("name: t\n\tmix: x\n", "not valid YAML at line");
+        assertThatThrownBy(() -> ScenarioLoader.load(dir.resolve("absent.yaml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no such scenario file");
+    }
+}
