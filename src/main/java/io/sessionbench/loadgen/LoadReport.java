@@ -117,7 +117,13 @@ public final class LoadReport {
                     .append(r.errorCount() == 0 ? "0" : r.errors().toString()).append(" | ")
                     .append(r.lostUpdates()).append(" (").append(r.updates()).append(") | ").append(verdict).append(" |\n");
         }
-        b.append("\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n| scenario and target | req/s | P99 ms |\n|---|---:|---:|\n");
+        b.append("\nHeap of the generator JVM (").append(Runtime.getRuntime().maxMemory() / 1048576).append(" MB max when this report ")
+                .append("was written): highest sample per run: ");
+        for (LoadRun r : runs) {
+            double peak = r.timeline().stream().mapToDouble(p -> p.length > 5 ? p[5] : 0).max().orElse(0);
+            b.append(String.format(Locale.ROOT, "%s @%.0f %.0f MB; ", r.target(), r.intendedRate(), peak));
+        }
+        b.append("\n\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n| scenario and target | req/s | P99 ms |\n|---|---:|---:|\n");
         maxSustainable(runs).forEach((k, r) -> b.append("| ").append(k).append(" | ")
                 .append(r == null ? "none of the rates tried" : String.format(Locale.ROOT, "%,.0f", r.intendedRate()))
                 .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));

@@ -31,7 +31,10 @@ public final class OpenLoopRunner {
     public record Config(double rate, boolean poisson, int workers, long warmupNanos, long durationNanos, long intervalNanos) {
     }
 
-    /** What a run measured; histograms in nanoseconds. */
+    /**
+     * What a run measured; histograms in nanoseconds. Each timeline row: seconds into the measurement, achieved
+     * req/s, corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap used MB (sampled once per interval).
+     */
     public record Outcome(double intendedRate, double achievedRate, long scheduled, long completed, long backlog,
                           long late, Map<String, Histogram> corrected, Map<String, Histogram> uncorrected,
                           Histogram allCorrected, Histogram allUncorrected, Map<String, Long> errors,
@@ -46,6 +49,7 @@ public final class OpenLoopRunner {
     }
 
     private static final long LATE_NANOS = 1_000_000;
+    private static final java.lang.management.MemoryMXBean HEAP = java.lang.management.ManagementFactory.getMemoryMXBean();
     private final Config config;
     private final ScenarioWorkload workload;
     private final Recorder[] corrected;
@@ -126,7 +130,8 @@ public final class OpenLoopRunner {
             long done = completed.sum();
             double secs = config.intervalNanos() / 1e9;
             timeline.add(new double[] {(now - measureStart) / 1e9, (done - lastCompleted) / secs,
-                    ic.getValueAtPercentile(50) / 1e3, ic.getValueAtPercentile(99) / 1e3, iu.getValueAtPercentile(99) / 1e3});
+                    ic.getValueAtPercentile(50) / 1e3, ic.getValueAtPercentile(99) / 1e3, iu.getValueAtPercentile(99) / 1e3,
+                    HEAP.getHeapMemoryUsage().getUsed() / 1048576.0});
             lastCompleted = done;
             if (progress != null) {
                 progress.printf(Locale.ROOT, "\r[%s] %.0f/%.0f req/s, P99 %.2f ms (corrected so far %.2f ms), errors %d, %ds left   ",

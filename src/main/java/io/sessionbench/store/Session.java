@@ -1,5 +1,8 @@
 package io.sessionbench.store;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,6 +13,26 @@ public record Session(SessionId id, String userId, long createdAt, long lastAcce
                       Map<String, String> attributes) {
     public Session {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** The named attributes that exist, in the order asked: what a request reads from a whole-session layout. */
+    public Map<String, String> select(Collection<String> names) {
+        Map<String, String> out = new LinkedHashMap<>(names.size() * 2);
+        for (String n : names) {
+            String v = attributes.get(n);
+            if (v != null) {
+                out.put(n, v);
+            }
+        }
+        return out;
+    }
+
+    /** This session with {@code patch} merged in and last access at {@code now}; throws when the result is too large. */
+    public Session merge(Map<String, String> patch, long now, SessionPolicy policy) {
+        Map<String, String> merged = new HashMap<>(attributes);
+        merged.putAll(patch);
+        policy.checkSize(id, attributeBytes(merged));
+        return new Session(id, userId, createdAt, now, absoluteExpiry, merged);
     }
 
     /** Bytes the attributes take as UTF-8 names plus values: the figure the size cap applies to. */

@@ -17,8 +17,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -200,13 +198,10 @@ public final class MemcachedBlobStore implements SessionStore {
             if (current.isEmpty()) {
                 return false;
             }
-            Session s = current.get();
-            Map<String, String> merged = new HashMap<>(s.attributes());
-            merged.putAll(attributes);
-            policy.checkSize(id, Session.attributeBytes(merged));
             long now = clock.getAsLong();
-            byte[] next = codec.encode(new Session(id, s.userId(), s.createdAt(), now, s.absoluteExpiry(), merged));
-            int exp = expiry(policy.ttlMillis(now, s.absoluteExpiry()), now);
+            Session merged = current.get().merge(attributes, now, policy);
+            byte[] next = codec.encode(merged);
+            int exp = expiry(policy.ttlMillis(now, merged.absoluteExpiry()), now);
             if (!policy.safeUpdates()) {
                 return await("replace", client.replace(key, exp, next, RAW));
             }
@@ -233,16 +228,7 @@ public final class MemcachedBlobStore implements SessionStore {
         names.forEach(Names::attribute);
         long now = clock.getAsLong();
         CASValue<byte[]> v = call("gat", () -> client.getAndTouch(key(id), expiry(policy.idleTtl().toMillis(), now), RAW));
-        return live(id, v == null ? null : v.getValue()).map(s -> {
-            Map<String, String> out = new LinkedHashMap<>(names.size() * 2);
-            for (String n : names) {
-                String value = s.attributes().get(n);
-                if (value != null) {
-                    out.put(n, value);
-                }
-            }
-            return out;
-        });
+        return live(id, v == null ? null : v.getValue()).map(s -> s.select(names));
     }
 
     @Override

@@ -8,9 +8,7 @@ import io.sessionbench.store.SessionStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,12 +89,8 @@ public final class MemoryStore implements SessionStore {
             if (!live(e, now)) {
                 return null;
             }
-            Map<String, String> merged = new HashMap<>(e.session.attributes());
-            merged.putAll(attributes);
-            policy.checkSize(id, Session.attributeBytes(merged));
-            Session s = e.session;
-            return new Entry(new Session(id, s.userId(), s.createdAt(), now, s.absoluteExpiry(), merged),
-                    now + policy.ttlMillis(now, s.absoluteExpiry()));
+            Session s = e.session.merge(attributes, now, policy);
+            return new Entry(s, now + policy.ttlMillis(now, s.absoluteExpiry()));
         });
         return after != null;
     }
@@ -123,14 +117,7 @@ public final class MemoryStore implements SessionStore {
         if (e == null) {
             return Optional.empty();
         }
-        Map<String, String> out = new LinkedHashMap<>(names.size() * 2);
-        for (String n : names) {
-            String v = e.session.attributes().get(n);
-            if (v != null) {
-                out.put(n, v);
-            }
-        }
-        return Optional.of(out);
+        return Optional.of(e.session.select(names));
     }
 
     @Override

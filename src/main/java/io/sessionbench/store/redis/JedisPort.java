@@ -74,10 +74,7 @@ public final class JedisPort implements RedisPort {
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
         try {
-            Map<byte[], byte[]> raw = jedis.hgetAll(key);
-            Map<String, byte[]> out = new HashMap<>(raw.size() * 2);
-            raw.forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8), v));
-            return out;
+            return RedisPort.withTextFields(jedis.hgetAll(key));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
         }
@@ -135,9 +132,7 @@ public final class JedisPort implements RedisPort {
     public String serverVersion() {
         try {
             Object info = jedis.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "server");
-            String s = new String((byte[]) info, StandardCharsets.UTF_8);
-            int i = s.indexOf("redis_version:");
-            return s.substring(i + 14, s.indexOf('\r', i));
+            return RedisPort.versionFromInfo(new String((byte[]) info, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");
         }

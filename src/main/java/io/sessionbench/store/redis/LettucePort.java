@@ -90,10 +90,7 @@ public final class LettucePort implements RedisPort {
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
         try {
-            Map<byte[], byte[]> raw = sync.hgetall(key);
-            Map<String, byte[]> out = new HashMap<>(raw.size() * 2);
-            raw.forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8), v));
-            return out;
+            return RedisPort.withTextFields(sync.hgetall(key));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
         }
@@ -156,9 +153,7 @@ public final class LettucePort implements RedisPort {
     @Override
     public String serverVersion() {
         try {
-            String info = sync.info("server");
-            int i = info.indexOf("redis_version:");
-            return info.substring(i + 14, info.indexOf('\r', i));
+            return RedisPort.versionFromInfo(sync.info("server"));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");
         }

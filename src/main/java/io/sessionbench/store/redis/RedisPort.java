@@ -34,4 +34,21 @@ public interface RedisPort extends AutoCloseable {
 
     @Override
     void close();
+
+    /** {@code redis_version} from the text of {@code INFO server}. */
+    static String versionFromInfo(String info) {
+        int i = info.indexOf("redis_version:");
+        if (i < 0) {
+            return "unknown";
+        }
+        int end = info.indexOf('\r', i);
+        return info.substring(i + "redis_version:".length(), end < 0 ? info.length() : end).trim();
+    }
+
+    /** Hash field names as text; field names are ASCII attribute names or {@code #} metadata. */
+    static Map<String, byte[]> withTextFields(Map<byte[], byte[]> raw) {
+        Map<String, byte[]> out = new java.util.HashMap<>(raw.size() * 2);
+        raw.forEach((k, v) -> out.put(new String(k, java.nio.charset.StandardCharsets.UTF_8), v));
+        return out;
+    }
 }

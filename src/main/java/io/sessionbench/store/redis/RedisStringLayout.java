@@ -7,8 +7,6 @@ import io.sessionbench.store.SessionId;
 import io.sessionbench.store.SessionPolicy;
 import io.sessionbench.store.StoreException;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,18 +64,14 @@ public final class RedisStringLayout extends RedisLayout {
             if (current.isEmpty()) {
                 return false;
             }
-            Session s = current.get();
-            Map<String, String> merged = new HashMap<>(s.attributes());
-            merged.putAll(attributes);
-            policy.checkSize(id, Session.attributeBytes(merged));
             long now = clock.getAsLong();
-            byte[] next = codec.encode(new Session(id, s.userId(), s.createdAt(), now, s.absoluteExpiry(), merged));
-            long ttl = policy.ttlMillis(now, s.absoluteExpiry());
+            Session next = current.get().merge(attributes, now, policy);
+            long ttl = policy.ttlMillis(now, next.absoluteExpiry());
             if (!policy.safeUpdates()) {
-                return redis.setExisting(key, next, ttl);
+                return redis.setExisting(key, codec.encode(next), ttl);
             }
             long r = (Long) redis.eval(RedisScripts.STRING_CAS, new byte[][] {key},
-                    new byte[][] {bytes(RedisScript.sha1Hex(read)), next, bytes(ttl)});
+                    new byte[][] {bytes(RedisScript.sha1Hex(read)), codec.encode(next), bytes(ttl)});
             if (r >= 0) {
                 return r == 1;
             }
@@ -97,15 +91,6 @@ public final class RedisStringLayout extends RedisLayout {
         names.forEach(Names::attribute);
         byte[] v = (byte[]) redis.eval(RedisScripts.STRING_REQUEST, new byte[][] {sessionKey(id)},
                 new byte[][] {bytes(policy.idleTtl().toMillis())});
-        return decodeLive(id, v).map(s -> {
-            Map<String, String> out = new LinkedHashMap<>(names.size() * 2);
-            for (String n : names) {
-                String value = s.attributes().get(n);
-                if (value != null) {
-                    out.put(n, value);
-                }
-            }
-            return out;
-        });
+        return decodeLive(id, v).map(s -> s.select(names));
     }
 }

@@ -144,10 +144,8 @@ public final class RedissonPort implements RedisPort {
     @Override
     public String serverVersion() {
         try {
-            String info = redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY,
-                    "return redis.call('INFO', 'server')", RScript.ReturnType.VALUE);
-            int i = info.indexOf("redis_version:");
-            return info.substring(i + 14, info.indexOf('\r', i));
+            return RedisPort.versionFromInfo(redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY,
+                    "return redis.call('INFO', 'server')", RScript.ReturnType.VALUE));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");
         }
