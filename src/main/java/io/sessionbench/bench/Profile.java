@@ -24,7 +24,7 @@ public enum Profile {
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
             r.add(new RunSpec("per-op, every layout and size", "SessionOps\\.",
-                    params(ALL_LAYOUTS, "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
+                    params(ALL_LAYOUTS + ",postgres-unlogged", "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
             r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));

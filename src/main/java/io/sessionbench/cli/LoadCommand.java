@@ -82,6 +82,7 @@ final class LoadCommand implements Callable<Integer> {
         for (Path p : scenarios) {
             loaded.add(ScenarioLoader.load(p));
         }
+        io.sessionbench.report.Charts.warmUp();
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         for (Scenario s : loaded) {
             for (String l : layoutsOf(s)) {

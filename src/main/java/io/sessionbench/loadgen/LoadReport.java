@@ -96,7 +96,9 @@ public final class LoadReport {
         b.append("Open model: requests start at scheduled times whatever the replies do. *Corrected* latency counts from the ")
                 .append("intended start (what a user waits), *uncorrected* from the actual send (what closed-loop tools ")
                 .append("report). A run is *sustained* when it achieved ≥ 95 % of the intended rate with a backlog of at most ")
-                .append("1 % of the scheduled requests; otherwise its corrected latency is queueing, not service time.\n\n");
+                .append("1 % of the scheduled requests; otherwise its corrected latency is queueing, not service time. ")
+                .append("*Lost updates* is a lower bound: after the run, each writer's last acknowledged value per session ")
+                .append("is checked; earlier overwritten writes cannot be seen.\n\n");
         String scenario = null;
         for (LoadRun r : runs) {
             if (!r.scenario().equals(scenario)) {
@@ -124,8 +126,11 @@ public final class LoadReport {
             b.append(String.format(Locale.ROOT, "%s @%.0f %.0f MB; ", r.target(), r.intendedRate(), peak));
         }
         b.append("\n\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n| scenario and target | req/s | P99 ms |\n|---|---:|---:|\n");
+        Map<String, Double> highestTried = new LinkedHashMap<>();
+        runs.forEach(r -> highestTried.merge(r.scenario() + " " + r.target(), r.intendedRate(), Math::max));
         maxSustainable(runs).forEach((k, r) -> b.append("| ").append(k).append(" | ")
-                .append(r == null ? "none of the rates tried" : String.format(Locale.ROOT, "%,.0f", r.intendedRate()))
+                .append(r == null ? "none of the rates tried" : String.format(Locale.ROOT, "%,.0f", r.intendedRate())
+                        + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""))
                 .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));
         return b.toString();
     }

@@ -227,8 +227,10 @@ public final class OpenLoopRunner {
                 Latencies.record(allUncorrected, done - sent);
             }
         }
-        // Scheduled starts inside the measurement window that the worker never reached: its backlog.
-        for (long t = start + (long) offset; t < end; t = start + (long) offset) {
+        // Scheduled starts inside the measurement window that the worker never reached: its backlog. A stopped
+        // (interrupted) run only owes what was due by the time it stopped.
+        long limit = stop ? Math.min(end, System.nanoTime()) : end;
+        for (long t = start + (long) offset; t < limit; t = start + (long) offset) {
             if (t >= measureStart) {
                 scheduled[id]++;
             }

@@ -146,6 +146,14 @@ public final class Charts {
         return out.toByteArray();
     }
 
+    /**
+     * Renders one small chart so AWT and the font machinery start (and register their shutdown hooks) now: a report
+     * written from a Ctrl-C handler could not start them any more.
+     */
+    public static void warmUp() {
+        lines("warm-up", "x", "y", java.util.Map.of("s", new double[][] {{1, 1}, {2, 2}}), false);
+    }
+
     public static String dataUri(byte[] png) {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }

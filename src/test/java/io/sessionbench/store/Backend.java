@@ -28,16 +28,19 @@ record Backend(Layout layout, RedisClientKind client) {
     }
 
     Endpoints withWrongPassword(Endpoints e) {
-        return switch (layout) {
-            case POSTGRES -> e.withPostgres(new io.sessionbench.infra.PostgresTarget(e.postgres().jdbcUrl(),
+        if (isPostgres()) {
+            return e.withPostgres(new io.sessionbench.infra.PostgresTarget(e.postgres().jdbcUrl(),
                     e.postgres().user(), new Secret("wrong-" + e.postgres().password().value())));
-            default -> e.withRedis(new RedisTarget(false, e.redis().host(), e.redis().port(), "",
-                    new Secret("wrong-password-123"), 0));
-        };
+        }
+        return e.withRedis(new RedisTarget(false, e.redis().host(), e.redis().port(), "", new Secret("wrong-password-123"), 0));
+    }
+
+    boolean isPostgres() {
+        return layout.server().orElse(null) == io.sessionbench.infra.LocalStack.Server.POSTGRES;
     }
 
     boolean hasPassword() {
-        return layout.usesRedisClient() || layout == Layout.POSTGRES;
+        return layout.usesRedisClient() || isPostgres();
     }
 
     /** Whether partial updates rewrite the whole session (and so can lose updates without optimistic concurrency). */

@@ -144,6 +144,28 @@ class SessionStoreContractTest {
         assertThat(s.load(kept.id())).as("write after expiry must not bring it back").isEmpty();
     }
 
+    @Test
+    void anAbsoluteLifetimeEndsASessionEvenWhenItIsKeptActive() throws Exception {
+        SessionStore s = store(SessionPolicy.DEFAULT.withAbsoluteLifetime(Duration.ofMillis(2500)));
+        Session c = s.create(user(), Map.of("k", "v"));
+        assertThat(c.absoluteExpiry()).isPositive();
+        long start = System.nanoTime();
+        while (elapsedMillis(start) < 1500) {
+            Thread.sleep(300);
+            s.touch(c.id());
+            s.request(c.id(), List.of("k"));
+        }
+        assertThat(s.load(c.id())).as("before the absolute deadline").isPresent();
+        while (elapsedMillis(start) < 3700) {
+            Thread.sleep(300);
+            s.touch(c.id());
+        }
+        assertThat(s.load(c.id())).as("after the absolute deadline, despite activity").isEmpty();
+        assertThat(s.request(c.id(), List.of("k"))).isEmpty();
+        assertThat(s.setAttribute(c.id(), "k", "again")).isFalse();
+        assertThat(s.load(c.id())).isEmpty();
+    }
+
     private static long elapsedMillis(long start) {
         return (System.nanoTime() - start) / 1_000_000;
     }

@@ -54,14 +54,19 @@ public final class RawWrites {
             case MEMCACHED_BLOB -> List.of(
                     new Corruption("garbage bytes", (e, id) -> memcachedSet(e.memcached().get(0), "s:" + id.value(), "xyz".getBytes(StandardCharsets.US_ASCII))),
                     new Corruption("wrong blob version", (e, id) -> memcachedSet(e.memcached().get(0), "s:" + id.value(), new byte[] {'S', 7, 0, 0})));
-            case POSTGRES -> List.of(
-                    new Corruption("attributes not an object", (e, id) -> postgres(e, "UPDATE sessionbench_sessions SET attrs = '[1,2]'::jsonb WHERE id = ?", id)),
-                    new Corruption("non-string attribute", (e, id) -> postgres(e, "UPDATE sessionbench_sessions SET attrs = '{\"a\": {\"b\": 1}}'::jsonb WHERE id = ?", id)));
+            case POSTGRES -> postgresCorruptions("sessionbench_sessions");
+            case POSTGRES_UNLOGGED -> postgresCorruptions("sessionbench_sessions_unlogged");
             case MEMORY -> List.of();
         };
     }
 
     /** The key a Redis layout keeps a session under: {@code sh:{id}}, {@code sj:{id}} or {@code sb:{id}}. */
+    private static List<Corruption> postgresCorruptions(String table) {
+        return List.of(
+                new Corruption("attributes not an object", (e, id) -> postgres(e, "UPDATE " + table + " SET attrs = '[1,2]'::jsonb WHERE id = ?", id)),
+                new Corruption("non-string attribute", (e, id) -> postgres(e, "UPDATE " + table + " SET attrs = '{\"a\": {\"b\": 1}}'::jsonb WHERE id = ?", id)));
+    }
+
     public static byte[] key(Layout layout, SessionId id) {
         String prefix = switch (layout) {
             case REDIS_HASH -> "sh";

@@ -324,7 +324,7 @@ public final class MemcachedBlobStore implements SessionStore {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return new StoreException.Unavailable("Memcached at " + servers + " failed " + op + " (" + root.getMessage()
+        return new StoreException.Unavailable("Memcached at " + servers + " is unreachable (" + op + ": " + root.getMessage()
                 + "); check that the server runs and the host:port is right", e);
     }
 

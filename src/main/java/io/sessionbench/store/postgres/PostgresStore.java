@@ -101,7 +101,7 @@ public final class PostgresStore implements SessionStore {
 
     @Override
     public String layout() {
-        return "postgres";
+        return table.endsWith("_unlogged") ? "postgres-unlogged" : "postgres";
     }
 
     @FunctionalInterface

@@ -1,0 +1,52 @@
+package io.sessionbench.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionbench.infra.LocalStack;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Servers stopped under open stores: every layout × client reports {@link StoreException.Unavailable} with a line
+ * that names the server, within its timeouts, and closes cleanly afterwards. Uses its own servers, not the shared ones.
+ */
+class ServerOutageTest {
+
+    @Test
+    void everyStoreReportsAStoppedServerAsUnavailable() {
+        List<SessionStore> stores = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        LocalStack stack = LocalStack.start(Path.of("target", "outage-stack-" + System.nanoTime()), EnumSet.allOf(LocalStack.Server.class));
+        try {
+            for (Backend b : Backend.all()) {
+                if (b.layout() == Layout.MEMORY) {
+                    continue;
+                }
+                SessionStore s = b.open(stack.endpoints(), SessionPolicy.DEFAULT);
+                stores.add(s);
+                names.add(b.toString());
+                sessions.add(s.create("outage-user", Map.of("a", "1")));
+            }
+        } finally {
+            stack.close();
+        }
+        for (int i = 0; i < stores.size(); i++) {
+            SessionStore s = stores.get(i);
+            Session c = sessions.get(i);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> s.load(c.id())).as(names.get(i))
+                    .isInstanceOf(StoreException.Unavailable.class)
+                    .hasMessageContaining("unreachable").hasMessageNotContaining("\n");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as(names.get(i) + " gives up within its timeouts").isLessThan(15_000);
+            assertThatThrownBy(() -> s.setAttribute(c.id(), "a", "2")).isInstanceOf(StoreException.Unavailable.class);
+            s.close();
+        }
+        assertThat(stores).hasSize(Backend.all().size() - 1);
+    }
+}
