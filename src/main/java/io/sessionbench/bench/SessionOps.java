@@ -56,9 +56,9 @@ public class SessionOps {
             Latencies.record(REQUEST, System.nanoTime() - t0);
             if (r.isEmpty()) {
                 o.misses++;
-            } else if (!Workload.expectedAuth(i).equals(r.get().get("auth"))) {
+            } else if (!s.expectedAuth[i].equals(r.get().get("auth"))) {
                 throw new IllegalStateException(s.layout + " returned auth=" + r.get().get("auth") + " for session "
-                        + i + ", expected " + Workload.expectedAuth(i) + "; the store read back wrong data");
+                        + i + ", expected " + s.expectedAuth[i] + "; the store read back wrong data");
             }
             return r;
         } catch (StoreException e) {
@@ -77,7 +77,7 @@ public class SessionOps {
             Latencies.record(LOAD, System.nanoTime() - t0);
             if (r.isEmpty()) {
                 o.misses++;
-            } else if (!Workload.expectedAuth(i).equals(r.get().attributes().get("auth"))) {
+            } else if (!s.expectedAuth[i].equals(r.get().attributes().get("auth"))) {
                 throw new IllegalStateException(s.layout + " loaded a wrong session for index " + i);
             }
             return r;
