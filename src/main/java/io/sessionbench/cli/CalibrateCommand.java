@@ -125,7 +125,7 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private Figure redisBenchmark(RedisTarget redis, int c) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LocalStackBinaries.find("redis-benchmark"), "-h", redis.host(),
+        List<String> cmd = new ArrayList<>(List.of(LocalStack.binary("redis-benchmark"), "-h", redis.host(),
                 "-p", String.valueOf(redis.port()), "-c", String.valueOf(c), "-r", String.valueOf(keys),
                 "-n", String.valueOf(Math.max(20000, 30000 * seconds * c)), "--csv"));
         if (redis.password().isPresent()) {
@@ -336,18 +336,5 @@ final class CalibrateCommand implements Callable<Integer> {
                     isNative ? "1.00" : String.format(Locale.ROOT, "%.2f", f.opsPerSec() / nativeOps)));
         }
         return b.toString();
-    }
-
-    /** Finds client programs that ship with the servers. */
-    static final class LocalStackBinaries {
-        static String find(String name) {
-            for (String d : (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/bin:/usr/local/bin").split(":")) {
-                Path p = Path.of(d, name);
-                if (Files.isExecutable(p)) {
-                    return p.toString();
-                }
-            }
-            throw new ConfigException(name + " is not installed; run scripts/setup.sh");
-        }
     }
 }

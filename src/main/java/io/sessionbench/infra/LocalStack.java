@@ -423,7 +423,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    static String binary(String name) {
+    /** The absolute path of a server or client program on PATH, or a message that names the set-up script. */
+    public static String binary(String name) {
         String path = findOnPath(name);
         if (path == null) {
             throw missing(name);

@@ -428,7 +428,8 @@ public final class PostgresStore implements SessionStore {
                     + " refused the credentials; check the user and password of the Postgres target", e);
         }
         if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P03"))
-                || e.getClass().getSimpleName().contains("Pool") || e instanceof java.sql.SQLTransientConnectionException) {
+                || e instanceof com.zaxxer.hikari.pool.HikariPool.PoolInitializationException
+                || e instanceof java.sql.SQLTransientConnectionException) {
             return new StoreException.Unavailable("Postgres at " + where + " is unreachable (" + op + ": "
                     + firstLine(e) + "); check that the server runs and the URL is right", e);
         }

@@ -4,6 +4,7 @@ import io.sessionbench.infra.RedisTarget;
 import io.sessionbench.store.StoreException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /** Maps whatever a Redis client library throws onto the store's typed errors, with a message that says what to do. */
@@ -37,17 +38,22 @@ public final class RedisFailures {
         return new IllegalStateException("Redis at " + where + " failed " + command + ": " + rootMessage(e), e);
     }
 
+    /** What the three clients throw when the server cannot be reached or does not answer in time. */
+    private static final List<Class<? extends Throwable>> CONNECTION_FAILURES = List.of(
+            io.lettuce.core.RedisConnectionException.class, io.lettuce.core.RedisCommandTimeoutException.class,
+            redis.clients.jedis.exceptions.JedisConnectionException.class,
+            org.redisson.client.RedisConnectionException.class, org.redisson.client.RedisTimeoutException.class,
+            java.io.IOException.class);
+
     private static boolean looksLikeConnectionProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String n = t.getClass().getSimpleName();
-            if (n.contains("Connection") || n.contains("Timeout") || n.contains("Closed") || n.contains("Unreachable")
-                    || n.contains("NoAvailable") || n.contains("Exhausted")) {
-                return true;
+            for (Class<? extends Throwable> c : CONNECTION_FAILURES) {
+                if (c.isInstance(t)) {
+                    return true;
+                }
             }
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("Connection refused") || m.contains("Connection closed") || m.contains("Unable to connect")
-                    || m.contains("Could not get a resource") || m.contains("Currently not connected")
-                    || m.contains("Connection reset")) {
+            // Lettuce rejects commands while disconnected (DisconnectedBehavior.REJECT_COMMANDS) with a plain RedisException.
+            if (String.valueOf(t.getMessage()).contains("Currently not connected")) {
                 return true;
             }
         }
