@@ -45,47 +45,27 @@ public final class JedisPort implements RedisPort {
 
     @Override
     public byte[] get(byte[] key) {
-        try {
-            return jedis.get(key);
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "GET " + RedisLayout.string(key));
-        }
+        return call("GET", key, () -> jedis.get(key));
     }
 
     @Override
     public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
-        try {
-            return jedis.set(key, value, SetParams.setParams().xx().px(ttlMillis)) != null;
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "SET " + RedisLayout.string(key));
-        }
+        return call("SET", key, () -> jedis.set(key, value, SetParams.setParams().xx().px(ttlMillis)) != null);
     }
 
     @Override
     public boolean del(byte[] key) {
-        try {
-            return jedis.del(key) > 0;
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "DEL " + RedisLayout.string(key));
-        }
+        return call("DEL", key, () -> jedis.del(key) > 0);
     }
 
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
-        try {
-            return RedisPort.withTextFields(jedis.hgetAll(key));
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
-        }
+        return call("HGETALL", key, () -> RedisPort.withTextFields(jedis.hgetAll(key)));
     }
 
     @Override
     public List<byte[]> hmget(byte[] key, byte[]... fields) {
-        try {
-            return jedis.hmget(key, fields);
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HMGET " + RedisLayout.string(key));
-        }
+        return call("HMGET", key, () -> jedis.hmget(key, fields));
     }
 
     @Override
@@ -134,6 +114,15 @@ public final class JedisPort implements RedisPort {
             return RedisPort.versionFromInfo(new String((byte[]) info, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");
+        }
+    }
+
+    /** Runs one command, turning the client's failure into the store's typed error (message built only then). */
+    private <T> T call(String command, byte[] key, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
         }
     }
 

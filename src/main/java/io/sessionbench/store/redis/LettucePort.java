@@ -61,38 +61,22 @@ public final class LettucePort implements RedisPort {
 
     @Override
     public byte[] get(byte[] key) {
-        try {
-            return sync.get(key);
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "GET " + RedisLayout.string(key));
-        }
+        return call("GET", key, () -> sync.get(key));
     }
 
     @Override
     public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
-        try {
-            return sync.set(key, value, SetArgs.Builder.xx().px(ttlMillis)) != null;
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "SET " + RedisLayout.string(key));
-        }
+        return call("SET", key, () -> sync.set(key, value, SetArgs.Builder.xx().px(ttlMillis)) != null);
     }
 
     @Override
     public boolean del(byte[] key) {
-        try {
-            return sync.del(key) > 0;
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "DEL " + RedisLayout.string(key));
-        }
+        return call("DEL", key, () -> sync.del(key) > 0);
     }
 
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
-        try {
-            return RedisPort.withTextFields(sync.hgetall(key));
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
-        }
+        return call("HGETALL", key, () -> RedisPort.withTextFields(sync.hgetall(key)));
     }
 
     @Override
@@ -151,10 +135,15 @@ public final class LettucePort implements RedisPort {
 
     @Override
     public String serverVersion() {
+        return call("INFO", null, () -> RedisPort.versionFromInfo(sync.info("server")));
+    }
+
+    /** Runs one command, turning the client's failure into the store's typed error (message built only then). */
+    private <T> T call(String command, byte[] key, java.util.function.Supplier<T> body) {
         try {
-            return RedisPort.versionFromInfo(sync.info("server"));
+            return body.get();
         } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "INFO");
+            throw RedisFailures.translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
         }
     }
 

@@ -55,38 +55,22 @@ public final class RedissonPort implements RedisPort {
 
     @Override
     public byte[] get(byte[] key) {
-        try {
-            return redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).get();
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "GET " + RedisLayout.string(key));
-        }
+        return call("GET", key, () -> redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).get());
     }
 
     @Override
     public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
-        try {
-            return redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).setIfExists(value, Duration.ofMillis(ttlMillis));
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "SET " + RedisLayout.string(key));
-        }
+        return call("SET", key, () -> redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).setIfExists(value, Duration.ofMillis(ttlMillis)));
     }
 
     @Override
     public boolean del(byte[] key) {
-        try {
-            return redisson.getKeys().delete(name(key)) > 0;
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "DEL " + RedisLayout.string(key));
-        }
+        return call("DEL", key, () -> redisson.getKeys().delete(name(key)) > 0);
     }
 
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
-        try {
-            return new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap());
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "HGETALL " + RedisLayout.string(key));
-        }
+        return call("HGETALL", key, () -> new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap()));
     }
 
     @Override
@@ -148,6 +132,15 @@ public final class RedissonPort implements RedisPort {
                     "return redis.call('INFO', 'server')", RScript.ReturnType.VALUE));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");
+        }
+    }
+
+    /** Runs one command, turning the client's failure into the store's typed error (message built only then). */
+    private <T> T call(String command, byte[] key, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
         }
     }
 
