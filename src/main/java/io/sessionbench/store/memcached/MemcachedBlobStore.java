@@ -43,6 +43,13 @@ public final class MemcachedBlobStore implements SessionStore {
     static final int MAX_RETRIES = 100;
     private static final long TIMEOUT_MS = 3000;
 
+    static {
+        // spymemcached logs connection chatter to stderr by default; route it through SLF4J like the other clients.
+        if (System.getProperty("net.spy.log.LoggerImpl") == null) {
+            System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+        }
+    }
+
     /** Stores byte arrays unchanged: no Java serialization, no compression, so the bytes are the codec's. */
     private static final Transcoder<byte[]> RAW = new Transcoder<>() {
         @Override
