@@ -49,6 +49,11 @@ public final class LocalStack implements AutoCloseable {
     private final Path root;
     private final Map<Server, Running> running = new EnumMap<>(Server.class);
     private final List<Process> processes = new ArrayList<>();
+    /** How each server was started, so {@link #restartServers()} can start it again on the same port and data. */
+    private final Map<Server, Launch> launches = new EnumMap<>(Server.class);
+
+    private record Launch(List<String> command, Path dir, Path log, String runAs, Probe probe) {
+    }
     private final Thread shutdownHook;
     private Endpoints endpoints = Endpoints.NONE;
     private volatile boolean closed;
@@ -119,9 +124,11 @@ public final class LocalStack implements AutoCloseable {
                 "protected-mode yes", "maxmemory-policy noeviction");
         Path conf = dir.resolve("redis.conf");
         writePrivate(conf, String.join("\n", settings) + "\ndir " + dir + "\nrequirepass " + password.value() + "\n");
-        Process p = launch(List.of(bin, conf.toString()), dir, dir.resolve("redis.log"), null);
         RedisTarget target = new RedisTarget(false, "127.0.0.1", port, "", password, 0);
-        String version = waitFor(Server.REDIS, p, dir.resolve("redis.log"), () -> redisVersion(target));
+        Launch l = new Launch(List.of(bin, conf.toString()), dir, dir.resolve("redis.log"), null, () -> redisVersion(target));
+        launches.put(Server.REDIS, l);
+        Process p = launch(l);
+        String version = waitFor(Server.REDIS, p, l.log(), l.probe());
         running.put(Server.REDIS, new Running(Server.REDIS, port, version, p.pid(), dir, settings));
         endpoints = endpoints.withRedis(target);
     }
@@ -164,8 +171,10 @@ public final class LocalStack implements AutoCloseable {
         if (isRoot()) {
             cmd.addAll(List.of("-u", "nobody"));
         }
-        Process p = launch(cmd, dir, dir.resolve("memcached.log"), null);
-        String version = waitFor(Server.MEMCACHED, p, dir.resolve("memcached.log"), () -> memcachedVersion("127.0.0.1", port));
+        Launch l = new Launch(cmd, dir, dir.resolve("memcached.log"), null, () -> memcachedVersion("127.0.0.1", port));
+        launches.put(Server.MEMCACHED, l);
+        Process p = launch(l);
+        String version = waitFor(Server.MEMCACHED, p, l.log(), l.probe());
         running.put(Server.MEMCACHED, new Running(Server.MEMCACHED, port, version, p.pid(), dir,
                 List.of("-m 2048", "-c 4096", "-I 4m", "-U 0")));
         endpoints = endpoints.withMemcached(List.of(new HostPort("127.0.0.1", port)));
@@ -200,9 +209,9 @@ public final class LocalStack implements AutoCloseable {
             throw new ConfigException("Postgres data folder " + dir + " is not writable; choose a writable folder with --dir");
         }
         Path initLog = dir.resolve("initdb.log");
-        Process init = launch(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", PG_USER,
+        Process init = launch(new Launch(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", PG_USER,
                 "--pwfile=" + pwfile, "-A", "scram-sha-256", "-E", "UTF8", "--no-sync", "--no-instructions"),
-                dir, initLog, asNobody ? "nobody" : null);
+                dir, initLog, asNobody ? "nobody" : null, null));
         try {
             if (!init.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || init.exitValue() != 0) {
                 init.destroyForcibly();
@@ -224,9 +233,11 @@ public final class LocalStack implements AutoCloseable {
             cmd.add(setting);
         }
         Path log = dir.resolve("postgres.log");
-        Process p = launch(cmd, dir, log, asNobody ? "nobody" : null);
         PostgresTarget admin = new PostgresTarget("jdbc:postgresql://127.0.0.1:" + port + "/postgres", PG_USER, password);
-        String version = waitFor(Server.POSTGRES, p, log, () -> postgresVersion(admin, true));
+        Launch l = new Launch(cmd, dir, log, asNobody ? "nobody" : null, () -> postgresVersion(admin, true));
+        launches.put(Server.POSTGRES, l);
+        Process p = launch(l);
+        String version = waitFor(Server.POSTGRES, p, log, l.probe());
         running.put(Server.POSTGRES, new Running(Server.POSTGRES, port, version, p.pid(), dir, settings));
         endpoints = endpoints.withPostgres(
                 new PostgresTarget("jdbc:postgresql://127.0.0.1:" + port + "/sessionbench", PG_USER, password));
@@ -333,15 +344,15 @@ public final class LocalStack implements AutoCloseable {
                 + (last == null ? "no reply" : last.getMessage()) + "); log tail: " + tail(log));
     }
 
-    private Process launch(List<String> command, Path dir, Path log, String runAs) throws IOException {
+    private Process launch(Launch l) throws IOException {
         List<String> cmd = new ArrayList<>();
-        if (runAs != null) {
-            cmd.addAll(List.of(binary("setpriv"), "--reuid=" + runAs, "--regid=nogroup", "--clear-groups", "--"));
+        if (l.runAs() != null) {
+            cmd.addAll(List.of(binary("setpriv"), "--reuid=" + l.runAs(), "--regid=nogroup", "--clear-groups", "--"));
         }
-        cmd.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("HOME", dir.toString());
+        cmd.addAll(l.command());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(l.dir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(l.log().toFile()));
+        pb.environment().put("HOME", l.dir().toString());
         pb.environment().remove("PGPASSWORD");
         Process p = pb.start();
         synchronized (processes) {
@@ -365,9 +376,36 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
+        stopProcesses();
+    }
+
+    /**
+     * Stops every server but keeps their folders, ports and passwords, as an outage would; {@link #restartServers()}
+     * brings them back.
+     */
+    public void stopServers() {
+        stopProcesses();
+    }
+
+    /** Starts the servers stopped by {@link #stopServers()} again, on the same ports, folders and passwords. */
+    public void restartServers() {
+        for (Map.Entry<Server, Launch> e : launches.entrySet()) {
+            try {
+                Process p = launch(e.getValue());
+                waitFor(e.getKey(), p, e.getValue().log(), e.getValue().probe());
+                Running old = running.get(e.getKey());
+                running.put(e.getKey(), new Running(old.server(), old.port(), old.version(), p.pid(), old.dir(), old.settings()));
+            } catch (IOException ex) {
+                throw new ConfigException("cannot restart " + name(e.getKey()) + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    private void stopProcesses() {
         List<Process> all;
         synchronized (processes) {
             all = new ArrayList<>(processes);
+            processes.clear();
         }
         for (Process p : all) {
             List<ProcessHandle> children = p.descendants().toList();

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Servers stopped under open stores: every layout × client reports {@link StoreException.Unavailable} with a line
- * that names the server, within its timeouts, and closes cleanly afterwards. Uses its own servers, not the shared ones.
+ * that names the server, within its timeouts; once the servers are back (same ports, passwords and data), the same
+ * store objects work again. Uses its own servers, not the shared ones.
  */
 class ServerOutageTest {
 
     @Test
-    void everyStoreReportsAStoppedServerAsUnavailable() {
+    void everyStoreReportsAStoppedServerAsUnavailableAndWorksAgainAfterARestart() {
         List<SessionStore> stores = new ArrayList<>();
         List<Session> sessions = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -33,9 +34,44 @@ class ServerOutageTest {
                 names.add(b.toString());
                 sessions.add(s.create("outage-user", Map.of("a", "1")));
             }
+            stack.stopServers();
+            assertUnavailable(stores, sessions, names);
+            stack.restartServers();
+            for (int i = 0; i < stores.size(); i++) {
+                SessionStore s = stores.get(i);
+                Session fresh = awaitUsable(s, names.get(i));
+                assertThat(s.load(fresh.id())).as(names.get(i) + " after the restart").isPresent();
+                assertThat(s.setAttribute(fresh.id(), "a", "2")).isTrue();
+                assertThat(s.attribute(fresh.id(), "a")).contains("2");
+            }
         } finally {
+            stores.forEach(SessionStore::close);
             stack.close();
         }
+        assertThat(stores).hasSize(Backend.all().size() - 1);
+    }
+
+    /** Clients reconnect on their own schedule (Lettuce backs off, pools retry): give each a few seconds. */
+    private static Session awaitUsable(SessionStore s, String name) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try {
+                return s.create("outage-user-2", Map.of("a", "1"));
+            } catch (StoreException.Unavailable e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(name + " did not recover within 20 s: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(ie);
+                }
+            }
+        }
+    }
+
+    private static void assertUnavailable(List<SessionStore> stores, List<Session> sessions, List<String> names) {
         for (int i = 0; i < stores.size(); i++) {
             SessionStore s = stores.get(i);
             Session c = sessions.get(i);
@@ -45,8 +81,6 @@ class ServerOutageTest {
                     .hasMessageContaining("unreachable").hasMessageNotContaining("\n");
             assertThat((System.nanoTime() - t0) / 1_000_000).as(names.get(i) + " gives up within its timeouts").isLessThan(15_000);
             assertThatThrownBy(() -> s.setAttribute(c.id(), "a", "2")).isInstanceOf(StoreException.Unavailable.class);
-            s.close();
         }
-        assertThat(stores).hasSize(Backend.all().size() - 1);
     }
 }
