@@ -28,7 +28,6 @@ public final class Environment {
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("memory", memory());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        machine.put("hostname_hidden", true);
         ObjectNode jvm = env.putObject("jvm");
         jvm.put("version", System.getProperty("java.vm.version"));
         jvm.put("vendor", System.getProperty("java.vm.vendor"));
