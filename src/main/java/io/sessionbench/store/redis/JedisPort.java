@@ -45,45 +45,35 @@ public final class JedisPort implements RedisPort {
 
     @Override
     public byte[] get(byte[] key) {
-        return call("GET", key, () -> jedis.get(key));
+        return RedisFailures.call(target, "GET", key, () -> jedis.get(key));
     }
 
     @Override
     public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
-        return call("SET", key, () -> jedis.set(key, value, SetParams.setParams().xx().px(ttlMillis)) != null);
+        return RedisFailures.call(target, "SET", key, () -> jedis.set(key, value, SetParams.setParams().xx().px(ttlMillis)) != null);
     }
 
     @Override
     public boolean del(byte[] key) {
-        return call("DEL", key, () -> jedis.del(key) > 0);
+        return RedisFailures.call(target, "DEL", key, () -> jedis.del(key) > 0);
     }
 
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
-        return call("HGETALL", key, () -> RedisPort.withTextFields(jedis.hgetAll(key)));
+        return RedisFailures.call(target, "HGETALL", key, () -> RedisPort.withTextFields(jedis.hgetAll(key)));
     }
 
     @Override
     public List<byte[]> hmget(byte[] key, byte[]... fields) {
-        return call("HMGET", key, () -> jedis.hmget(key, fields));
+        return RedisFailures.call(target, "HMGET", key, () -> jedis.hmget(key, fields));
     }
 
     @Override
     public Object eval(RedisScript script, byte[][] keys, byte[][] args) {
         List<byte[]> k = Arrays.asList(keys);
         List<byte[]> a = Arrays.asList(args);
-        try {
-            try {
-                return jedis.evalsha(script.sha1().getBytes(StandardCharsets.UTF_8), k, a);
-            } catch (RuntimeException e) {
-                if (!RedisFailures.isNoScript(e)) {
-                    throw e;
-                }
-                return jedis.eval(script.source().getBytes(StandardCharsets.UTF_8), k, a);
-            }
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "EVALSHA " + script.name());
-        }
+        return RedisFailures.evalSha(target, script, () -> jedis.evalsha(script.sha1().getBytes(StandardCharsets.UTF_8), k, a),
+                () -> jedis.eval(script.source().getBytes(StandardCharsets.UTF_8), k, a));
     }
 
     @Override
@@ -109,21 +99,8 @@ public final class JedisPort implements RedisPort {
 
     @Override
     public String serverVersion() {
-        try {
-            Object info = jedis.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "server");
-            return RedisPort.versionFromInfo(new String((byte[]) info, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "INFO");
-        }
-    }
-
-    /** Runs one command, turning the client's failure into the store's typed error (message built only then). */
-    private <T> T call(String command, byte[] key, java.util.function.Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
-        }
+        return RedisFailures.call(target, "INFO", null, () -> RedisPort.versionFromInfo(
+                new String((byte[]) jedis.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "server"), StandardCharsets.UTF_8)));
     }
 
     @Override

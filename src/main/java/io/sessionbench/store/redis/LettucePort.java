@@ -61,22 +61,22 @@ public final class LettucePort implements RedisPort {
 
     @Override
     public byte[] get(byte[] key) {
-        return call("GET", key, () -> sync.get(key));
+        return RedisFailures.call(target, "GET", key, () -> sync.get(key));
     }
 
     @Override
     public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
-        return call("SET", key, () -> sync.set(key, value, SetArgs.Builder.xx().px(ttlMillis)) != null);
+        return RedisFailures.call(target, "SET", key, () -> sync.set(key, value, SetArgs.Builder.xx().px(ttlMillis)) != null);
     }
 
     @Override
     public boolean del(byte[] key) {
-        return call("DEL", key, () -> sync.del(key) > 0);
+        return RedisFailures.call(target, "DEL", key, () -> sync.del(key) > 0);
     }
 
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
-        return call("HGETALL", key, () -> RedisPort.withTextFields(sync.hgetall(key)));
+        return RedisFailures.call(target, "HGETALL", key, () -> RedisPort.withTextFields(sync.hgetall(key)));
     }
 
     @Override
@@ -98,18 +98,8 @@ public final class LettucePort implements RedisPort {
             case VALUE -> ScriptOutputType.VALUE;
             case MULTI -> ScriptOutputType.MULTI;
         };
-        try {
-            try {
-                return sync.evalsha(script.sha1(), type, keys, args);
-            } catch (RuntimeException e) {
-                if (!RedisFailures.isNoScript(e)) {
-                    throw e;
-                }
-                return sync.eval(script.source().getBytes(StandardCharsets.UTF_8), type, keys, args);
-            }
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "EVALSHA " + script.name());
-        }
+        return RedisFailures.evalSha(target, script, () -> sync.evalsha(script.sha1(), type, keys, args),
+                () -> sync.eval(script.source().getBytes(StandardCharsets.UTF_8), type, keys, args));
     }
 
     @Override
@@ -135,16 +125,7 @@ public final class LettucePort implements RedisPort {
 
     @Override
     public String serverVersion() {
-        return call("INFO", null, () -> RedisPort.versionFromInfo(sync.info("server")));
-    }
-
-    /** Runs one command, turning the client's failure into the store's typed error (message built only then). */
-    private <T> T call(String command, byte[] key, java.util.function.Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
-        }
+        return RedisFailures.call(target, "INFO", null, () -> RedisPort.versionFromInfo(sync.info("server")));
     }
 
     @Override

@@ -12,6 +12,32 @@ public final class RedisFailures {
     private RedisFailures() {
     }
 
+    /** Runs one command of an adapter, turning the client's failure into the store's typed error (message built only then). */
+    static <T> T call(RedisTarget target, String command, byte[] key, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            throw translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
+        }
+    }
+
+    /** {@code EVALSHA}, and {@code EVAL} once when the server does not know the script yet (after a restart or flush). */
+    static Object evalSha(RedisTarget target, RedisScript script, java.util.function.Supplier<Object> evalsha,
+                          java.util.function.Supplier<Object> eval) {
+        try {
+            try {
+                return evalsha.get();
+            } catch (RuntimeException e) {
+                if (!isNoScript(e)) {
+                    throw e;
+                }
+                return eval.get();
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, target, "EVALSHA " + script.name());
+        }
+    }
+
     public static boolean isNoScript(Throwable t) {
         return messageChainContains(t, "NOSCRIPT");
     }

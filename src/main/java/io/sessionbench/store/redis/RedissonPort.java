@@ -55,22 +55,22 @@ public final class RedissonPort implements RedisPort {
 
     @Override
     public byte[] get(byte[] key) {
-        return call("GET", key, () -> redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).get());
+        return RedisFailures.call(target, "GET", key, () -> redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).get());
     }
 
     @Override
     public boolean setExisting(byte[] key, byte[] value, long ttlMillis) {
-        return call("SET", key, () -> redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).setIfExists(value, Duration.ofMillis(ttlMillis)));
+        return RedisFailures.call(target, "SET", key, () -> redisson.<byte[]>getBucket(name(key), ByteArrayCodec.INSTANCE).setIfExists(value, Duration.ofMillis(ttlMillis)));
     }
 
     @Override
     public boolean del(byte[] key) {
-        return call("DEL", key, () -> redisson.getKeys().delete(name(key)) > 0);
+        return RedisFailures.call(target, "DEL", key, () -> redisson.getKeys().delete(name(key)) > 0);
     }
 
     @Override
     public Map<String, byte[]> hgetall(byte[] key) {
-        return call("HGETALL", key, () -> new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap()));
+        return RedisFailures.call(target, "HGETALL", key, () -> new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap()));
     }
 
     @Override
@@ -99,18 +99,8 @@ public final class RedissonPort implements RedisPort {
             case MULTI -> RScript.ReturnType.MULTI;
         };
         List<Object> k = new ArrayList<>(Arrays.asList((Object[]) keys));
-        try {
-            try {
-                return script.evalSha(RScript.Mode.READ_WRITE, s.sha1(), type, k, (Object[]) args);
-            } catch (RuntimeException e) {
-                if (!RedisFailures.isNoScript(e)) {
-                    throw e;
-                }
-                return script.eval(RScript.Mode.READ_WRITE, s.source(), type, k, (Object[]) args);
-            }
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, "EVALSHA " + s.name());
-        }
+        return RedisFailures.evalSha(target, s, () -> script.evalSha(RScript.Mode.READ_WRITE, s.sha1(), type, k, (Object[]) args),
+                () -> script.eval(RScript.Mode.READ_WRITE, s.source(), type, k, (Object[]) args));
     }
 
     @Override
@@ -132,15 +122,6 @@ public final class RedissonPort implements RedisPort {
                     "return redis.call('INFO', 'server')", RScript.ReturnType.VALUE));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");
-        }
-    }
-
-    /** Runs one command, turning the client's failure into the store's typed error (message built only then). */
-    private <T> T call(String command, byte[] key, java.util.function.Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, target, key == null ? command : command + " " + RedisLayout.string(key));
         }
     }
 
