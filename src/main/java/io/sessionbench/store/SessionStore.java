@@ -17,8 +17,14 @@ public interface SessionStore extends AutoCloseable {
     /** The whole session, or empty when missing or expired. Does not renew. */
     Optional<Session> load(SessionId id);
 
-    /** One attribute, or empty when the session or the attribute is missing. */
-    Optional<String> attribute(SessionId id, String name);
+    /**
+     * One attribute, or empty when the session or the attribute is missing. By default the whole session is loaded,
+     * as whole-session layouts must; layouts that can read one field override it.
+     */
+    default Optional<String> attribute(SessionId id, String name) {
+        Names.attribute(name);
+        return load(id).map(s -> s.attributes().get(name));
+    }
 
     /** Partial update of one attribute plus sliding renewal; false when the session is gone (nothing is written). */
     default boolean setAttribute(SessionId id, String name, String value) {

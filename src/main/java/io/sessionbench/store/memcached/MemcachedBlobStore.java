@@ -190,12 +190,6 @@ public final class MemcachedBlobStore implements SessionStore {
     }
 
     @Override
-    public Optional<String> attribute(SessionId id, String name) {
-        Names.attribute(name);
-        return load(id).map(s -> s.attributes().get(name));
-    }
-
-    @Override
     public boolean setAttributes(SessionId id, Map<String, String> attributes) {
         Names.attributes(attributes);
         String key = key(id);

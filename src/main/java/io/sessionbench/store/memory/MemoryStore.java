@@ -76,12 +76,6 @@ public final class MemoryStore implements SessionStore {
     }
 
     @Override
-    public Optional<String> attribute(SessionId id, String name) {
-        Names.attribute(name);
-        return load(id).map(s -> s.attributes().get(name));
-    }
-
-    @Override
     public boolean setAttributes(SessionId id, Map<String, String> attributes) {
         Names.attributes(attributes);
         long now = clock.getAsLong();

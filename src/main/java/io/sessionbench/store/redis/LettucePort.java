@@ -45,13 +45,28 @@ public final class LettucePort implements RedisPort {
         c.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {
-            this.connection = c.connect(ByteArrayCodec.INSTANCE);
+            this.connection = connectOnceMore(c);
         } catch (RuntimeException e) {
             c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             throw RedisFailures.translate(e, target, "connect");
         }
         this.client = c;
         this.sync = connection.sync();
+    }
+
+    /**
+     * Connects, trying a second time when the first attempt failed without a server error: a refused handshake can
+     * surface as a bare channel error ("RedisHandshakeHandler not registered") that hides the server's WRONGPASS.
+     */
+    private static StatefulRedisConnection<byte[], byte[]> connectOnceMore(RedisClient c) {
+        try {
+            return c.connect(ByteArrayCodec.INSTANCE);
+        } catch (RuntimeException first) {
+            if (RedisFailures.messageChainContains(first, "WRONGPASS") || RedisFailures.messageChainContains(first, "NOAUTH")) {
+                throw first;
+            }
+            return c.connect(ByteArrayCodec.INSTANCE);
+        }
     }
 
     /** The async API on the same connection, for benchmarks that keep several requests in flight per thread. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /** What the Redis layouts share: key names, the per-user index, invalidation, listing and sampling. */
@@ -99,12 +98,6 @@ public abstract class RedisLayout implements SessionStore {
             load(new SessionId(k.substring(prefix.length() + 2, k.length() - 1))).ifPresent(out::add);
         }
         return out;
-    }
-
-    @Override
-    public Optional<String> attribute(SessionId id, String name) {
-        Names.attribute(name);
-        return load(id).map(s -> s.attributes().get(name));
     }
 
     @Override
