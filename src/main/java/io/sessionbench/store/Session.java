@@ -15,6 +15,17 @@ public record Session(SessionId id, String userId, long createdAt, long lastAcce
         attributes = Map.copyOf(attributes);
     }
 
+    /**
+     * A new session with a fresh id for {@code userId}, created at {@code now} under {@code policy}: validates the
+     * user id and attribute names and the size cap before anything reaches a server.
+     */
+    public static Session create(String userId, Map<String, String> attributes, long now, SessionPolicy policy) {
+        Names.userId(userId);
+        Names.attributes(attributes);
+        policy.checkSize(null, attributeBytes(attributes));
+        return new Session(SessionId.random(), userId, now, now, policy.absoluteExpiry(now), attributes);
+    }
+
     /** The named attributes that exist, in the order asked: what a request reads from a whole-session layout. */
     public Map<String, String> select(Collection<String> names) {
         Map<String, String> out = new LinkedHashMap<>(names.size() * 2);

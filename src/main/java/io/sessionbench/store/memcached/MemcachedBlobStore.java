@@ -124,11 +124,8 @@ public final class MemcachedBlobStore implements SessionStore {
 
     @Override
     public Session create(String userId, Map<String, String> attributes) {
-        Names.userId(userId);
-        Names.attributes(attributes);
-        policy.checkSize(null, Session.attributeBytes(attributes));
         long now = clock.getAsLong();
-        Session s = new Session(SessionId.random(), userId, now, now, policy.absoluteExpiry(now), attributes);
+        Session s = Session.create(userId, attributes, now, policy);
         int exp = expiry(policy.ttlMillis(now, s.absoluteExpiry()), now);
         if (!await("add", client.add(key(s.id()), exp, codec.encode(s), RAW))) {
             throw new IllegalStateException("session id collision on " + s.id() + "; the random source is broken");

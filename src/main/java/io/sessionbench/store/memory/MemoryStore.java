@@ -52,11 +52,8 @@ public final class MemoryStore implements SessionStore {
 
     @Override
     public Session create(String userId, Map<String, String> attributes) {
-        Names.userId(userId);
-        Names.attributes(attributes);
-        policy.checkSize(null, Session.attributeBytes(attributes));
         long now = clock.getAsLong();
-        Session s = new Session(SessionId.random(), userId, now, now, policy.absoluteExpiry(now), attributes);
+        Session s = Session.create(userId, attributes, now, policy);
         ArrayDeque<SessionId> index = users.computeIfAbsent(userId, u -> new ArrayDeque<>());
         synchronized (index) {
             sessions.put(s.id(), new Entry(s, now + policy.ttlMillis(now, s.absoluteExpiry())));

@@ -33,7 +33,7 @@ public final class RedisHashLayout extends RedisLayout {
     @Override
     public Session create(String userId, Map<String, String> attributes) {
         long now = clock.getAsLong();
-        Session s = newSession(userId, attributes, now);
+        Session s = Session.create(userId, attributes, now, policy);
         List<byte[]> extra = new ArrayList<>(3 + attributes.size() * 2);
         extra.add(bytes(userId));
         extra.add(bytes(s.absoluteExpiry()));

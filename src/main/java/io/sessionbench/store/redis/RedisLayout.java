@@ -8,7 +8,6 @@ import io.sessionbench.store.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /** What the Redis layouts share: key names, the per-user index, invalidation, listing and sampling. */
@@ -55,13 +54,6 @@ public abstract class RedisLayout implements SessionStore {
         args.add(bytes(policy.maxSessionsPerUser()));
         args.addAll(extra);
         return args.toArray(byte[][]::new);
-    }
-
-    protected Session newSession(String userId, Map<String, String> attributes, long now) {
-        Names.userId(userId);
-        Names.attributes(attributes);
-        policy.checkSize(null, Session.attributeBytes(attributes));
-        return new Session(SessionId.random(), userId, now, now, policy.absoluteExpiry(now), attributes);
     }
 
     protected boolean expiredAbsolutely(long absoluteExpiry) {

@@ -35,7 +35,7 @@ public final class RedisStringLayout extends RedisLayout {
     @Override
     public Session create(String userId, Map<String, String> attributes) {
         long now = clock.getAsLong();
-        Session s = newSession(userId, attributes, now);
+        Session s = Session.create(userId, attributes, now, policy);
         redis.eval(RedisScripts.STRING_CREATE, new byte[][] {sessionKey(s.id()), userKey(userId)},
                 createArgs(s.id(), now, s.absoluteExpiry(), List.of(codec.encode(s))));
         return s;
