@@ -38,6 +38,10 @@ public final class PostgresStore implements SessionStore {
     private static final String RENEW = "last_access = now(), expires_at = LEAST(now() + ? * interval '1 millisecond', "
             + "coalesce(absolute_expires_at, 'infinity'))";
     /** Bytes a patch adds to a session: names of new attributes plus new values minus the values they replace. */
+    /** The session columns {@link #session} reads, from column 2 on (column 1 is the id where needed). */
+    private static final String SESSION_COLUMNS = "user_id, attrs::text, "
+            + "(extract(epoch from created_at) * 1000)::bigint, (extract(epoch from last_access) * 1000)::bigint, "
+            + "(extract(epoch from coalesce(absolute_expires_at, 'epoch')) * 1000)::bigint";
     private static final String DELTA = "(SELECT coalesce(sum(CASE WHEN jsonb_exists(attrs, p.key) THEN 0 ELSE octet_length(p.key) END"
             + " + octet_length(p.value) - coalesce(octet_length(attrs ->> p.key), 0)), 0) FROM jsonb_each_text(?::jsonb) p)";
 
@@ -46,6 +50,15 @@ public final class PostgresStore implements SessionStore {
     private final SessionPolicy policy;
     private final String table;
     private final String users;
+    /** Statement texts of the per-request operations, built once so timed calls do no string work. */
+    private final String loadSql;
+    private final String attributeSql;
+    private final String updateSql;
+    private final String sizeSql;
+    private final String touchSql;
+    private final String invalidateSql;
+    /** {@code UPDATE … RETURNING} texts by number of attributes read, built on first use. */
+    private volatile String[] requestSql = new String[0];
 
     /** Opens a pool, creates the schema when missing; {@code unlogged} trades crash safety for write speed. */
     public PostgresStore(PostgresTarget target, SessionPolicy policy, boolean unlogged, int poolSize) {
@@ -53,6 +66,13 @@ public final class PostgresStore implements SessionStore {
         this.policy = policy;
         this.table = unlogged ? "sessionbench_sessions_unlogged" : "sessionbench_sessions";
         this.users = table + "_users";
+        this.loadSql = "SELECT " + SESSION_COLUMNS + " FROM " + table + " WHERE id = ? AND " + LIVE;
+        this.attributeSql = "SELECT attrs ->> ? FROM " + table + " WHERE id = ? AND " + LIVE;
+        this.updateSql = "UPDATE " + table + " SET attrs = attrs || ?::jsonb, size_bytes = size_bytes + " + DELTA + ", "
+                + RENEW + " WHERE id = ? AND " + LIVE + " AND size_bytes + " + DELTA + " <= ?";
+        this.sizeSql = "SELECT size_bytes + " + DELTA + " FROM " + table + " WHERE id = ? AND " + LIVE;
+        this.touchSql = "UPDATE " + table + " SET " + RENEW + " WHERE id = ? AND " + LIVE;
+        this.invalidateSql = "DELETE FROM " + table + " WHERE id = ?";
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(target.jdbcUrl());
         cfg.setUsername(target.user());
@@ -176,20 +196,19 @@ public final class PostgresStore implements SessionStore {
     @Override
     public Optional<Session> load(SessionId id) {
         return withConnection("load", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, attrs::text, "
-                    + "(extract(epoch from created_at) * 1000)::bigint, (extract(epoch from last_access) * 1000)::bigint, "
-                    + "(extract(epoch from coalesce(absolute_expires_at, 'epoch')) * 1000)::bigint FROM " + table
-                    + " WHERE id = ? AND " + LIVE)) {
+            try (PreparedStatement ps = c.prepareStatement(loadSql)) {
                 ps.setString(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new Session(id, rs.getString(1), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            attributes(id, rs.getString(2))));
+                    return rs.next() ? Optional.of(session(id, rs, 1)) : Optional.empty();
                 }
             }
         });
+    }
+
+    /** A session from {@link #SESSION_COLUMNS} starting at column {@code first}. */
+    private static Session session(SessionId id, ResultSet rs, int first) throws SQLException {
+        return new Session(id, rs.getString(first), rs.getLong(first + 2), rs.getLong(first + 3), rs.getLong(first + 4),
+                attributes(id, rs.getString(first + 1)));
     }
 
     private static Map<String, String> attributes(SessionId id, String json) {
@@ -219,7 +238,7 @@ public final class PostgresStore implements SessionStore {
     public Optional<String> attribute(SessionId id, String name) {
         Names.attribute(name);
         return withConnection("attribute", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT attrs ->> ? FROM " + table + " WHERE id = ? AND " + LIVE)) {
+            try (PreparedStatement ps = c.prepareStatement(attributeSql)) {
                 ps.setString(1, name);
                 ps.setString(2, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -235,9 +254,7 @@ public final class PostgresStore implements SessionStore {
         policy.checkSize(id, Session.attributeBytes(attributes));
         String patch = json(attributes);
         return withConnection("setAttributes", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET attrs = attrs || ?::jsonb, "
-                    + "size_bytes = size_bytes + " + DELTA + ", " + RENEW
-                    + " WHERE id = ? AND " + LIVE + " AND size_bytes + " + DELTA + " <= ?")) {
+            try (PreparedStatement ps = c.prepareStatement(updateSql)) {
                 ps.setString(1, patch);
                 ps.setString(2, patch);
                 ps.setLong(3, policy.idleTtl().toMillis());
@@ -248,8 +265,7 @@ public final class PostgresStore implements SessionStore {
                     return true;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT size_bytes + " + DELTA + " FROM " + table
-                    + " WHERE id = ? AND " + LIVE)) {
+            try (PreparedStatement ps = c.prepareStatement(sizeSql)) {
                 ps.setString(1, patch);
                 ps.setString(2, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -265,7 +281,7 @@ public final class PostgresStore implements SessionStore {
     @Override
     public boolean touch(SessionId id) {
         return withConnection("touch", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + RENEW + " WHERE id = ? AND " + LIVE)) {
+            try (PreparedStatement ps = c.prepareStatement(touchSql)) {
                 ps.setLong(1, policy.idleTtl().toMillis());
                 ps.setString(2, id.value());
                 return ps.executeUpdate() == 1;
@@ -277,13 +293,9 @@ public final class PostgresStore implements SessionStore {
     @Override
     public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
         names.forEach(Names::attribute);
-        StringBuilder returning = new StringBuilder("1");
-        for (int i = 0; i < names.size(); i++) {
-            returning.append(", attrs ->> ?");
-        }
+        String sql = requestSql(names.size());
         return withConnection("request", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + RENEW + " WHERE id = ? AND " + LIVE
-                    + " RETURNING " + returning)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, policy.idleTtl().toMillis());
                 ps.setString(2, id.value());
                 int i = 3;
@@ -308,10 +320,25 @@ public final class PostgresStore implements SessionStore {
         });
     }
 
+    private String requestSql(int names) {
+        String[] cached = requestSql;
+        if (names < cached.length && cached[names] != null) {
+            return cached[names];
+        }
+        StringBuilder returning = new StringBuilder(touchSql).append(" RETURNING 1");
+        for (int i = 0; i < names; i++) {
+            returning.append(", attrs ->> ?");
+        }
+        String[] grown = java.util.Arrays.copyOf(cached, Math.max(cached.length, names + 1));
+        grown[names] = returning.toString();
+        requestSql = grown;
+        return grown[names];
+    }
+
     @Override
     public boolean invalidate(SessionId id) {
         return withConnection("invalidate", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(invalidateSql)) {
                 ps.setString(1, id.value());
                 return ps.executeUpdate() == 1;
             }
@@ -365,17 +392,13 @@ public final class PostgresStore implements SessionStore {
             }
             double percent = rows <= 0 ? 100 : Math.min(100, Math.max(0.01, 100.0 * n * 4 / rows));
             List<Session> out = new ArrayList<>(n);
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, user_id, attrs::text, "
-                    + "(extract(epoch from created_at) * 1000)::bigint, (extract(epoch from last_access) * 1000)::bigint, "
-                    + "(extract(epoch from coalesce(absolute_expires_at, 'epoch')) * 1000)::bigint FROM " + table
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, " + SESSION_COLUMNS + " FROM " + table
                     + " TABLESAMPLE SYSTEM (?) WHERE " + LIVE + " LIMIT ?")) {
                 ps.setDouble(1, percent);
                 ps.setInt(2, n);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        SessionId id = new SessionId(rs.getString(1));
-                        out.add(new Session(id, rs.getString(2), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                                attributes(id, rs.getString(3))));
+                        out.add(session(new SessionId(rs.getString(1)), rs, 2));
                     }
                 }
             }
