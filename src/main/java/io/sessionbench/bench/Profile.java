@@ -16,6 +16,11 @@ public enum Profile {
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048", "uniform"), 1));
             r.add(new RunSpec("request, session sizes", "SessionOps\\.request$",
                     params(ALL_LAYOUTS, "lettuce", "256,131072", "uniform"), 1));
+            r.add(new RunSpec("request, 8 in flight per thread (async clients)", "SessionOps\\.request$",
+                    with(params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform"), "inFlight", "8"), 1));
+            r.add(new RunSpec("updateAttribute, 2 threads on 2 sessions (lost updates)", "SessionOps\\.updateAttribute$",
+                    with(with(params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform"), "updates", "safe,naive"),
+                            "liveSessions", "2"), 2));
             return r;
         }
     },
@@ -28,12 +33,19 @@ public enum Profile {
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
             r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));
+            r.add(new RunSpec("request, requests in flight per thread (async clients)", "SessionOps\\.request$",
+                    with(params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform"), "inFlight", "4,16,64"), 1));
+            r.add(new RunSpec("updateAttribute, 4 threads on 16 sessions (lost updates)", "SessionOps\\.updateAttribute$",
+                    with(with(params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform"), "updates", "safe,naive"),
+                            "liveSessions", "16"), 4));
             return r;
         }
     };
 
     static final String ALL_LAYOUTS = "memory,redis-hash,redis-json,redis-blob,memcached-blob,postgres";
     static final String REDIS_LAYOUTS = "redis-hash,redis-json,redis-blob";
+    /** Field-level updates (redis-hash) beside the read-modify-write layouts that can lose updates. */
+    static final String CONTENDED_LAYOUTS = "redis-hash,redis-json,redis-blob,memcached-blob";
 
     public final int forks;
     public final int warmupIterations;
@@ -58,6 +70,11 @@ public enum Profile {
         p.put("sessionBytes", sizes);
         p.put("distribution", distributions);
         return p;
+    }
+
+    static Map<String, String> with(Map<String, String> params, String name, String values) {
+        params.put(name, values);
+        return params;
     }
 
     /** One JMH invocation: benchmarks matching {@code include}, with comma-separated parameter values. */

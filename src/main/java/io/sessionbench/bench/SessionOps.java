@@ -45,25 +45,34 @@ public class SessionOps {
     /**
      * One authenticated request: read auth, permissions and preferences and renew the idle TTL, as one call done
      * the layout's best way (one Lua script on Redis hashes, GET+PEXPIRE script on strings, {@code gat} on
-     * Memcached, one {@code UPDATE … RETURNING} on Postgres).
+     * Memcached, one {@code UPDATE … RETURNING} on Postgres). With {@code -p inFlight=N} (async clients only) each
+     * thread keeps N requests outstanding on the shared connection; see {@link InFlight}.
      */
     @Benchmark
-    public Optional<Map<String, String>> request(StoreState s, Cursor c, Outcomes o) {
+    public Optional<Map<String, String>> request(StoreState s, Cursor c, Outcomes o, InFlight w) {
+        if (w.windowed()) {
+            return w.next(s, c, o, REQUEST);
+        }
         int i = c.index(s);
         long t0 = System.nanoTime();
         try {
             Optional<Map<String, String>> r = s.store.request(s.ids[i], Workload.CHECKS);
             Latencies.record(REQUEST, System.nanoTime() - t0);
-            if (r.isEmpty()) {
-                o.misses++;
-            } else if (!s.expectedAuth[i].equals(r.get().get("auth"))) {
-                throw new IllegalStateException(s.layout + " returned auth=" + r.get().get("auth") + " for session "
-                        + i + ", expected " + s.expectedAuth[i] + "; the store read back wrong data");
-            }
+            verify(s, i, r, o);
             return r;
         } catch (StoreException e) {
             o.error(e);
             return Optional.empty();
+        }
+    }
+
+    /** Counts a miss, or fails the run when session {@code i} read back someone else's data. */
+    static void verify(StoreState s, int i, Optional<Map<String, String>> r, Outcomes o) {
+        if (r.isEmpty()) {
+            o.misses++;
+        } else if (!s.expectedAuth[i].equals(r.get().get("auth"))) {
+            throw new IllegalStateException(s.layout + " returned auth=" + r.get().get("auth") + " for session "
+                    + i + ", expected " + s.expectedAuth[i] + "; the store read back wrong data");
         }
     }
 
@@ -99,12 +108,19 @@ public class SessionOps {
         });
     }
 
-    /** Writes one small attribute and renews (HSET script on hashes; read-modify-write with CAS on strings). */
+    /**
+     * Writes one small attribute and renews (HSET script on hashes; read-modify-write with CAS on strings, or plain
+     * GET then SET with {@code -p updates=naive}). Each thread writes its own attribute, so an update another thread
+     * erased shows up in {@code lostUpdates} after the iteration.
+     */
     @Benchmark
     public boolean updateAttribute(StoreState s, Cursor c, Outcomes o) {
-        String value = Long.toHexString(++c.counter);
-        Boolean ok = timed(UPDATE, o, () -> s.store.setAttribute(s.ids[c.index(s)], Workload.UPDATED, value));
-        if (ok != null && !ok) {
+        int i = c.index(s);
+        long value = ++c.counter;
+        Boolean ok = timed(UPDATE, o, () -> s.store.setAttribute(s.ids[i], o.field, Long.toHexString(value)));
+        if (ok != null && ok) {
+            o.wrote(i, value);
+        } else if (ok != null) {
             o.misses++;
         }
         return ok != null && ok;

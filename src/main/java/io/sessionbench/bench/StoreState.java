@@ -45,6 +45,13 @@ public class StoreState {
     @Param({"uniform"})
     public String distribution;
 
+    /**
+     * {@code safe}: read-modify-write layouts (redis-json, redis-blob, memcached-blob) update with compare-and-set;
+     * {@code naive}: plain read then write, which loses concurrent updates ({@code lostUpdates} counts them).
+     */
+    @Param({"safe"})
+    public String updates;
+
     SessionStore store;
     SessionId[] ids;
     /** {@code auth} value of each preloaded session, built once so the timed check allocates nothing. */
@@ -58,8 +65,12 @@ public class StoreState {
     public void open() throws Exception {
         Layout l = Layout.of(layout);
         RedisClientKind c = RedisClientKind.of(client);
+        if (!updates.equals("safe") && !updates.equals("naive")) {
+            throw new IllegalArgumentException("updates=" + updates + " is not a mode; use safe or naive");
+        }
         targets = BenchTargets.resolve(l);
-        store = l.open(targets.endpoints(), new Layout.StoreOptions(c, SessionPolicy.DEFAULT, 64, false));
+        store = l.open(targets.endpoints(), new Layout.StoreOptions(c,
+                SessionPolicy.DEFAULT.withSafeUpdates(updates.equals("safe")), 64, false));
         effectiveLiveSessions = (int) Math.max(1, Math.min(liveSessions, PRELOAD_BYTES_CAP / Math.max(1, sessionBytes)));
         runTag = Long.toString(System.nanoTime(), 36);
         ids = new SessionId[effectiveLiveSessions];

@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-iterations", description = "override warm-up iterations")
     Integer warmups;
 
-    @Option(names = "--live-sessions", description = "sessions preloaded per trial (default 10000)")
+    @Option(names = "--live-sessions", description = "sessions preloaded per trial (default 10000; runs that fix their own, like the contention runs, keep theirs)")
     Integer liveSessions;
 
     @Option(names = "--threads", description = "benchmark threads per run (default: the profile's)")
@@ -196,7 +196,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 params.put("layout", String.join(",", keep));
             }
-            if (liveSessions != null) {
+            if (liveSessions != null && !s.params().containsKey("liveSessions")) {
                 params.put("liveSessions", String.valueOf(liveSessions));
             }
             String include = s.include();

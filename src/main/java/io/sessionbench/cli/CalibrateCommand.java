@@ -86,6 +86,7 @@ final class CalibrateCommand implements Callable<Integer> {
             for (int c : connections) {
                 figures.add(redisBenchmark(redis, c));
                 figures.add(javaRedis(redis, RedisClientKind.LETTUCE, c));
+                figures.add(lettuceAsync(redis, c));
                 figures.add(javaRedis(redis, RedisClientKind.JEDIS, c));
                 figures.add(pgbench(pg, c));
                 figures.add(jdbc(pg, c));
@@ -164,6 +165,63 @@ final class CalibrateCommand implements Callable<Integer> {
         } finally {
             ports.forEach(RedisPort::close);
         }
+    }
+
+    /**
+     * Lettuce the way redis-benchmark drives Redis: {@code c} connections with one command in flight each, the next
+     * sent from the reply's callback, no thread per connection. Each connection's callbacks run on one event loop
+     * thread, so its histogram and count need no locking.
+     */
+    private Figure lettuceAsync(RedisTarget redis, int c) throws Exception {
+        List<RedisPort> ports = new ArrayList<>();
+        try {
+            for (int i = 0; i < c; i++) {
+                ports.add(RedisClientKind.LETTUCE.open(redis, 1));
+            }
+            long warmEnd = System.nanoTime() + 2_000_000_000L;
+            long end = warmEnd + seconds * 1_000_000_000L;
+            Histogram[] hs = new Histogram[c];
+            long[] counts = new long[c];
+            java.util.concurrent.CompletableFuture<?>[] done = new java.util.concurrent.CompletableFuture<?>[c];
+            for (int i = 0; i < c; i++) {
+                hs[i] = new Histogram(Latencies.MAX_NANOS, 3);
+                done[i] = new java.util.concurrent.CompletableFuture<Void>();
+                sendNext(ports.get(i), hs[i], counts, i, warmEnd, end, done[i]);
+            }
+            java.util.concurrent.CompletableFuture.allOf(done).get(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+            Histogram total = new Histogram(Latencies.MAX_NANOS, 3);
+            long n = 0;
+            for (int i = 0; i < c; i++) {
+                total.add(hs[i]);
+                n += counts[i];
+            }
+            return new Figure("redis HGETALL", "lettuce async (sessionbench)", c, n / (double) seconds,
+                    total.getValueAtPercentile(50) / 1000.0, total.getValueAtPercentile(99) / 1000.0);
+        } finally {
+            ports.forEach(RedisPort::close);
+        }
+    }
+
+    private void sendNext(RedisPort port, Histogram h, long[] counts, int i, long warmEnd, long end,
+                          java.util.concurrent.CompletableFuture<?> done) {
+        byte[] k = key(ThreadLocalRandom.current().nextInt(keys)).getBytes(StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        port.hgetallAsync(k).whenComplete((r, e) -> {
+            long t1 = System.nanoTime();
+            if (e != null || r.isEmpty()) {
+                done.completeExceptionally(e != null ? e : new IllegalStateException("calibration hash missing"));
+                return;
+            }
+            if (t0 >= warmEnd) {
+                h.recordValue(t1 - t0);
+                counts[i]++;
+            }
+            if (t1 < end) {
+                sendNext(port, h, counts, i, warmEnd, end, done);
+            } else {
+                done.complete(null);
+            }
+        });
     }
 
     private void preloadPostgres(PostgresTarget pg) throws SQLException {

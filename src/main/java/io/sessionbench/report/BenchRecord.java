@@ -66,10 +66,25 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
         return params.getOrDefault("layout", "?");
     }
 
-    /** Layout plus client where the client matters, e.g. {@code redis-hash/jedis}, {@code postgres}. */
+    /**
+     * Layout plus client where the client matters, e.g. {@code redis-hash/jedis}, {@code postgres}; then the
+     * requests in flight per thread when more than one, and {@code naive} for unprotected read-modify-write updates.
+     */
     public String target() {
         String l = layout();
-        return l.startsWith("redis-") ? l + "/" + params.getOrDefault("client", "lettuce") : l;
+        StringBuilder t = new StringBuilder(l.startsWith("redis-") ? l + "/" + params.getOrDefault("client", "lettuce") : l);
+        if (inFlight() > 1) {
+            t.append(" ×").append(inFlight()).append(" in flight");
+        }
+        if ("naive".equals(params.get("updates"))) {
+            t.append(" naive");
+        }
+        return t.toString();
+    }
+
+    /** Requests in flight per benchmark thread ({@code 1} when the benchmark has no such parameter). */
+    public int inFlight() {
+        return Integer.parseInt(params.getOrDefault("inFlight", "1"));
     }
 
     /** Identity across runs: benchmark, parameters and thread count. */

@@ -61,7 +61,7 @@ public final class ReportWriter {
                             + (merged.size() == 1 ? "" : "." + e.getKey()) + ".hgrm"));
                 }
             }
-            rows.add(new SummaryRow(r, h, secondary(r, "misses"), secondary(r, "errors")));
+            rows.add(new SummaryRow(r, h, secondary(r, "misses"), secondary(r, "errors"), secondary(r, "lostUpdates")));
         }
         rows.sort(Comparator.comparing((SummaryRow s) -> s.record().operation())
                 .thenComparing(s -> Integer.parseInt(s.record().params().getOrDefault("sessionBytes", "0")))
@@ -89,19 +89,22 @@ public final class ReportWriter {
 
     static String csv(List<SummaryRow> rows) {
         StringBuilder b = new StringBuilder("benchmark,operation,layout,client,session_bytes,live_sessions,distribution,"
-                + "threads,mode,score,score_error,unit,p50_us,p90_us,p95_us,p99_us,p99_9_us,max_us,samples,misses,errors\n");
+                + "threads,in_flight,updates,mode,score,score_error,unit,p50_us,p90_us,p95_us,p99_us,p99_9_us,max_us,samples,"
+                + "misses,errors,lost_updates\n");
         for (SummaryRow s : rows) {
             BenchRecord r = s.record();
             b.append(String.join(",", r.benchmark(), r.operation(), r.layout(),
                     r.layout().startsWith("redis-") ? r.params().getOrDefault("client", "") : "",
                     r.params().getOrDefault("sessionBytes", ""), r.params().getOrDefault("liveSessions", ""),
-                    r.params().getOrDefault("distribution", ""), String.valueOf(r.threads()), r.mode(),
+                    r.params().getOrDefault("distribution", ""), String.valueOf(r.threads()), String.valueOf(r.inFlight()),
+                    r.params().getOrDefault("updates", ""), r.mode(),
                     num(r.primary().score()), num(r.primary().error()), r.primary().unit()));
             for (double p : PERCENTILES) {
                 b.append(',').append(num(s.percentileMicros(p)));
             }
             b.append(',').append(num(s.maxMicros())).append(',').append(s.samples())
-                    .append(',').append(num(s.misses())).append(',').append(num(s.errors())).append('\n');
+                    .append(',').append(num(s.misses())).append(',').append(num(s.errors()))
+                    .append(',').append(num(s.lostUpdates())).append('\n');
         }
         return b.toString();
     }
@@ -176,8 +179,8 @@ public final class ReportWriter {
                 .append("under overload). `vs best` is the fastest layout's throughput divided by this one's.\n\n");
         for (Map.Entry<String, List<SummaryRow>> g : groups(rows).entrySet()) {
             b.append("### ").append(g.getKey()).append("\n\n");
-            b.append("| layout | ops/s | ± | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | vs best |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append("| layout | ops/s | ± | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates | vs best |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             double best = g.getValue().stream().mapToDouble(s -> s.record().primary().score()).max().orElse(Double.NaN);
             for (SummaryRow s : g.getValue()) {
                 double score = s.record().primary().score();
@@ -186,6 +189,7 @@ public final class ReportWriter {
                         .append(" | ").append(fmt(s.percentileMicros(95))).append(" | ").append(fmt(s.percentileMicros(99)))
                         .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
                         .append(" | ").append(fmt(s.misses())).append(" | ").append(fmt(s.errors())).append(" | ")
+                        .append(fmt(s.lostUpdates())).append(" | ")
                         .append(String.format(Locale.ROOT, "%.1f×", best / score)).append(" |\n");
             }
             b.append('\n');
@@ -255,7 +259,7 @@ public final class ReportWriter {
         Map<String, TreeMap<Double, double[]>> byTarget = new TreeMap<>();
         for (SummaryRow s : rows) {
             BenchRecord r = s.record();
-            if (!r.operation().equals("request") || r.threads() != 1 || s.latency() == null) {
+            if (!r.operation().equals("request") || r.threads() != 1 || r.inFlight() != 1 || s.latency() == null) {
                 continue;
             }
             double size = Double.parseDouble(r.params().getOrDefault("sessionBytes", "0"));
@@ -316,8 +320,10 @@ public final class ReportWriter {
         ArrayNode out = JSON.createArrayNode();
         for (SummaryRow s : rows) {
             BenchRecord r = s.record();
+            String live = r.params().getOrDefault("liveSessions", "10000");
             String name = r.operation() + " " + r.target() + " " + bytes(r.params().getOrDefault("sessionBytes", "?"))
-                    + " t" + r.threads() + " " + r.params().getOrDefault("distribution", "");
+                    + " t" + r.threads() + (live.equals("10000") ? "" : " live" + live) + " "
+                    + r.params().getOrDefault("distribution", "");
             if (bigger) {
                 if (r.higherIsBetter()) {
                     ObjectNode e = out.addObject();

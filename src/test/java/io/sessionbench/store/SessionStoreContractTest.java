@@ -103,6 +103,32 @@ class SessionStoreContractTest {
     }
 
     @Test
+    void requestAsyncAnswersAsRequestDoesOnAsyncClientsOnly() throws Exception {
+        SessionStore s = store();
+        boolean async = backend.layout().usesRedisClient() && backend.client() != io.sessionbench.store.redis.RedisClientKind.JEDIS;
+        assertThat(s.async()).isEqualTo(async);
+        List<String> names = List.of("auth", "perms", "missing");
+        Session c = s.create(user(), Map.of("auth", "u1", "perms", "rw", "prefs", "{}"));
+        if (!async) {
+            assertThatThrownBy(() -> s.requestAsync(c.id(), names)).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("no async");
+            return;
+        }
+        assertThat(s.requestAsync(c.id(), names).toCompletableFuture().get()).isEqualTo(s.request(c.id(), names))
+                .contains(Map.of("auth", "u1", "perms", "rw"));
+        assertThat(s.requestAsync(SessionId.random(), names).toCompletableFuture().get()).isEmpty();
+        // The server forgets its scripts (restart, SCRIPT FLUSH): the async path falls back to EVAL like the sync one.
+        RawWrites.redis(TestStack.endpoints(), j -> j.scriptFlush());
+        assertThat(s.requestAsync(c.id(), names).toCompletableFuture().get()).contains(Map.of("auth", "u1", "perms", "rw"));
+        RawWrites.Corruption corruption = RawWrites.corruptions(backend.layout()).get(0);
+        corruption.plant().accept(TestStack.endpoints(), c.id());
+        assertThatThrownBy(() -> s.requestAsync(c.id(), names).toCompletableFuture().join())
+                .as(corruption.name()).hasCauseInstanceOf(StoreException.class)
+                .cause().hasMessageContaining(c.id().value());
+        assertThat(s.invalidate(c.id())).as("the planted bytes are removed, so no other test samples them").isTrue();
+    }
+
+    @Test
     void invalidateRemovesOneAndInvalidateAllRemovesTheUsersSessions() {
         SessionStore s = store();
         String user = user();

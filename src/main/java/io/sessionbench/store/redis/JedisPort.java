@@ -72,7 +72,7 @@ public final class JedisPort implements RedisPort {
     public Object eval(RedisScript script, byte[][] keys, byte[][] args) {
         List<byte[]> k = Arrays.asList(keys);
         List<byte[]> a = Arrays.asList(args);
-        return RedisFailures.evalSha(target, script, () -> jedis.evalsha(script.sha1().getBytes(StandardCharsets.UTF_8), k, a),
+        return RedisFailures.evalSha(target, script, keys, () -> jedis.evalsha(script.sha1().getBytes(StandardCharsets.UTF_8), k, a),
                 () -> jedis.eval(script.source().getBytes(StandardCharsets.UTF_8), k, a));
     }
 

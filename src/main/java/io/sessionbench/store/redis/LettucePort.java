@@ -10,6 +10,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /** {@link RedisPort} over Lettuce: one multiplexed connection shared by all threads, as Lettuce intends. */
 public final class LettucePort implements RedisPort {
@@ -29,6 +31,7 @@ public final class LettucePort implements RedisPort {
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final RedisCommands<byte[], byte[]> sync;
+    private final RedisAsyncCommands<byte[], byte[]> async;
 
     public LettucePort(RedisTarget target) {
         this.target = target;
@@ -52,6 +55,7 @@ public final class LettucePort implements RedisPort {
         }
         this.client = c;
         this.sync = connection.sync();
+        this.async = connection.async();
     }
 
     /**
@@ -67,11 +71,6 @@ public final class LettucePort implements RedisPort {
             }
             return c.connect(ByteArrayCodec.INSTANCE);
         }
-    }
-
-    /** The async API on the same connection, for benchmarks that keep several requests in flight per thread. */
-    public StatefulRedisConnection<byte[], byte[]> connection() {
-        return connection;
     }
 
     @Override
@@ -95,6 +94,11 @@ public final class LettucePort implements RedisPort {
     }
 
     @Override
+    public CompletionStage<Map<String, byte[]>> hgetallAsync(byte[] key) {
+        return async.hgetall(key).thenApply(RedisPort::withTextFields);
+    }
+
+    @Override
     public List<byte[]> hmget(byte[] key, byte[]... fields) {
         try {
             List<KeyValue<byte[], byte[]>> kv = sync.hmget(key, fields);
@@ -106,15 +110,31 @@ public final class LettucePort implements RedisPort {
         }
     }
 
-    @Override
-    public Object eval(RedisScript script, byte[][] keys, byte[][] args) {
-        ScriptOutputType type = switch (script.output()) {
+    private static ScriptOutputType type(RedisScript script) {
+        return switch (script.output()) {
             case INTEGER -> ScriptOutputType.INTEGER;
             case VALUE -> ScriptOutputType.VALUE;
             case MULTI -> ScriptOutputType.MULTI;
         };
-        return RedisFailures.evalSha(target, script, () -> sync.evalsha(script.sha1(), type, keys, args),
+    }
+
+    @Override
+    public Object eval(RedisScript script, byte[][] keys, byte[][] args) {
+        ScriptOutputType type = type(script);
+        return RedisFailures.evalSha(target, script, keys, () -> sync.evalsha(script.sha1(), type, keys, args),
                 () -> sync.eval(script.source().getBytes(StandardCharsets.UTF_8), type, keys, args));
+    }
+
+    @Override
+    public boolean async() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Object> evalAsync(RedisScript script, byte[][] keys, byte[][] args) {
+        ScriptOutputType type = type(script);
+        return RedisFailures.evalShaAsync(target, script, keys, () -> async.evalsha(script.sha1(), type, keys, args),
+                () -> async.eval(script.source().getBytes(StandardCharsets.UTF_8), type, keys, args));
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class RedisFailures {
     }
 
     /** {@code EVALSHA}, and {@code EVAL} once when the server does not know the script yet (after a restart or flush). */
-    static Object evalSha(RedisTarget target, RedisScript script, java.util.function.Supplier<Object> evalsha,
+    static Object evalSha(RedisTarget target, RedisScript script, byte[][] keys, java.util.function.Supplier<Object> evalsha,
                           java.util.function.Supplier<Object> eval) {
         try {
             try {
@@ -34,8 +34,33 @@ public final class RedisFailures {
                 return eval.get();
             }
         } catch (RuntimeException e) {
-            throw translate(e, target, "EVALSHA " + script.name());
+            throw translate(e, target, scriptCommand(script, keys));
         }
+    }
+
+    /** {@code EVALSHA <script> <first key>}: names the session or user a failed script was working on. */
+    private static String scriptCommand(RedisScript script, byte[][] keys) {
+        return "EVALSHA " + script.name() + (keys.length == 0 ? "" : " " + RedisLayout.string(keys[0]));
+    }
+
+    /** {@link #evalSha} without waiting: the fallback and the translation happen when the reply arrives. */
+    static java.util.concurrent.CompletionStage<Object> evalShaAsync(RedisTarget target, RedisScript script, byte[][] keys,
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<Object>> evalsha,
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<Object>> eval) {
+        return evalsha.get()
+                .exceptionallyCompose(e -> isNoScript(e) ? eval.get() : java.util.concurrent.CompletableFuture.failedStage(e))
+                .exceptionally(e -> {
+                    throw translate(unwrap(e), target, scriptCommand(script, keys));
+                });
+    }
+
+    /** The failure inside a {@link java.util.concurrent.CompletionException}, as a runtime exception. */
+    static RuntimeException unwrap(Throwable e) {
+        Throwable t = e;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof RuntimeException r ? r : new IllegalStateException(rootMessage(t), t);
     }
 
     public static boolean isNoScript(Throwable t) {

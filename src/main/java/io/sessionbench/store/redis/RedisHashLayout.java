@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 /**
@@ -120,6 +121,16 @@ public final class RedisHashLayout extends RedisLayout {
 
     @Override
     public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
+        return requestReply(names, redis.eval(RedisScripts.HASH_REQUEST, new byte[][] {sessionKey(id)}, requestArgs(names)));
+    }
+
+    @Override
+    public CompletionStage<Optional<Map<String, String>>> requestAsync(SessionId id, Collection<String> names) {
+        return redis.evalAsync(RedisScripts.HASH_REQUEST, new byte[][] {sessionKey(id)}, requestArgs(names))
+                .thenApply(r -> requestReply(names, r));
+    }
+
+    private byte[][] requestArgs(Collection<String> names) {
         byte[][] args = new byte[2 + names.size()][];
         args[0] = bytes(clock.getAsLong());
         args[1] = bytes(policy.idleTtl().toMillis());
@@ -127,7 +138,11 @@ public final class RedisHashLayout extends RedisLayout {
         for (String n : names) {
             args[i++] = bytes(Names.attribute(n));
         }
-        List<?> r = (List<?>) redis.eval(RedisScripts.HASH_REQUEST, new byte[][] {sessionKey(id)}, args);
+        return args;
+    }
+
+    private static Optional<Map<String, String>> requestReply(Collection<String> names, Object reply) {
+        List<?> r = (List<?>) reply;
         if (((Long) r.get(0)) == 0) {
             return Optional.empty();
         }

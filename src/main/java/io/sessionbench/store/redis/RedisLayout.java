@@ -93,6 +93,11 @@ public abstract class RedisLayout implements SessionStore {
     }
 
     @Override
+    public boolean async() {
+        return redis.async();
+    }
+
+    @Override
     public void close() {
         redis.close();
     }

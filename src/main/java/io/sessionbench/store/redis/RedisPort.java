@@ -23,6 +23,24 @@ public interface RedisPort extends AutoCloseable {
     /** {@code EVALSHA}, falling back to {@code EVAL} once when the server does not know the script yet. */
     Object eval(RedisScript script, byte[][] keys, byte[][] args);
 
+    /** Whether {@link #evalAsync} sends without waiting (Lettuce, Redisson); Jedis has no async API. */
+    default boolean async() {
+        return false;
+    }
+
+    /**
+     * {@link #eval} without waiting for the reply, with the same {@code NOSCRIPT} fallback; the stage fails with a
+     * {@link io.sessionbench.store.StoreException} (or {@link IllegalStateException}) as {@link #eval} would throw.
+     */
+    default java.util.concurrent.CompletionStage<Object> evalAsync(RedisScript script, byte[][] keys, byte[][] args) {
+        throw new UnsupportedOperationException(client() + " has no async API");
+    }
+
+    /** {@link #hgetall} without waiting; only when {@link #async()}. */
+    default java.util.concurrent.CompletionStage<Map<String, byte[]>> hgetallAsync(byte[] key) {
+        throw new UnsupportedOperationException(client() + " has no async API");
+    }
+
     /** Up to {@code limit} keys matching {@code pattern}, walked with {@code SCAN … COUNT}, never {@code KEYS}. */
     List<byte[]> scan(String pattern, int limit);
 

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 /**
@@ -89,8 +90,21 @@ public final class RedisStringLayout extends RedisLayout {
     @Override
     public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
         names.forEach(Names::attribute);
-        byte[] v = (byte[]) redis.eval(RedisScripts.STRING_REQUEST, new byte[][] {sessionKey(id)},
-                new byte[][] {bytes(policy.idleTtl().toMillis())});
-        return decodeLive(id, v).map(s -> s.select(names));
+        return requestReply(id, names, redis.eval(RedisScripts.STRING_REQUEST, new byte[][] {sessionKey(id)}, requestArgs()));
+    }
+
+    @Override
+    public CompletionStage<Optional<Map<String, String>>> requestAsync(SessionId id, Collection<String> names) {
+        names.forEach(Names::attribute);
+        return redis.evalAsync(RedisScripts.STRING_REQUEST, new byte[][] {sessionKey(id)}, requestArgs())
+                .thenApply(v -> requestReply(id, names, v));
+    }
+
+    private byte[][] requestArgs() {
+        return new byte[][] {bytes(policy.idleTtl().toMillis())};
+    }
+
+    private Optional<Map<String, String>> requestReply(SessionId id, Collection<String> names, Object value) {
+        return decodeLive(id, (byte[]) value).map(s -> s.select(names));
     }
 }

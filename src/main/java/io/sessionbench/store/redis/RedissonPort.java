@@ -91,16 +91,34 @@ public final class RedissonPort implements RedisPort {
         }
     }
 
-    @Override
-    public Object eval(RedisScript s, byte[][] keys, byte[][] args) {
-        RScript.ReturnType type = switch (s.output()) {
+    private static RScript.ReturnType type(RedisScript s) {
+        return switch (s.output()) {
             case INTEGER -> RScript.ReturnType.INTEGER;
             case VALUE -> RScript.ReturnType.VALUE;
             case MULTI -> RScript.ReturnType.MULTI;
         };
+    }
+
+    @Override
+    public Object eval(RedisScript s, byte[][] keys, byte[][] args) {
+        RScript.ReturnType type = type(s);
         List<Object> k = new ArrayList<>(Arrays.asList((Object[]) keys));
-        return RedisFailures.evalSha(target, s, () -> script.evalSha(RScript.Mode.READ_WRITE, s.sha1(), type, k, (Object[]) args),
+        return RedisFailures.evalSha(target, s, keys, () -> script.evalSha(RScript.Mode.READ_WRITE, s.sha1(), type, k, (Object[]) args),
                 () -> script.eval(RScript.Mode.READ_WRITE, s.source(), type, k, (Object[]) args));
+    }
+
+    @Override
+    public boolean async() {
+        return true;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Object> evalAsync(RedisScript s, byte[][] keys, byte[][] args) {
+        RScript.ReturnType type = type(s);
+        List<Object> k = new ArrayList<>(Arrays.asList((Object[]) keys));
+        return RedisFailures.evalShaAsync(target, s, keys,
+                () -> script.evalShaAsync(RScript.Mode.READ_WRITE, s.sha1(), type, k, (Object[]) args),
+                () -> script.evalAsync(RScript.Mode.READ_WRITE, s.source(), type, k, (Object[]) args));
     }
 
     @Override
