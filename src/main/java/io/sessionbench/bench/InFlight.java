@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Requests in flight per benchmark thread for the async clients (Lettuce, Redisson on the Redis layouts), as
@@ -31,7 +30,7 @@ public class InFlight {
     private CompletableFuture<Optional<Map<String, String>>>[] pending;
     private int[] indices;
     private int slot;
-    /** The thread's counters, kept from the last invocation: a fixture taking {@link Outcomes} would clash in JMH. */
+    /** The thread's counters, kept from the last invocation: a fixture taking {@link Outcomes} clashes in JMH. */
     private Outcomes outcomes;
 
     @SuppressWarnings("unchecked")
@@ -46,6 +45,9 @@ public class InFlight {
         }
         pending = new CompletableFuture[inFlight];
         indices = new int[inFlight];
+        if (inFlight > 1) {
+            s.atIterationEnd(x -> drain(s));
+        }
     }
 
     boolean windowed() {
@@ -88,8 +90,7 @@ public class InFlight {
     }
 
     /** Untimed, after each iteration: waits for the requests still out and counts their outcomes in this iteration. */
-    @TearDown(Level.Iteration)
-    public void drain(StoreState s) {
+    void drain(StoreState s) {
         for (int k = 0; k < inFlight && outcomes != null; k++) {
             retire(k, s, outcomes);
         }

@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
@@ -45,6 +44,7 @@ public class Outcomes {
         field = Workload.UPDATED + "-" + thread;
         lastWritten = new long[s.effectiveLiveSessions];
         touched = new int[s.effectiveLiveSessions];
+        s.atIterationEnd(x -> countLostUpdates(s));
     }
 
     @Setup(Level.Iteration)
@@ -79,8 +79,7 @@ public class Outcomes {
     }
 
     /** Untimed, after each iteration: checks every session this thread updated for its last acknowledged value. */
-    @TearDown(Level.Iteration)
-    public void countLostUpdates(StoreState s) throws Exception {
+    void countLostUpdates(StoreState s) throws Exception {
         int n = touchedCount;
         if (n == 0) {
             return;

@@ -60,6 +60,7 @@ public class StoreState {
     int effectiveLiveSessions;
     String runTag;
     private Targets targets;
+    private final List<IndexTask> iterationEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -84,6 +85,23 @@ public class StoreState {
 
     String user(int i) {
         return "bench-" + runTag + "-" + i;
+    }
+
+    /**
+     * Work a thread's state must do with the store when an iteration ends (drain requests in flight, check for lost
+     * updates). It runs here, in this shared state's iteration teardown, because JMH runs that once after every
+     * thread has stopped calling, and before any thread can close the store; a thread-scoped teardown could still be
+     * using the store while another thread's trial teardown closes it.
+     */
+    void atIterationEnd(IndexTask task) {
+        iterationEnd.add(task);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() throws Exception {
+        for (IndexTask t : iterationEnd) {
+            t.run(0);
+        }
     }
 
     @TearDown(Level.Trial)

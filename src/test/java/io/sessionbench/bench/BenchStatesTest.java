@@ -76,7 +76,7 @@ class BenchStatesTest {
                 for (int k = 0; k < 200; k++) {
                     w.next(s, c, o, latency);
                 }
-                w.drain(s);
+                s.endIteration();
                 assertThat(latency.getIntervalHistogram().getTotalCount()).as(client).isEqualTo(200);
                 assertThat(o.misses).isZero();
                 assertThat(o.errors).isZero();
@@ -85,7 +85,7 @@ class BenchStatesTest {
                 for (int k = 0; k < 8; k++) {
                     w.next(s, c, o, latency);
                 }
-                w.drain(s);
+                s.endIteration();
                 assertThat(o.misses).as(client).isPositive();
             });
         }
@@ -119,11 +119,11 @@ class BenchStatesTest {
             s.store.setAttribute(s.ids[1], o.field, Long.toHexString(19));
             // Session 2 is gone: nothing can be checked there, and a missing session is not a lost update.
             s.store.invalidate(s.ids[2]);
-            o.countLostUpdates(s);
+            s.endIteration();
             assertThat(o.lostUpdates).isEqualTo(1);
             assertThat(o.errors).isZero();
             o.reset();
-            o.countLostUpdates(s);
+            s.endIteration();
             assertThat(o.lostUpdates).as("each iteration checks only its own writes").isZero();
         });
     }
