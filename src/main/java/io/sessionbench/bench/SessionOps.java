@@ -46,7 +46,10 @@ public class SessionOps {
      * One authenticated request: read auth, permissions and preferences and renew the idle TTL, as one call done
      * the layout's best way (one Lua script on Redis hashes, GET+PEXPIRE script on strings, {@code gat} on
      * Memcached, one {@code UPDATE … RETURNING} on Postgres). With {@code -p inFlight=N} (async clients only) each
-     * thread keeps N requests outstanding on the shared connection; see {@link InFlight}.
+     * thread keeps N requests outstanding on the shared connection; see {@link InFlight}. Leaves out: the
+     * application's use of the values, and the cookie and id parsing before the store is asked.
+     * Run: {@code java -jar target/benchmarks.jar 'SessionOps.request$' -p layout=redis-hash -p client=lettuce,jedis
+     * -p inFlight=1 -prof io.sessionbench.metrics.HdrProfiler} ({@code -p client=lettuce -p inFlight=8} for the ring).
      */
     @Benchmark
     public Optional<Map<String, String>> request(StoreState s, Cursor c, Outcomes o, InFlight w) {
@@ -76,7 +79,11 @@ public class SessionOps {
         }
     }
 
-    /** Loads the whole session (HGETALL, GET + decode, SELECT). */
+    /**
+     * Loads the whole session (HGETALL, GET + decode, SELECT) without renewing it. Leaves out: the renewal a real
+     * request adds (see {@link #request}). Run: {@code java -jar target/benchmarks.jar 'SessionOps.load$'
+     * -p layout=redis-json -p sessionBytes=2048,131072 -prof io.sessionbench.metrics.HdrProfiler}.
+     */
     @Benchmark
     public Optional<Session> load(StoreState s, Cursor c, Outcomes o) {
         int i = c.index(s);
@@ -96,7 +103,11 @@ public class SessionOps {
         }
     }
 
-    /** Reads one attribute (HMGET on hashes; the whole value on string and blob layouts). */
+    /**
+     * Reads one attribute (HMGET on hashes; the whole value on string and blob layouts; {@code attrs ->> ?} on
+     * Postgres), without renewal. Run: {@code java -jar target/benchmarks.jar 'SessionOps.readAttribute$'
+     * -prof io.sessionbench.metrics.HdrProfiler}.
+     */
     @Benchmark
     public Optional<String> readAttribute(StoreState s, Cursor c, Outcomes o) {
         return timed(READ, o, () -> {
@@ -111,7 +122,9 @@ public class SessionOps {
     /**
      * Writes one small attribute and renews (HSET script on hashes; read-modify-write with CAS on strings, or plain
      * GET then SET with {@code -p updates=naive}). Each thread writes its own attribute, so an update another thread
-     * erased shows up in {@code lostUpdates} after the iteration.
+     * erased shows up in {@code lostUpdates} after the iteration. Leaves out: retries a caller would make after a
+     * {@code Conflict} (counted in {@code conflicts}). Run: {@code java -jar target/benchmarks.jar
+     * 'SessionOps.updateAttribute$' -t 2 -p liveSessions=2 -p updates=safe,naive -prof io.sessionbench.metrics.HdrProfiler}.
      */
     @Benchmark
     public boolean updateAttribute(StoreState s, Cursor c, Outcomes o) {
@@ -126,7 +139,10 @@ public class SessionOps {
         return ok != null && ok;
     }
 
-    /** Sliding renewal alone. */
+    /**
+     * Sliding renewal alone (what a request that reads nothing pays). Run: {@code java -jar target/benchmarks.jar
+     * 'SessionOps.touch$' -prof io.sessionbench.metrics.HdrProfiler}.
+     */
     @Benchmark
     public boolean touch(StoreState s, Cursor c, Outcomes o) {
         Boolean ok = timed(TOUCH, o, () -> s.store.touch(s.ids[c.index(s)]));
@@ -136,7 +152,11 @@ public class SessionOps {
         return ok != null && ok;
     }
 
-    /** Login: creates a session for one of the preloaded users, enforcing the cap of 3 (so the oldest is evicted). */
+    /**
+     * Login: creates a session for one of the preloaded users, enforcing the cap of 3 atomically (so, once a user has
+     * 3, the oldest is evicted). Leaves out: password checking. Run: {@code java -jar target/benchmarks.jar
+     * 'SessionOps.create$' -prof io.sessionbench.metrics.HdrProfiler}.
+     */
     @Benchmark
     public SessionId create(StoreState s, Cursor c, Outcomes o) {
         int i = c.index(s);
@@ -147,6 +167,7 @@ public class SessionOps {
     /**
      * Logout. JMH's score covers a create plus the invalidate (there must be a session to remove and
      * {@code Level.Invocation} would distort sub-millisecond calls); the latency percentiles cover invalidate alone.
+     * Run: {@code java -jar target/benchmarks.jar 'SessionOps.invalidate$' -prof io.sessionbench.metrics.HdrProfiler}.
      */
     @Benchmark
     public boolean invalidate(StoreState s, Cursor c, Outcomes o) {
