@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Requests in flight per benchmark thread for the async clients (Lettuce, Redisson on the Redis layouts), as
+ * Requests in flight per benchmark thread for the async clients (Lettuce, Redisson, spymemcached), as
  * memtier_benchmark's {@code --pipeline}: a ring of {@code inFlight} outstanding requests; each invocation waits for
  * the oldest, checks it, and sends a new one, so JMH's score stays completed requests per second. Latency is taken
  * from send to reply on the client's I/O thread. {@code inFlight=1} is the plain synchronous call.
@@ -40,8 +40,9 @@ public class InFlight {
             throw new IllegalArgumentException("inFlight=" + inFlight + " is out of range; use 1 to " + MAX);
         }
         if (inFlight > 1 && !s.store.async()) {
-            throw new IllegalArgumentException("inFlight=" + inFlight + " needs an async client, and " + s.layout + "/"
-                    + s.client + " has none; use inFlight=1 there, or lettuce or redisson on a Redis layout");
+            throw new IllegalArgumentException("inFlight=" + inFlight + " needs an async client, and " + s.store.layout()
+                    + (s.layout.startsWith("redis-") ? "/" + s.client : "") + " has none; use inFlight=1 there, "
+                    + "or memcached-blob, or lettuce or redisson on a Redis layout");
         }
         pending = new CompletableFuture[inFlight];
         indices = new int[inFlight];

@@ -16,8 +16,10 @@ public enum Profile {
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048", "uniform"), 1));
             r.add(new RunSpec("request, session sizes", "SessionOps\\.request$",
                     params(ALL_LAYOUTS, "lettuce", "256,131072", "uniform"), 1));
-            r.add(new RunSpec("request, 8 in flight per thread (async clients)", "SessionOps\\.request$",
+            r.add(new RunSpec("request, 8 in flight per thread (async Redis clients)", "SessionOps\\.request$",
                     with(params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform"), "inFlight", "8"), 1));
+            r.add(new RunSpec("request, 8 in flight per thread (spymemcached)", "SessionOps\\.request$",
+                    with(params("memcached-blob", "lettuce", "2048", "uniform"), "inFlight", "8"), 1));
             r.add(new RunSpec("updateAttribute, 2 threads on 2 sessions (lost updates)", "SessionOps\\.updateAttribute$",
                     with(with(params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform"), "updates", "safe,naive"),
                             "liveSessions", "2"), 2));
@@ -33,8 +35,10 @@ public enum Profile {
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
             r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));
-            r.add(new RunSpec("request, requests in flight per thread (async clients)", "SessionOps\\.request$",
+            r.add(new RunSpec("request, requests in flight per thread (async Redis clients)", "SessionOps\\.request$",
                     with(params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform"), "inFlight", "4,16,64"), 1));
+            r.add(new RunSpec("request, requests in flight per thread (spymemcached)", "SessionOps\\.request$",
+                    with(params("memcached-blob", "lettuce", "2048", "uniform"), "inFlight", "4,16,64"), 1));
             r.add(new RunSpec("updateAttribute, 4 threads on 16 sessions (lost updates)", "SessionOps\\.updateAttribute$",
                     with(with(params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform"), "updates", "safe,naive"),
                             "liveSessions", "16"), 4));

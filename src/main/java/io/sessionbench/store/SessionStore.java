@@ -43,7 +43,7 @@ public interface SessionStore extends AutoCloseable {
      */
     Optional<Map<String, String>> request(SessionId id, Collection<String> names);
 
-    /** Whether {@link #requestAsync} sends without waiting: the Redis layouts on Lettuce or Redisson. */
+    /** Whether {@link #requestAsync} sends without waiting: Memcached, and the Redis layouts on Lettuce or Redisson. */
     default boolean async() {
         return false;
     }
@@ -53,7 +53,7 @@ public interface SessionStore extends AutoCloseable {
      * completes with what {@link #request} would return, or fails with what it would throw. Only when {@link #async()}.
      */
     default java.util.concurrent.CompletionStage<Optional<Map<String, String>>> requestAsync(SessionId id, Collection<String> names) {
-        throw new UnsupportedOperationException(layout() + " has no async client; use lettuce or redisson on a Redis layout");
+        throw new UnsupportedOperationException(layout() + " has no async client; use memcached-blob, or lettuce or redisson on a Redis layout");
     }
 
     /** Removes a session; true when it existed. */

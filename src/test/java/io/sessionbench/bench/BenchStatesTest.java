@@ -62,8 +62,9 @@ class BenchStatesTest {
 
     @Test
     void theInFlightRingChecksEveryReplyAndRecordsEveryLatency() throws Exception {
-        for (String client : new String[] {"lettuce", "redisson"}) {
-            withState("redis-hash", client, "safe", s -> {
+        for (String[] target : new String[][] {{"redis-hash", "lettuce"}, {"redis-json", "redisson"}, {"memcached-blob", "lettuce"}}) {
+            String client = target[0] + "/" + target[1];
+            withState(target[0], target[1], "safe", s -> {
                 InFlight w = new InFlight();
                 w.inFlight = 4;
                 w.prepare(s);
@@ -98,7 +99,7 @@ class BenchStatesTest {
             w.inFlight = 8;
             assertThatThrownBy(() -> w.prepare(s)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("inFlight=8 needs an async client, and redis-hash/jedis has none; use inFlight=1 there, "
-                            + "or lettuce or redisson on a Redis layout");
+                            + "or memcached-blob, or lettuce or redisson on a Redis layout");
             w.inFlight = 0;
             assertThatThrownBy(() -> w.prepare(s)).hasMessageContaining("out of range");
         });

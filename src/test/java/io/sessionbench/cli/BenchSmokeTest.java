@@ -53,7 +53,7 @@ class BenchSmokeTest {
         assertThat(run.exitCode()).as(run.output()).isZero();
         List<BenchRecord> records = BenchRecord.read(folder.resolve("jmh.json"));
         // per-op × layouts, request × other clients, request × 2 more sizes, request × 8 in flight, contention
-        assertThat(records).hasSize(7 * 6 + 2 * 3 + 2 * 6 + 2 * 3 + 4 * 2);
+        assertThat(records).hasSize(7 * 6 + 2 * 3 + 2 * 6 + 2 * 3 + 1 + 4 * 2);
         assertThat(records).extracting(BenchRecord::operation).contains("request", "load", "readAttribute",
                 "updateAttribute", "touch", "create", "invalidate");
         for (BenchRecord r : records) {
@@ -65,7 +65,7 @@ class BenchSmokeTest {
         assertThat(records).filteredOn(r -> r.inFlight() == 8).extracting(BenchRecord::target)
                 .containsExactlyInAnyOrder("redis-hash/lettuce ×8 in flight", "redis-json/lettuce ×8 in flight",
                         "redis-blob/lettuce ×8 in flight", "redis-hash/redisson ×8 in flight",
-                        "redis-json/redisson ×8 in flight", "redis-blob/redisson ×8 in flight");
+                        "redis-json/redisson ×8 in flight", "redis-blob/redisson ×8 in flight", "memcached-blob ×8 in flight");
         assertThat(records).filteredOn(r -> r.operation().equals("updateAttribute") && r.threads() == 2)
                 .extracting(r -> r.params().get("liveSessions")).containsOnly("2").hasSize(8);
         // Updates that touch one field, and compare-and-set rewrites, never lose an acknowledged write.
@@ -96,7 +96,7 @@ class BenchSmokeTest {
                 "github-benchmark-smaller.json", "github-benchmark-bigger.json")) {
             assertThat(folder.resolve(f)).as(f).isNotEmptyFile();
         }
-        assertThat(Files.readAllLines(folder.resolve("summary.csv"))).hasSize(1 + 74);
+        assertThat(Files.readAllLines(folder.resolve("summary.csv"))).hasSize(1 + 75);
         String md = Files.readString(folder.resolve("report.md"));
         for (String layout : List.of("memory", "redis-hash/lettuce", "redis-json/jedis", "redis-blob/redisson",
                 "memcached-blob", "postgres")) {
@@ -105,7 +105,7 @@ class BenchSmokeTest {
         assertThat(md).contains("## Conditions").contains("cores").contains("loopback");
         assertThat(Files.readString(folder.resolve("report.html"))).contains("<img").contains("data:image/png;base64,");
         JsonNode smaller = new ObjectMapper().readTree(folder.resolve("github-benchmark-smaller.json").toFile());
-        assertThat(smaller.size()).isEqualTo(74 * 3);
+        assertThat(smaller.size()).isEqualTo(75 * 3);
         assertThat(smaller.get(0).get("unit").asText()).isEqualTo("us");
         JsonNode env = new ObjectMapper().readTree(folder.resolve("env.json").toFile());
         assertThat(env.path("servers").size()).isEqualTo(3);

@@ -20,6 +20,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import net.spy.memcached.CachedData;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.transcoders.Transcoder;
 
 /**
@@ -226,7 +230,43 @@ public final class MemcachedBlobStore implements SessionStore {
         names.forEach(Names::attribute);
         long now = clock.getAsLong();
         CASValue<byte[]> v = call("gat", () -> client.getAndTouch(key(id), expiry(policy.idleTtl().toMillis(), now), RAW));
+        return requestReply(id, names, v);
+    }
+
+    private Optional<Map<String, String>> requestReply(SessionId id, Collection<String> names, CASValue<byte[]> v) {
         return live(id, v == null ? null : v.getValue()).map(s -> s.select(names));
+    }
+
+    /** spymemcached is asynchronous underneath: every operation returns a future its I/O thread completes. */
+    @Override
+    public boolean async() {
+        return true;
+    }
+
+    /** {@code gat} without waiting: completed from spymemcached's listener, failed with the same typed errors. */
+    @Override
+    public CompletionStage<Optional<Map<String, String>>> requestAsync(SessionId id, Collection<String> names) {
+        names.forEach(Names::attribute);
+        long now = clock.getAsLong();
+        CompletableFuture<Optional<Map<String, String>>> out = new CompletableFuture<>();
+        try {
+            OperationFuture<CASValue<byte[]>> f = client.asyncGetAndTouch(key(id), expiry(policy.idleTtl().toMillis(), now), RAW);
+            f.addListener(done -> {
+                try {
+                    out.complete(requestReply(id, names, f.get()));
+                } catch (StoreException e) {
+                    out.completeExceptionally(e);
+                } catch (InterruptedException | ExecutionException | RuntimeException e) {
+                    out.completeExceptionally(unavailable("gat", e));
+                }
+            });
+        } catch (RuntimeException e) {
+            out.completeExceptionally(unavailable("gat", e));
+        }
+        return out.orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException t ? unavailable("gat", t) : cause);
+        });
     }
 
     @Override
