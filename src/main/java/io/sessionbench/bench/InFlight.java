@@ -47,7 +47,7 @@ public class InFlight {
         pending = new CompletableFuture[inFlight];
         indices = new int[inFlight];
         if (inFlight > 1) {
-            s.atIterationEnd(x -> drain(s));
+            s.atIterationEnd(() -> drain(s));
         }
     }
 

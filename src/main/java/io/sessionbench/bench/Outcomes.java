@@ -44,7 +44,7 @@ public class Outcomes {
         field = Workload.UPDATED + "-" + thread;
         lastWritten = new long[s.effectiveLiveSessions];
         touched = new int[s.effectiveLiveSessions];
-        s.atIterationEnd(x -> countLostUpdates(s));
+        s.atIterationEnd(() -> countLostUpdates(s));
     }
 
     @Setup(Level.Iteration)

@@ -16,13 +16,8 @@ public enum Profile {
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048", "uniform"), 1));
             r.add(new RunSpec("request, session sizes", "SessionOps\\.request$",
                     params(ALL_LAYOUTS, "lettuce", "256,131072", "uniform"), 1));
-            r.add(new RunSpec("request, 8 in flight per thread (async Redis clients)", "SessionOps\\.request$",
-                    with(params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform"), "inFlight", "8"), 1));
-            r.add(new RunSpec("request, 8 in flight per thread (spymemcached)", "SessionOps\\.request$",
-                    with(params("memcached-blob", "lettuce", "2048", "uniform"), "inFlight", "8"), 1));
-            r.add(new RunSpec("updateAttribute, 2 threads on 2 sessions (lost updates)", "SessionOps\\.updateAttribute$",
-                    with(with(params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform"), "updates", "safe,naive"),
-                            "liveSessions", "2"), 2));
+            addInFlight(r, "8");
+            addContention(r, 2, 2);
             return r;
         }
     },
@@ -35,13 +30,8 @@ public enum Profile {
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
             r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));
-            r.add(new RunSpec("request, requests in flight per thread (async Redis clients)", "SessionOps\\.request$",
-                    with(params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform"), "inFlight", "4,16,64"), 1));
-            r.add(new RunSpec("request, requests in flight per thread (spymemcached)", "SessionOps\\.request$",
-                    with(params("memcached-blob", "lettuce", "2048", "uniform"), "inFlight", "4,16,64"), 1));
-            r.add(new RunSpec("updateAttribute, 4 threads on 16 sessions (lost updates)", "SessionOps\\.updateAttribute$",
-                    with(with(params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform"), "updates", "safe,naive"),
-                            "liveSessions", "16"), 4));
+            addInFlight(r, "4,16,64");
+            addContention(r, 4, 16);
             return r;
         }
     };
@@ -76,9 +66,23 @@ public enum Profile {
         return p;
     }
 
-    static Map<String, String> with(Map<String, String> params, String name, String values) {
-        params.put(name, values);
-        return params;
+    /** {@code request} with {@code inFlight} requests outstanding per thread, on every async client. */
+    static void addInFlight(List<RunSpec> r, String inFlight) {
+        Map<String, String> redis = params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform");
+        redis.put("inFlight", inFlight);
+        r.add(new RunSpec("request, " + inFlight + " in flight per thread (async Redis clients)", "SessionOps\\.request$", redis, 1));
+        Map<String, String> memcached = params("memcached-blob", "lettuce", "2048", "uniform");
+        memcached.put("inFlight", inFlight);
+        r.add(new RunSpec("request, " + inFlight + " in flight per thread (spymemcached)", "SessionOps\\.request$", memcached, 1));
+    }
+
+    /** {@code updateAttribute} by {@code threads} threads on {@code sessions} sessions, safe and naive: lost updates. */
+    static void addContention(List<RunSpec> r, int threads, int sessions) {
+        Map<String, String> p = params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform");
+        p.put("updates", "safe,naive");
+        p.put("liveSessions", String.valueOf(sessions));
+        r.add(new RunSpec("updateAttribute, " + threads + " threads on " + sessions + " sessions (lost updates)",
+                "SessionOps\\.updateAttribute$", p, threads));
     }
 
     /** One JMH invocation: benchmarks matching {@code include}, with comma-separated parameter values. */

@@ -1,5 +1,6 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.scenario.Scenario;
 import io.sessionbench.scenario.Workload;
 
 import io.sessionbench.infra.Targets;
@@ -60,18 +61,16 @@ public class StoreState {
     int effectiveLiveSessions;
     String runTag;
     private Targets targets;
-    private final List<IndexTask> iterationEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<IterationTask> iterationEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         Layout l = Layout.of(layout);
         RedisClientKind c = RedisClientKind.of(client);
-        if (!updates.equals("safe") && !updates.equals("naive")) {
-            throw new IllegalArgumentException("updates=" + updates + " is not a mode; use safe or naive");
-        }
+        Scenario.Updates mode = Scenario.Updates.of(updates);
         targets = BenchTargets.resolve(l);
         store = l.open(targets.endpoints(), new Layout.StoreOptions(c,
-                SessionPolicy.DEFAULT.withSafeUpdates(updates.equals("safe")), 64, false));
+                SessionPolicy.DEFAULT.withSafeUpdates(mode == Scenario.Updates.SAFE), 64, false));
         effectiveLiveSessions = (int) Math.max(1, Math.min(liveSessions, PRELOAD_BYTES_CAP / Math.max(1, sessionBytes)));
         runTag = Long.toString(System.nanoTime(), 36);
         ids = new SessionId[effectiveLiveSessions];
@@ -93,14 +92,18 @@ public class StoreState {
      * thread has stopped calling, and before any thread can close the store; a thread-scoped teardown could still be
      * using the store while another thread's trial teardown closes it.
      */
-    void atIterationEnd(IndexTask task) {
+    void atIterationEnd(IterationTask task) {
         iterationEnd.add(task);
+    }
+
+    interface IterationTask {
+        void run() throws Exception;
     }
 
     @TearDown(Level.Iteration)
     public void endIteration() throws Exception {
-        for (IndexTask t : iterationEnd) {
-            t.run(0);
+        for (IterationTask t : iterationEnd) {
+            t.run();
         }
     }
 

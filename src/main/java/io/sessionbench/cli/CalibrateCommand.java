@@ -189,14 +189,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 sendNext(ports.get(i), hs[i], counts, i, warmEnd, end, done[i]);
             }
             java.util.concurrent.CompletableFuture.allOf(done).get(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
-            Histogram total = new Histogram(Latencies.MAX_NANOS, 3);
-            long n = 0;
-            for (int i = 0; i < c; i++) {
-                total.add(hs[i]);
-                n += counts[i];
-            }
-            return new Figure("redis HGETALL", "lettuce async (sessionbench)", c, n / (double) seconds,
-                    total.getValueAtPercentile(50) / 1000.0, total.getValueAtPercentile(99) / 1000.0);
+            return figure("redis HGETALL", "lettuce async (sessionbench)", c, java.util.Arrays.asList(hs), counts);
         } finally {
             ports.forEach(RedisPort::close);
         }
@@ -330,7 +323,7 @@ final class CalibrateCommand implements Callable<Integer> {
     /** {@code c} threads, each on its own connection, calling back to back: warm-up, then the measured window. */
     private Figure closedLoop(String system, String tool, int c, OpFactory ops) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(c);
-        Histogram total = new Histogram(Latencies.MAX_NANOS, 3);
+        List<Histogram> hs = new ArrayList<>();
         long[] counts = new long[c];
         try {
             long warmEnd = System.nanoTime() + 2_000_000_000L;
@@ -355,15 +348,19 @@ final class CalibrateCommand implements Callable<Integer> {
                 }));
             }
             for (Future<Histogram> f : fs) {
-                total.add(f.get());
+                hs.add(f.get());
             }
         } finally {
             pool.shutdownNow();
         }
-        long n = 0;
-        for (long x : counts) {
-            n += x;
-        }
+        return figure(system, tool, c, hs, counts);
+    }
+
+    /** Throughput over the measured seconds and P50/P99 of the merged per-connection histograms. */
+    private Figure figure(String system, String tool, int c, List<Histogram> hs, long[] counts) {
+        Histogram total = new Histogram(Latencies.MAX_NANOS, 3);
+        hs.forEach(total::add);
+        long n = java.util.Arrays.stream(counts).sum();
         return new Figure(system, tool, c, n / (double) seconds, total.getValueAtPercentile(50) / 1000.0,
                 total.getValueAtPercentile(99) / 1000.0);
     }

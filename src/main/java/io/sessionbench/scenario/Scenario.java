@@ -29,7 +29,17 @@ public record Scenario(
     /** Whether read-modify-write layouts protect partial updates (compare-and-set) or write naively. */
     public enum Updates {
         @JsonProperty("safe") SAFE,
-        @JsonProperty("naive") NAIVE
+        @JsonProperty("naive") NAIVE;
+
+        /** {@code safe} or {@code naive}, as scenario files and the JMH parameter {@code updates} spell them. */
+        public static Updates of(String name) {
+            for (Updates u : values()) {
+                if (u.name().equalsIgnoreCase(name)) {
+                    return u;
+                }
+            }
+            throw new IllegalArgumentException("updates=" + name + " is not a mode; use safe or naive");
+        }
     }
 
     /** What one scheduled request does. */
