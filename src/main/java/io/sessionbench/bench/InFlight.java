@@ -1,13 +1,16 @@
 package io.sessionbench.bench;
 
-import io.sessionbench.scenario.Workload;
 import io.sessionbench.metrics.Latencies;
+import io.sessionbench.metrics.MeasuredCall;
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.metrics.Outcome;
+import io.sessionbench.scenario.Workload;
+import io.sessionbench.store.SessionId;
 import io.sessionbench.store.StoreException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.HdrHistogram.Recorder;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -56,20 +59,21 @@ public class InFlight {
     }
 
     /** Retires the oldest request of the ring (checking what it read) and sends the next one in its place. */
-    Optional<Map<String, String>> next(StoreState s, Cursor c, Outcomes o, Recorder latency) {
+    Optional<Map<String, String>> next(StoreState s, Cursor c, Outcomes o) {
         outcomes = o;
         Optional<Map<String, String>> done = retire(slot, s, o);
         int i = c.index(s);
-        long t0 = System.nanoTime();
-        pending[slot] = s.store.requestAsync(s.ids[i], Workload.CHECKS).toCompletableFuture().whenComplete((r, e) -> {
-            if (e == null) {
-                Latencies.record(latency, System.nanoTime() - t0);
-            }
-        });
+        SessionId id = s.ids[i];
+        // Latency is recorded by the measured call on the client's I/O thread, into the JVM's book; the outcome is
+        // counted on this thread when the reply is retired.
+        pending[slot] = RECORD_ONLY.callAsync(Operation.REQUEST, () -> s.store.requestAsync(id, Workload.CHECKS))
+                .toCompletableFuture();
         indices[slot] = i;
         slot = slot + 1 == inFlight ? 0 : slot + 1;
         return done;
     }
+
+    private static final MeasuredCall RECORD_ONLY = new MeasuredCall(Latencies.closedLoop());
 
     private Optional<Map<String, String>> retire(int k, StoreState s, Outcomes o) {
         CompletableFuture<Optional<Map<String, String>>> f = pending[k];
@@ -79,11 +83,14 @@ public class InFlight {
         pending[k] = null;
         try {
             Optional<Map<String, String>> r = f.join();
-            SessionOps.verify(s, indices[k], r, o);
+            o.count(MeasuredCall.classify(r), null);
+            SessionOps.verify(s, indices[k], r);
             return r;
         } catch (CompletionException e) {
-            if (e.getCause() instanceof StoreException se) {
-                o.error(se);
+            Throwable cause = MeasuredCall.unwrap(e);
+            if (cause instanceof StoreException) {
+                o.report(cause);
+                o.count(Outcome.ERROR, MeasuredCall.errorType(cause));
                 return Optional.empty();
             }
             throw e;

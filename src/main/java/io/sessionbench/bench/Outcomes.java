@@ -1,6 +1,9 @@
 package io.sessionbench.bench;
 
-import io.sessionbench.scenario.Workload;
+import io.sessionbench.metrics.Latencies;
+import io.sessionbench.metrics.MeasuredCall;
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.metrics.Outcome;
 import io.sessionbench.store.Session;
 import io.sessionbench.store.StoreException;
 import java.util.Optional;
@@ -14,26 +17,30 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * Per-outcome counts JMH reports next to the score: sessions not found, store errors by kind, and lost updates:
- * writes the store acknowledged that a concurrent whole-session write erased. To find those, each thread writes its
- * own attribute ({@code csrf-<thread>}) and remembers the last value acknowledged per session; after each iteration
- * (untimed) it loads those sessions and counts the ones whose attribute holds less. A lower bound: a lost update that
- * the same thread's next update of that session overwrote cannot be seen.
+ * A benchmark thread's side of the one measured path: its {@link MeasuredCall} records into the JVM's closed-loop
+ * {@link Latencies} book and counts here what JMH reports next to the score: misses, store errors by kind, and lost
+ * updates. Lost updates are exact: each thread's {@code increment} reads its own counter attribute (named for this
+ * trial and thread), adds one and writes it back; after each iteration (untimed) every session it touched is loaded,
+ * and acknowledged increments minus the counter's value is what concurrent whole-session writes erased. A session that
+ * is gone is not a lost update.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
-public class Outcomes {
+public class Outcomes implements MeasuredCall.Sink {
     public long misses;
     public long errors;
     public long unavailable;
     public long conflicts;
     public long lostUpdates;
     private boolean reported;
-    /** The attribute this thread updates; no other thread writes it. */
-    String field;
-    private long[] lastWritten;
-    private int[] touched;
-    private int touchedCount;
+    final MeasuredCall measured = new MeasuredCall(this);
+    /** The successes counter of the current invocation's thread, bound by each benchmark method. */
+    Completed completed;
+    /** The counter attribute this thread increments; no other thread writes it. */
+    String counter;
+    private long[] acked;
+    /** Per session, lost increments found at the last check (kept when the session is gone since). */
+    private long[] lost;
 
     @Setup(Level.Trial)
     public void prepare(StoreState s, ThreadParams t) {
@@ -41,9 +48,9 @@ public class Outcomes {
     }
 
     void track(StoreState s, int thread) {
-        field = Workload.UPDATED + "-" + thread;
-        lastWritten = new long[s.effectiveLiveSessions];
-        touched = new int[s.effectiveLiveSessions];
+        counter = "cnt_" + s.runTag + "_" + thread;
+        acked = new long[s.ids.length];
+        lost = new long[s.ids.length];
         s.atIterationEnd(() -> countLostUpdates(s));
     }
 
@@ -56,58 +63,80 @@ public class Outcomes {
         lostUpdates = 0;
     }
 
-    /** Counts a store error and prints the first one of each thread, so errors are never silent. */
-    void error(StoreException e) {
-        errors++;
-        if (e instanceof StoreException.Unavailable) {
-            unavailable++;
-        } else if (e instanceof StoreException.Conflict) {
-            conflicts++;
+    Outcomes bind(Completed c) {
+        completed = c;
+        return this;
+    }
+
+    @Override
+    public void record(Operation op, Outcome outcome, String errorType, long intended, long sent, long done) {
+        Latencies.closedLoop().record(op, outcome, errorType, intended, sent, done);
+        count(outcome, errorType);
+    }
+
+    /** Counts one outcome on the benchmark thread (the in-flight ring records latency on the I/O thread, counts here). */
+    void count(Outcome outcome, String errorType) {
+        switch (outcome) {
+            case OK -> completed.ok++;
+            case MISS -> misses++;
+            case ERROR -> {
+                errors++;
+                if ("Unavailable".equals(errorType)) {
+                    unavailable++;
+                } else if ("Conflict".equals(errorType)) {
+                    conflicts++;
+                }
+            }
         }
+    }
+
+    @Override
+    public void failure(Operation op, Throwable e) {
+        report(e);
+    }
+
+    /** Prints the first store error of each thread, so errors are never silent. */
+    void report(Throwable e) {
         if (!reported) {
             reported = true;
             System.err.println("sessionbench: store error (counted in 'errors'): " + e.getMessage());
         }
     }
 
-    /** The store acknowledged writing {@code value} to this thread's attribute of session {@code i}. */
-    void wrote(int i, long value) {
-        if (lastWritten[i] == 0) {
-            touched[touchedCount++] = i;
-        }
-        lastWritten[i] = value;
+    /** The store acknowledged an increment of this thread's counter in session {@code i}. */
+    void incremented(int i) {
+        acked[i]++;
     }
 
-    /** Untimed, after each iteration: checks every session this thread updated for its last acknowledged value. */
+    /** Untimed, after each iteration: acknowledged increments minus counter values, over every session touched. */
     void countLostUpdates(StoreState s) throws Exception {
-        int n = touchedCount;
-        if (n == 0) {
-            return;
-        }
-        AtomicLong lost = new AtomicLong();
+        AtomicLong found = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicReference<StoreException> first = new AtomicReference<>();
-        StoreState.parallel(n, k -> {
+        int[] touched = java.util.stream.IntStream.range(0, acked.length).filter(i -> acked[i] > 0).toArray();
+        if (touched.length == 0) {
+            return;
+        }
+        io.sessionbench.scenario.Workload.parallel(touched.length, 8, k -> {
             int i = touched[k];
             try {
                 Optional<Session> now = s.store.load(s.ids[i]);
-                String v = now.map(x -> x.attributes().get(field)).orElse(null);
-                if (now.isPresent() && (v == null || Long.parseLong(v, 16) < lastWritten[i])) {
-                    lost.incrementAndGet();
+                if (now.isPresent()) {
+                    String v = now.get().attributes().get(counter);
+                    long l = Math.max(0, acked[i] - (v == null ? 0 : Long.parseLong(v)));
+                    found.addAndGet(l - lost[i]);
+                    lost[i] = l;
                 }
             } catch (StoreException e) {
                 failed.incrementAndGet();
                 first.compareAndSet(null, e);
             }
         });
-        lostUpdates += lost.get();
+        // Counts are cumulative over the trial: this iteration reports what was lost since the last check.
+        lostUpdates += found.get();
         if (first.get() != null) {
-            error(first.get());
-            errors += failed.get() - 1;
+            report(first.get());
+            errors += failed.get();
         }
-        for (int k = 0; k < n; k++) {
-            lastWritten[touched[k]] = 0;
-        }
-        touchedCount = 0;
     }
 }

@@ -5,37 +5,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Named run plans: {@code quick} (all layouts in a few minutes on 2 cores) and {@code full} (for publication). */
+/**
+ * Named run plans: {@code quick} (every layout in under 8 minutes on 2 cores) and {@code full} (for publication).
+ * Iterations are many and short: the per-iteration values are the samples of the bootstrap intervals in the report
+ * and in {@code compare}, so more of them buy a tighter interval for the same time.
+ */
 public enum Profile {
-    QUICK(1, 1, 1, 3, 1) {
+    QUICK(1, 1, 500, 5, 500) {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
-            r.add(new RunSpec("per-op, every layout", "SessionOps\\.", params(ALL_LAYOUTS, "lettuce", "2048", "uniform"), 1));
+            r.add(new RunSpec("request, every layout", "SessionOps\\.request$",
+                    params(ALL_LAYOUTS, "lettuce", "2048", "uniform"), 1, HEADLINE_ITERATIONS));
             r.add(new RunSpec("request, other Redis clients", "SessionOps\\.request$",
-                    params(REDIS_LAYOUTS, "jedis,redisson", "2048", "uniform"), 1));
-            r.add(new RunSpec("request, session sizes", "SessionOps\\.request$",
-                    params(ALL_LAYOUTS, "lettuce", "256,131072", "uniform"), 1));
-            addInFlight(r, "8");
+                    params(REDIS_LAYOUTS, "jedis,redisson", "2048", "uniform"), 1, HEADLINE_ITERATIONS));
+            r.add(new RunSpec("per-op, every layout", QUICK_OPS, params(ALL_LAYOUTS, "lettuce", "2048", "uniform"), 1));
+            r.add(new RunSpec("request, 128 KB sessions", "SessionOps\\.request$",
+                    params(ALL_LAYOUTS, "lettuce", "131072", "uniform"), 1));
+            addInFlight(r, "8", "lettuce");
             addContention(r, 2, 2);
             return r;
         }
     },
-    FULL(3, 3, 2, 5, 2) {
+    FULL(3, 3, 2000, 10, 1000) {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
-            r.add(new RunSpec("per-op, every layout and size", "SessionOps\\.",
+            r.add(new RunSpec("per-op, every layout and size", PER_OP,
                     params(ALL_LAYOUTS + ",postgres-unlogged", "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
             r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));
-            addInFlight(r, "4,16,64");
+            addInFlight(r, "4,16,64", "lettuce,redisson");
             addContention(r, 4, 16);
             return r;
         }
     };
 
+    /** Every per-operation benchmark; {@code increment} runs only in the contention runs. */
+    static final String PER_OP = "SessionOps\\.(request|load|readAttribute|updateAttribute|touch|create|invalidate)$";
+    /** The quick profile's other operations: the whole-session read, a partial write, login (request runs apart). */
+    static final String QUICK_OPS = "SessionOps\\.(load|updateAttribute|create)$";
+    /** Measurement iterations of the quick profile's headline runs ({@code request} at 2 KB): more samples, tighter intervals. */
+    static final int HEADLINE_ITERATIONS = 8;
     static final String ALL_LAYOUTS = "memory,redis-hash,redis-json,redis-blob,memcached-blob,postgres";
     static final String REDIS_LAYOUTS = "redis-hash,redis-json,redis-blob";
     /** Field-level updates (redis-hash) beside the read-modify-write layouts that can lose updates. */
@@ -43,19 +55,25 @@ public enum Profile {
 
     public final int forks;
     public final int warmupIterations;
-    public final int warmupSeconds;
+    public final int warmupMillis;
     public final int measurementIterations;
-    public final int measurementSeconds;
+    public final int measurementMillis;
 
-    Profile(int forks, int wi, int ws, int mi, int ms) {
+    Profile(int forks, int wi, int wms, int mi, int mms) {
         this.forks = forks;
         this.warmupIterations = wi;
-        this.warmupSeconds = ws;
+        this.warmupMillis = wms;
         this.measurementIterations = mi;
-        this.measurementSeconds = ms;
+        this.measurementMillis = mms;
     }
 
     public abstract List<RunSpec> specs();
+
+    /** The measurement iterations of a profile's headline runs. */
+    public static int headlineIterations(Profile p) {
+        return p.specs().stream().mapToInt(RunSpec::iterations).max().orElse(0) > 0
+                ? p.specs().stream().mapToInt(RunSpec::iterations).max().getAsInt() : p.measurementIterations;
+    }
 
     static Map<String, String> params(String layouts, String clients, String sizes, String distributions) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -66,9 +84,9 @@ public enum Profile {
         return p;
     }
 
-    /** {@code request} with {@code inFlight} requests outstanding per thread, on every async client. */
-    static void addInFlight(List<RunSpec> r, String inFlight) {
-        Map<String, String> redis = params(REDIS_LAYOUTS, "lettuce,redisson", "2048", "uniform");
+    /** {@code request} with {@code inFlight} requests outstanding per thread, on the given async Redis clients and Memcached. */
+    static void addInFlight(List<RunSpec> r, String inFlight, String redisClients) {
+        Map<String, String> redis = params(REDIS_LAYOUTS, redisClients, "2048", "uniform");
         redis.put("inFlight", inFlight);
         r.add(new RunSpec("request, " + inFlight + " in flight per thread (async Redis clients)", "SessionOps\\.request$", redis, 1));
         Map<String, String> memcached = params("memcached-blob", "lettuce", "2048", "uniform");
@@ -76,16 +94,22 @@ public enum Profile {
         r.add(new RunSpec("request, " + inFlight + " in flight per thread (spymemcached)", "SessionOps\\.request$", memcached, 1));
     }
 
-    /** {@code updateAttribute} by {@code threads} threads on {@code sessions} sessions, safe and naive: lost updates. */
+    /** {@code increment} by {@code threads} threads on {@code sessions} sessions, safe and naive: exact lost updates. */
     static void addContention(List<RunSpec> r, int threads, int sessions) {
         Map<String, String> p = params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform");
         p.put("updates", "safe,naive");
         p.put("liveSessions", String.valueOf(sessions));
-        r.add(new RunSpec("updateAttribute, " + threads + " threads on " + sessions + " sessions (lost updates)",
-                "SessionOps\\.updateAttribute$", p, threads));
+        r.add(new RunSpec("increment, " + threads + " threads on " + sessions + " sessions (lost updates)",
+                "SessionOps\\.increment$", p, threads));
     }
 
-    /** One JMH invocation: benchmarks matching {@code include}, with comma-separated parameter values. */
-    public record RunSpec(String name, String include, Map<String, String> params, int threads) {
+    /**
+     * One JMH invocation: benchmarks matching {@code include}, with comma-separated parameter values;
+     * {@code iterations} overrides the profile's measurement iterations when above 0.
+     */
+    public record RunSpec(String name, String include, Map<String, String> params, int threads, int iterations) {
+        public RunSpec(String name, String include, Map<String, String> params, int threads) {
+            this(name, include, params, threads, 0);
+        }
     }
 }

@@ -9,12 +9,8 @@ import io.sessionbench.store.SessionId;
 import io.sessionbench.store.SessionPolicy;
 import io.sessionbench.store.SessionStore;
 import io.sessionbench.store.redis.RedisClientKind;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -23,13 +19,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One store and its preloaded sessions for a whole trial: connects at {@code Level.Trial}, creates
- * {@code liveSessions} sessions of {@code sessionBytes} (one user each, so the cap evicts none), and removes them
- * afterwards. Preloading is capped at 512 MB of attributes; {@link #effectiveLiveSessions} says how many were loaded.
+ * One store and its preloaded sessions for a whole trial: connects at {@code Level.Trial} and obtains
+ * {@code liveSessions} sessions of {@code sessionBytes} (one user each, so the cap evicts none) from
+ * {@link SharedPreload}, which reuses those of an earlier fork of the same run. Preloading is capped at 128 MB of attributes; {@link #effectiveLiveSessions} says how many were loaded.
  */
 @State(Scope.Benchmark)
 public class StoreState {
-    static final long PRELOAD_BYTES_CAP = 512L * 1024 * 1024;
+    /**
+     * At most this many bytes of sessions are preloaded (128 MB: beyond every CPU cache, and small enough that the
+     * preload's write-back does not spill into later benchmarks).
+     */
+    static final long PRELOAD_BYTES_CAP = 128L * 1024 * 1024;
 
     @Param({"memory", "redis-hash", "redis-json", "redis-blob", "memcached-blob", "postgres"})
     public String layout;
@@ -57,33 +57,63 @@ public class StoreState {
     SessionId[] ids;
     /** {@code auth} value of each preloaded session, built once so the timed check allocates nothing. */
     String[] expectedAuth;
+    /** Attributes {@code create} writes (a few distinct ones, reused), built before measurement. */
+    Map<String, String>[] fresh;
     int[] sequence;
     int effectiveLiveSessions;
+    /** Names this trial (its counter attributes); the preloaded sessions may come from an earlier trial. */
     String runTag;
+    Layout parsedLayout;
+    private SharedPreload.Sessions sessions;
     private Targets targets;
     private final List<IterationTask> iterationEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Setup(Level.Trial)
-    public void open() throws Exception {
-        Layout l = Layout.of(layout);
+    public void open(org.openjdk.jmh.infra.BenchmarkParams bp) throws Exception {
+        open();
+        String benchmark = bp.getBenchmark();
+        String inFlight = bp.getParamsKeys().contains("inFlight") ? bp.getParam("inFlight") : "1";
+        System.out.println("sessionbench: " + JitWarmup.run(benchmark.substring(benchmark.lastIndexOf('.') + 1),
+                Integer.parseInt(inFlight), this));
+        System.gc();
+    }
+
+    /** Connects and preloads (without the JIT warm-up; tests call this directly). */
+    @SuppressWarnings("unchecked")
+    void open() throws Exception {
+        parsedLayout = Layout.of(layout);
         RedisClientKind c = RedisClientKind.of(client);
         Scenario.Updates mode = Scenario.Updates.of(updates);
-        targets = BenchTargets.resolve(l);
-        store = l.open(targets.endpoints(), new Layout.StoreOptions(c,
+        targets = BenchTargets.resolve(parsedLayout);
+        store = parsedLayout.open(targets.endpoints(), new Layout.StoreOptions(c,
                 SessionPolicy.DEFAULT.withSafeUpdates(mode == Scenario.Updates.SAFE), 64, false));
         effectiveLiveSessions = (int) Math.max(1, Math.min(liveSessions, PRELOAD_BYTES_CAP / Math.max(1, sessionBytes)));
         runTag = Long.toString(System.nanoTime(), 36);
-        ids = new SessionId[effectiveLiveSessions];
         expectedAuth = new String[effectiveLiveSessions];
+        fresh = new Map[Math.min(16, effectiveLiveSessions)];
         for (int i = 0; i < effectiveLiveSessions; i++) {
             expectedAuth[i] = Workload.expectedAuth(i);
         }
-        parallel(effectiveLiveSessions, i -> ids[i] = store.create(user(i), Workload.attributes(i, sessionBytes)).id());
+        sessions = SharedPreload.obtain(parsedLayout, store, effectiveLiveSessions, sessionBytes);
+        ids = sessions.ids();
         sequence = Workload.sequence(distribution, effectiveLiveSessions, 42);
+        // Built after the preload so its garbage is gone before measurement; JMH also collects between iterations.
+        for (int i = 0; i < fresh.length; i++) {
+            fresh[i] = Workload.attributes(i, sessionBytes);
+        }
+    }
+
+    Map<String, String> freshAttributes(int i) {
+        return fresh[i % fresh.length];
     }
 
     String user(int i) {
-        return "bench-" + runTag + "-" + i;
+        return sessions.user(i);
+    }
+
+    /** The user {@code create} and {@code invalidate} log in, apart from the preloaded users. */
+    String newUser(int i) {
+        return sessions.newUser(i);
     }
 
     /**
@@ -110,12 +140,8 @@ public class StoreState {
     @TearDown(Level.Trial)
     public void close() throws Exception {
         try {
-            if (store != null && ids != null) {
-                parallel(ids.length, i -> {
-                    if (ids[i] != null) {
-                        store.invalidateAll(user(i));
-                    }
-                });
+            if (store != null && sessions != null && !sessions.shared()) {
+                SharedPreload.remove(store, sessions);
             }
         } finally {
             if (store != null) {
@@ -125,36 +151,5 @@ public class StoreState {
                 targets.close();
             }
         }
-    }
-
-    interface IndexTask {
-        void run(int i) throws Exception;
-    }
-
-    /** Runs {@code task} for 0..n-1 on 8 threads: preloading over a network is latency-bound, not CPU-bound. */
-    static void parallel(int n, IndexTask task) throws Exception {
-        int threads = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int start = t;
-                fs.add(pool.submit(() -> {
-                    for (int i = start; i < n; i += threads) {
-                        task.run(i);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    Map<String, String> freshAttributes(int i) {
-        return Workload.attributes(i, sessionBytes);
     }
 }

@@ -41,10 +41,13 @@ import picocli.CommandLine.Option;
         description = {"Run the session benchmarks and write results/<date>_<label>/ with JMH JSON, .hlog/.hgrm, env.json,",
                 "summary.csv, report.md and report.html. Servers without a target are started locally and stopped after."})
 final class BenchCommand implements Callable<Integer> {
+    /** The forked benchmark JVMs' heap and collector (as on {@code SessionOps}' {@code @Fork}). */
+    static final String[] FORK_HEAP = {"-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"};
+
     @Mixin
     TargetOptions targets;
 
-    @Option(names = "--profile", defaultValue = "quick", description = "quick (a few minutes) or full (for publication); default ${DEFAULT-VALUE}")
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (under 8 minutes on 2 cores) or full (hours; for publication); default ${DEFAULT-VALUE}")
     String profile;
 
     @Option(names = "--label", description = "results folder label (default: the profile name)")
@@ -90,9 +93,18 @@ final class BenchCommand implements Callable<Integer> {
                 Layout.of(l).server().ifPresent(needed::add);
             }
         }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm"));
-        Path out = resultsRoot.resolve(stamp + "_" + (label == null ? p.name().toLowerCase() : label.replaceAll("[^A-Za-z0-9._-]", "-")));
+        Path out = ResultsFolder.fresh(resultsRoot, label == null ? p.name().toLowerCase() : label);
         Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
+        Path preload = Path.of("target", "bench-preload-" + ProcessHandle.current().pid()).toAbsolutePath();
+        // The endpoints file holds passwords: it goes on every exit path, Ctrl-C included.
+        Thread removeSecrets = new Thread(() -> {
+            try {
+                Files.deleteIfExists(secrets);
+            } catch (IOException ignored) {
+                // nothing more can be done while the JVM exits
+            }
+        }, "sessionbench-remove-endpoints");
+        Runtime.getRuntime().addShutdownHook(removeSecrets);
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
@@ -108,19 +120,28 @@ final class BenchCommand implements Callable<Integer> {
             run.put("label", out.getFileName().toString());
             run.put("forks", forks == null ? p.forks : forks);
             int wi = warmups == null ? p.warmupIterations : warmups;
-            int secs = seconds == null ? p.measurementSeconds : seconds;
-            run.put("warmup", wi + " × " + (seconds == null ? p.warmupSeconds : seconds) + " s");
-            run.put("measurement", (iterations == null ? p.measurementIterations : iterations) + " × " + secs + " s");
+            run.put("warmup", wi + " × " + seconds(warmupMillis(p)) + " s");
+            run.put("measurement", (iterations == null ? p.measurementIterations + " (request at 2 KB: " + Profile.headlineIterations(p) + ")"
+                    : iterations) + " × " + seconds(measurementMillis(p)) + " s");
             run.put("started", LocalDateTime.now().toString());
             ObjectNode env = Environment.collect(t, run);
             List<RunResult> results = new ArrayList<>();
+            String serverPids = String.join(",", t.localServers().stream()
+                    .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
             for (Profile.RunSpec spec : specs) {
                 System.out.println("== " + spec.name());
-                results.addAll(new Runner(options(p, spec, secrets, out.resolve("histograms"))).run());
+                results.addAll(new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids)).run());
             }
             ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(results);
             run.put("finished", LocalDateTime.now().toString());
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
+            if (needed.size() > t.localServers().size()) {
+                // some sessions live on the user's own servers: remove them (local servers are thrown away)
+                for (String problem : io.sessionbench.bench.SharedPreload.cleanup(preload,
+                        layout -> layout.open(t.endpoints(), Layout.StoreOptions.DEFAULT))) {
+                    System.err.println("sessionbench: " + problem);
+                }
+            }
         } catch (RunnerException | RuntimeException e) {
             deleteIncomplete(out);
             if (e instanceof RunnerException) {
@@ -130,6 +151,12 @@ final class BenchCommand implements Callable<Integer> {
             throw e;
         } finally {
             Files.deleteIfExists(secrets);
+            deleteTree(preload);
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeSecrets);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
         }
         List<SummaryRow> rows = ReportWriter.write(out);
         System.out.println();
@@ -164,12 +191,31 @@ final class BenchCommand implements Callable<Integer> {
     /** A run that did not finish leaves no folder that could be mistaken for a result. */
     private static void deleteIncomplete(Path out) throws IOException {
         if (Files.exists(out) && !Files.exists(out.resolve("env.json"))) {
-            try (var walk = Files.walk(out)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            deleteTree(out);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
+    }
+
+    private long warmupMillis(Profile p) {
+        return seconds == null ? p.warmupMillis : seconds * 1000L;
+    }
+
+    private long measurementMillis(Profile p) {
+        return seconds == null ? p.measurementMillis : seconds * 1000L;
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0);
     }
 
     private static Profile profileOf(String name) {
@@ -206,7 +252,7 @@ final class BenchCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads));
+            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads, s.iterations()));
         }
         if (out.isEmpty()) {
             throw new ConfigException("nothing to run: --layouts/--benchmarks leave no benchmark of profile " + p.name().toLowerCase());
@@ -226,17 +272,21 @@ final class BenchCommand implements Callable<Integer> {
         return keep.isEmpty() ? null : prefix + "(" + String.join("|", keep) + ")$";
     }
 
-    private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms) {
+    private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms,
+                                                           Path preload, String serverPids) {
         ChainedOptionsBuilder o = new OptionsBuilder().include("io\\.sessionbench\\.bench\\." + spec.include())
                 .forks(forks == null ? p.forks : forks)
                 .warmupIterations(warmups == null ? p.warmupIterations : warmups)
-                .warmupTime(TimeValue.seconds(seconds == null ? p.warmupSeconds : seconds))
-                .measurementIterations(iterations == null ? p.measurementIterations : iterations)
-                .measurementTime(TimeValue.seconds(seconds == null ? p.measurementSeconds : seconds))
+                .warmupTime(TimeValue.milliseconds(warmupMillis(p)))
+                .measurementIterations(iterations != null ? iterations : spec.iterations() > 0 ? spec.iterations() : p.measurementIterations)
+                .measurementTime(TimeValue.milliseconds(measurementMillis(p)))
                 .threads(spec.threads())
                 .addProfiler(HdrProfiler.class)
                 .shouldFailOnError(true)
-                .jvmArgsAppend("-Dsessionbench.endpoints=" + secrets, "-Dsessionbench.histograms=" + histograms.toAbsolutePath());
+                // Options given here replace the @Fork annotation's, so the heap and GC are set again: a fixed,
+                // pre-touched heap and the throughput collector, so heap growth never happens during measurement.
+                .jvmArgsAppend(FORK_HEAP[0], FORK_HEAP[1], FORK_HEAP[2], "-Dsessionbench.endpoints=" + secrets, "-Dsessionbench.histograms=" + histograms.toAbsolutePath(),
+                        "-Dsessionbench.preload=" + preload, "-D" + io.sessionbench.metrics.NoiseProbe.SERVER_PIDS + "=" + serverPids);
         spec.params().forEach((k, v) -> o.param(k, v.split(",")));
         return o.build();
     }

@@ -7,8 +7,10 @@ import io.sessionbench.infra.LocalStack;
 import io.sessionbench.infra.Targets;
 import io.sessionbench.loadgen.LoadReport;
 import io.sessionbench.loadgen.LoadRun;
-import io.sessionbench.loadgen.OpenLoopRunner;
+import io.sessionbench.loadgen.RateSweep;
 import io.sessionbench.metrics.HistogramFiles;
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.store.StoreException;
 import io.sessionbench.report.Environment;
 import io.sessionbench.scenario.Scenario;
 import io.sessionbench.scenario.ScenarioLoader;
@@ -72,7 +74,7 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers")
     Path stackDir;
 
-    private volatile OpenLoopRunner current;
+    private volatile RateSweep current;
     private volatile boolean interrupted;
 
     @Override
@@ -89,13 +91,12 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         String name = label != null ? label : String.join("+", loaded.stream().map(Scenario::name).toList());
-        Path out = resultsRoot.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmm")) + "_load_"
-                + name.replaceAll("[^A-Za-z0-9._+-]", "-"));
+        Path out = ResultsFolder.fresh(resultsRoot, "load_" + name);
         List<LoadRun> runs = new ArrayList<>();
         CountDownLatch written = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             interrupted = true;
-            OpenLoopRunner r = current;
+            RateSweep r = current;
             if (r != null) {
                 r.stop();
             }
@@ -118,7 +119,13 @@ final class LoadCommand implements Callable<Integer> {
                 for (String layout : layoutsOf(s)) {
                     for (String client : Layout.of(layout).usesRedisClient() ? s.clients() : List.of("lettuce")) {
                         if (!interrupted) {
-                            sweep(s, layout, client, t, out, runs);
+                            RateSweep sweep = new RateSweep(s, Layout.of(layout), RedisClientKind.of(client), overrides());
+                            current = sweep;
+                            try {
+                                sweep.run(t.endpoints(), out, runs, System.out, System.err);
+                            } finally {
+                                current = null;
+                            }
                         }
                     }
                 }
@@ -143,65 +150,13 @@ final class LoadCommand implements Callable<Integer> {
         return interrupted ? 130 : runs.stream().anyMatch(r -> r.errorCount() > 0) ? 1 : 0;
     }
 
-    private List<String> layoutsOf(Scenario s) {
-        return layouts != null ? layouts : s.layouts();
+    private RateSweep.Overrides overrides() {
+        return new RateSweep.Overrides(rate, connections, warmup == null ? null : parse(warmup).toNanos(),
+                duration == null ? null : parse(duration).toNanos());
     }
 
-    /** Runs each rate of the scenario in turn, stopping at the first one that is not sustained or misses the objective. */
-    private void sweep(Scenario s, String layout, String client, Targets t, Path out, List<LoadRun> runs) throws Exception {
-        Layout l = Layout.of(layout);
-        String target = l.usesRedisClient() ? layout + "/" + client : layout;
-        int conns = connections != null ? connections : s.connections();
-        SessionPolicy policy = new SessionPolicy(s.ttl().idle(), s.ttl().absolute(), 3, 1_500_000,
-                s.updates() == Scenario.Updates.SAFE);
-        List<Double> rates = rate != null ? List.of(rate) : s.rate().steps();
-        long warm = (warmup != null ? parse(warmup) : s.warmup()).toNanos();
-        long dur = (duration != null ? parse(duration) : s.duration()).toNanos();
-        try (SessionStore store = l.open(t.endpoints(), new Layout.StoreOptions(RedisClientKind.of(client), policy, conns, false))) {
-            ScenarioWorkload workload = new ScenarioWorkload(s, store);
-            System.out.printf(Locale.ROOT, "[%s %s] preloading %,d sessions%n", s.name(), target, workload.sessions());
-            workload.preload(Math.min(16, Math.max(4, conns)));
-            try {
-                for (double r : rates) {
-                    if (interrupted) {
-                        break;
-                    }
-                    OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(r, s.arrivals() == Scenario.Arrivals.POISSON,
-                            conns, warm, dur, 1_000_000_000L), workload);
-                    current = runner;
-                    String file = io.sessionbench.metrics.RunKey.fileName(s.name() + "." + target,
-                            Map.of("rate", String.format(Locale.ROOT, "%.0f", r))) + ".hlog";
-                    Path hlog = out.resolve("histograms").resolve(file);
-                    List<ScenarioWorkload.Worker> workers = new ArrayList<>();
-                    OpenLoopRunner.Outcome o = runner.run(hlog, System.err, s.name() + " " + target + " @" + (long) r, workers);
-                    long lost = s.mix().getOrDefault(Scenario.Operation.UPDATE_ATTRIBUTE, 0.0) > 0 ? workload.lostUpdates(workers) : 0;
-                    HistogramFiles.writeHgrm(o.allCorrected(), hlog.resolveSibling(file.replace(".hlog", ".corrected.hgrm")));
-                    HistogramFiles.writeHgrm(o.allUncorrected(), hlog.resolveSibling(file.replace(".hlog", ".uncorrected.hgrm")));
-                    Map<String, LoadRun.Percentiles> ops = new LinkedHashMap<>();
-                    o.corrected().forEach((op, h) -> ops.put(op, LoadRun.Percentiles.of(h)));
-                    LoadRun.Percentiles corrected = LoadRun.Percentiles.of(o.allCorrected());
-                    double objective = s.objective().p99().toNanos() / 1e3;
-                    boolean meets = o.sustained() && corrected.p99() <= objective;
-                    LoadRun lr = new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(), conns, dur / 1e9, r,
-                            o.achievedRate(), o.scheduled(), o.completed(), o.backlog(), o.latePercent(), o.sustained(),
-                            o.interrupted(), meets, objective, o.errors(), lost, s.updates().name().toLowerCase(), corrected,
-                            LoadRun.Percentiles.of(o.allUncorrected()), ops, o.timeline(), "histograms/" + file);
-                    runs.add(lr);
-                    System.out.printf(Locale.ROOT, "[%s %s] %.0f req/s intended, %.0f achieved, backlog %d, late %.2f%%, P99 %.2f ms "
-                                    + "(uncorrected %.2f ms), errors %d, lost updates %d%s%n", s.name(), target, r, o.achievedRate(),
-                            o.backlog(), o.latePercent(), corrected.p99() / 1000, lr.uncorrected().p99() / 1000, lr.errorCount(), lost,
-                            o.sustained() ? "" : " — target not sustained");
-                    if (!meets) {
-                        break;
-                    }
-                }
-            } finally {
-                current = null;
-                if (!interrupted) {
-                    workload.cleanup();
-                }
-            }
-        }
+    private List<String> layoutsOf(Scenario s) {
+        return layouts != null ? layouts : s.layouts();
     }
 
     static Duration parse(String text) {

@@ -59,14 +59,15 @@ public final class LoadReport {
     }
 
     static String csv(List<LoadRun> runs) {
-        StringBuilder b = new StringBuilder("scenario,target,arrivals,connections,intended_rps,achieved_rps,scheduled,completed,"
-                + "backlog,late_percent,sustained,meets_objective,errors,lost_updates,p50_us,p99_us,p99_9_us,max_us,"
+        StringBuilder b = new StringBuilder("scenario,target,arrivals,connections,intended_rps,achieved_rps,scheduled,ok,misses,"
+                + "not_started,late_percent,sustained,meets_objective,errors,lost_updates,acknowledged_increments,p50_us,p99_us,p99_9_us,max_us,"
                 + "uncorrected_p50_us,uncorrected_p99_us,uncorrected_p99_9_us\n");
         for (LoadRun r : runs) {
             b.append(String.join(",", r.scenario(), r.target(), r.arrivals(), String.valueOf(r.connections()), f(r.intendedRate()),
-                    f(r.achievedRate()), String.valueOf(r.scheduled()), String.valueOf(r.completed()), String.valueOf(r.backlog()),
+                    f(r.achievedRate()), String.valueOf(r.scheduled()), String.valueOf(r.ok()), String.valueOf(r.missCount()), String.valueOf(r.notStarted()),
                     f(r.latePercent()), String.valueOf(r.sustained()), String.valueOf(r.meetsObjective()),
-                    String.valueOf(r.errorCount()), String.valueOf(r.lostUpdates()), f(r.corrected().p50()), f(r.corrected().p99()),
+                    String.valueOf(r.errorCount()), String.valueOf(r.lostUpdates().lost()),
+                    String.valueOf(r.lostUpdates().acknowledged()), f(r.corrected().p50()), f(r.corrected().p99()),
                     f(r.corrected().p999()), f(r.corrected().max()), f(r.uncorrected().p50()), f(r.uncorrected().p99()),
                     f(r.uncorrected().p999()))).append('\n');
         }
@@ -95,29 +96,35 @@ public final class LoadReport {
         b.append(ReportWriter.conditionsOf(env)).append('\n');
         b.append("Open model: requests start at scheduled times whatever the replies do. *Corrected* latency counts from the ")
                 .append("intended start (what a user waits), *uncorrected* from the actual send (what closed-loop tools ")
-                .append("report). A run is *sustained* when it achieved ≥ 95 % of the intended rate with a backlog of at most ")
-                .append("1 % of the scheduled requests; otherwise its corrected latency is queueing, not service time. ")
-                .append("*Lost updates* is a lower bound: after the run, each writer's last acknowledged value per session ")
-                .append("is checked; earlier overwritten writes cannot be seen.\n\n");
+                .append("report). Every scheduled request is in the corrected histogram: calls in flight when the window closed are ")
+                .append("recorded when they answer, and requests never started count as (end of run − intended start). ")
+                .append("*Achieved* counts answered calls (successes and misses); errors are not completed work. A run is ")
+                .append("*sustained* when it achieved ≥ 95 % of the intended rate and at most 1 % of the schedule never ")
+                .append("started; otherwise its corrected latency is queueing, not service time. *Lost updates* are exact: ")
+                .append("each writer increments its own counter (read, add one, write back), so acknowledged increments ")
+                .append("minus the final value is what concurrent writers erased; sessions that expired or were evicted ")
+                .append("are not counted as lost.\n\n");
         String scenario = null;
         for (LoadRun r : runs) {
             if (!r.scenario().equals(scenario)) {
                 scenario = r.scenario();
                 b.append("## ").append(scenario).append("\n\n")
-                        .append("| target | intended req/s | achieved | backlog | late >1ms | P50 ms | P99 ms | P99.9 ms | max ms | ")
-                        .append("uncorr. P99 ms | uncorr. P99.9 ms | errors | lost updates | verdict |\n")
-                        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                        .append("| target | intended req/s | achieved | not started | late >1ms | P50 ms | P99 ms | P99.9 ms | max ms | ")
+                        .append("uncorr. P99 ms | uncorr. P99.9 ms | misses | errors | lost updates | verdict |\n")
+                        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             }
-            String verdict = r.interrupted() ? "interrupted" : !r.sustained() ? "target not sustained"
+            String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted" : !r.sustained() ? "target not sustained"
                     : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms" : "P99 above " + ms(r.objectiveP99Micros()) + " ms";
             b.append("| ").append(r.target()).append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.intendedRate()))
-                    .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.achievedRate())).append(" | ").append(r.backlog())
+                    .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.achievedRate())).append(" | ").append(r.notStarted())
                     .append(" | ").append(String.format(Locale.ROOT, "%.2f%%", r.latePercent())).append(" | ")
                     .append(ms(r.corrected().p50())).append(" | ").append(ms(r.corrected().p99())).append(" | ")
                     .append(ms(r.corrected().p999())).append(" | ").append(ms(r.corrected().max())).append(" | ")
                     .append(ms(r.uncorrected().p99())).append(" | ").append(ms(r.uncorrected().p999())).append(" | ")
+                    .append(r.missCount() == 0 ? "0" : r.misses().toString()).append(" | ")
                     .append(r.errorCount() == 0 ? "0" : r.errors().toString()).append(" | ")
-                    .append(r.lostUpdates()).append(" (").append(r.updates()).append(") | ").append(verdict).append(" |\n");
+                    .append(r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged())
+                    .append(" (").append(r.updates()).append(") | ").append(verdict).append(" |\n");
         }
         b.append("\nHeap of the generator JVM (").append(Runtime.getRuntime().maxMemory() / 1048576).append(" MB max when this report ")
                 .append("was written): highest sample per run: ");

@@ -3,13 +3,23 @@ package io.sessionbench.loadgen;
 import java.util.List;
 import java.util.Map;
 
-/** One open-loop run as written to {@code loadgen.json}: the conditions, the rates, and both latency views (µs). */
+/**
+ * One open-loop run as written to {@code loadgen.json}: the conditions, the rates, the outcome counts (successes,
+ * misses per operation, errors per operation and type, scheduled requests never started), lost updates, and both
+ * latency views (µs; {@code corrected} covers every scheduled request, {@code operations} the successes of each).
+ * {@code incomplete} names what went wrong around the measurement (a cleanup that failed), null when nothing did.
+ */
 public record LoadRun(String scenario, String target, String arrivals, int connections, double durationSeconds,
-                      double intendedRate, double achievedRate, long scheduled, long completed, long backlog,
-                      double latePercent, boolean sustained, boolean interrupted, boolean meetsObjective,
-                      double objectiveP99Micros, Map<String, Long> errors, long lostUpdates, String updates,
+                      double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
+                      long notStarted, double latePercent, boolean sustained, boolean interrupted, boolean meetsObjective,
+                      double objectiveP99Micros, Map<String, Long> errors, LostUpdates lostUpdates, String updates,
                       Percentiles corrected, Percentiles uncorrected, Map<String, Percentiles> operations,
-                      List<double[]> timeline, String hlog) {
+                      List<double[]> timeline, String hlog, String incomplete) {
+
+    /** Exact lost updates of the increment operation; {@code sessionsGone}: written sessions that expired or were evicted. */
+    public record LostUpdates(long lost, long acknowledged, long sessionsGone) {
+        public static final LostUpdates NONE = new LostUpdates(0, 0, 0);
+    }
 
     /** Latency summary of one histogram, microseconds. */
     public record Percentiles(long count, double p50, double p90, double p99, double p999, double max) {
@@ -24,5 +34,9 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
 
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long missCount() {
+        return misses.values().stream().mapToLong(Long::longValue).sum();
     }
 }

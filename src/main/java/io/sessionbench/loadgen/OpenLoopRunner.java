@@ -2,9 +2,9 @@ package io.sessionbench.loadgen;
 
 import io.sessionbench.metrics.HistogramFiles;
 import io.sessionbench.metrics.Latencies;
-import io.sessionbench.scenario.Scenario;
+import io.sessionbench.metrics.MeasuredCall;
+import io.sessionbench.metrics.Operation;
 import io.sessionbench.scenario.ScenarioWorkload;
-import io.sessionbench.store.StoreException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,18 +13,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Open-model load at a fixed rate (wrk2 style): each of {@code workers} threads owns an interleaved share of the
  * schedule, {@code intended(k) = start + (k·W + w) / rate} (or exponential gaps for Poisson arrivals), and never
- * waits for the schedule to catch up with it. Latency is recorded per operation from the intended start
- * (corrected) and from the actual send (uncorrected); a worker that falls behind starts late, and the lateness is
- * counted and shows up in the corrected figures instead of vanishing.
+ * waits for the schedule to catch up with it. Every call goes through {@link MeasuredCall} into one open-loop
+ * {@link Latencies} book: successes, misses and errors by type apart, corrected (from the intended start) and
+ * uncorrected (from the send). When the window closes the workers are stopped and joined before the last interval
+ * is collected, so calls in flight at the end are recorded; scheduled requests never started are recorded in the
+ * corrected histogram as (end of run − intended start). The corrected histogram's count is the number scheduled.
  */
 public final class OpenLoopRunner {
     /** What a run is asked to do. */
@@ -32,45 +32,61 @@ public final class OpenLoopRunner {
     }
 
     /**
-     * What a run measured; histograms in nanoseconds. Each timeline row: seconds into the measurement, achieved
-     * req/s, corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap used MB (sampled once per interval).
+     * What a run measured; histograms in nanoseconds, keyed by their tag ({@code request.corrected}, {@code
+     * request.miss}, {@code request.error.Unavailable}…). Each timeline row: seconds into the measurement, answered
+     * req/s (successes and misses), corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap used MB, errors/s.
      */
-    public record Outcome(double intendedRate, double achievedRate, long scheduled, long completed, long backlog,
-                          long late, Map<String, Histogram> corrected, Map<String, Histogram> uncorrected,
-                          Histogram allCorrected, Histogram allUncorrected, Map<String, Long> errors,
+    public record Outcome(double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
+                          Map<String, Long> errors, long notStarted, long late, Map<String, Histogram> histograms,
                           List<double[]> timeline, boolean interrupted) {
+        /** Calls the store answered (successes and misses); errors are not completed work. */
+        public long answered() {
+            return ok + misses.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public long errorCount() {
+            return errors.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Achieved ≥ 95 % of the intended rate in answered calls, and at most 1 % of the schedule never started. */
         public boolean sustained() {
-            return achievedRate >= 0.95 * intendedRate && backlog <= Math.max(10, scheduled / 100);
+            return achievedRate >= 0.95 * intendedRate && notStarted <= Math.max(10, scheduled / 100);
         }
 
         public double latePercent() {
-            return completed == 0 ? 0 : 100.0 * late / completed;
+            return scheduled == 0 ? 0 : 100.0 * late / scheduled;
+        }
+
+        public Histogram allCorrected() {
+            return histograms.getOrDefault("all.corrected", Latencies.histogram());
+        }
+
+        public Histogram allUncorrected() {
+            return histograms.getOrDefault("all.uncorrected", Latencies.histogram());
+        }
+
+        /** Successful calls of each operation, corrected. */
+        public Map<String, Histogram> corrected() {
+            Map<String, Histogram> m = new TreeMap<>();
+            histograms.forEach((tag, h) -> {
+                if (tag.endsWith(".corrected") && !tag.startsWith("all.")) {
+                    m.put(tag.substring(0, tag.length() - ".corrected".length()), h);
+                }
+            });
+            return m;
         }
     }
 
-    private static final long LATE_NANOS = 1_000_000;
     private static final java.lang.management.MemoryMXBean HEAP = java.lang.management.ManagementFactory.getMemoryMXBean();
+    private static final long JOIN_NANOS = 30_000_000_000L;
     private final Config config;
     private final ScenarioWorkload workload;
-    private final Recorder[] corrected;
-    private final Recorder[] uncorrected;
-    private final Recorder allCorrected = new Recorder(Latencies.MAX_NANOS, 3);
-    private final Recorder allUncorrected = new Recorder(Latencies.MAX_NANOS, 3);
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder late = new LongAdder();
-    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Latencies book = new Latencies(true);
     private volatile boolean stop;
 
     public OpenLoopRunner(Config config, ScenarioWorkload workload) {
         this.config = config;
         this.workload = workload;
-        int ops = Scenario.Operation.values().length;
-        corrected = new Recorder[ops];
-        uncorrected = new Recorder[ops];
-        for (int i = 0; i < ops; i++) {
-            corrected[i] = new Recorder(Latencies.MAX_NANOS, 3);
-            uncorrected[i] = new Recorder(Latencies.MAX_NANOS, 3);
-        }
     }
 
     /** Stops the run early (Ctrl-C); {@link #run} then returns what was measured so far. */
@@ -78,161 +94,162 @@ public final class OpenLoopRunner {
         stop = true;
     }
 
+    /** One worker thread's schedule position and counts. */
+    private static final class Lane {
+        final AtomicLong scheduled = new AtomicLong();
+        volatile long inFlightSince;
+        volatile Operation inFlightOp;
+        volatile boolean abandoned;
+    }
+
     /**
      * Runs warm-up then measurement, logging one interval per {@code intervalNanos} to {@code hlog} and a progress
-     * line to {@code progress}; returns the outcome and the workers (for the lost-update check).
+     * line to {@code progress}; {@code workersOut} receives the workers (for the lost-update check).
      */
     public Outcome run(Path hlog, PrintStream progress, String label, List<ScenarioWorkload.Worker> workersOut) throws InterruptedException {
         int w = config.workers();
         long start = System.nanoTime() + 50_000_000L;
         long measureStart = start + config.warmupNanos();
         long end = measureStart + config.durationNanos();
-        long[] executed = new long[w];
-        long[] scheduled = new long[w];
+        Lane[] lanes = new Lane[w];
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < w; i++) {
             int id = i;
+            Lane lane = lanes[i] = new Lane();
             ScenarioWorkload.Worker worker = workload.worker(id);
             workersOut.add(worker);
-            Thread t = new Thread(() -> work(worker, id, start, measureStart, end, executed, scheduled), "loadgen-" + id);
+            MeasuredCall measured = new MeasuredCall((op, outcome, type, intended, sent, done) -> {
+                if (intended >= measureStart && !lane.abandoned) {
+                    book.record(op, outcome, type, intended, sent, done);
+                }
+            });
+            Thread t = new Thread(() -> work(worker, measured, lane, id, start, measureStart, end), "loadgen-" + id);
             t.setDaemon(true);
             threads.add(t);
         }
         threads.forEach(Thread::start);
 
-        Map<String, Histogram> totalC = new TreeMap<>();
-        Map<String, Histogram> totalU = new TreeMap<>();
-        Histogram allC = new Histogram(Latencies.MAX_NANOS, 3);
-        Histogram allU = new Histogram(Latencies.MAX_NANOS, 3);
+        Map<String, Histogram> totals = new TreeMap<>();
         List<double[]> timeline = new ArrayList<>();
         long nextReport = measureStart;
         sleepUntil(measureStart);
-        long lastCompleted = 0;
+        long last = measureStart;
         while (!stop) {
             nextReport += config.intervalNanos();
             sleepUntil(Math.min(nextReport, end));
             long now = System.nanoTime();
-            List<Histogram> intervals = new ArrayList<>();
-            Scenario.Operation[] ops = Scenario.Operation.values();
-            for (int i = 0; i < ops.length; i++) {
-                collect(corrected[i], ops[i].label() + ".corrected", intervals, totalC, ops[i].label());
-                collect(uncorrected[i], ops[i].label() + ".uncorrected", intervals, totalU, ops[i].label());
-            }
-            Histogram ic = allCorrected.getIntervalHistogram();
-            ic.setTag("all.corrected");
-            Histogram iu = allUncorrected.getIntervalHistogram();
-            iu.setTag("all.uncorrected");
-            intervals.add(ic);
-            intervals.add(iu);
-            allC.add(ic);
-            allU.add(iu);
-            HistogramFiles.append(hlog, intervals);
-            long done = completed.sum();
-            double secs = config.intervalNanos() / 1e9;
-            timeline.add(new double[] {(now - measureStart) / 1e9, (done - lastCompleted) / secs,
-                    ic.getValueAtPercentile(50) / 1e3, ic.getValueAtPercentile(99) / 1e3, iu.getValueAtPercentile(99) / 1e3,
-                    HEAP.getHeapMemoryUsage().getUsed() / 1048576.0});
-            lastCompleted = done;
-            if (progress != null) {
-                progress.printf(Locale.ROOT, "\r[%s] %.0f/%.0f req/s, P99 %.2f ms (corrected so far %.2f ms), errors %d, %ds left   ",
-                        label, timeline.get(timeline.size() - 1)[1], config.rate(), ic.getValueAtPercentile(99) / 1e6,
-                        allC.getValueAtPercentile(99) / 1e6, errorCount(), Math.max(0, (end - now) / 1_000_000_000L));
-                progress.flush();
-            }
-            if (now >= end) {
+            if (now >= end || stop) {
                 break;
             }
+            interval(hlog, totals, timeline, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, end - now);
+            last = now;
         }
-        boolean interrupted = stop;
+        long stoppedAt = System.nanoTime();
+        boolean interrupted = stop && stoppedAt < end;
         stop = true;
+        long deadline = System.nanoTime() + JOIN_NANOS;
         for (Thread t : threads) {
-            t.join(5000);
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
+        long closed = System.nanoTime();
+        for (int i = 0; i < w; i++) {
+            Lane lane = lanes[i];
+            Operation op = lane.inFlightOp;
+            if (threads.get(i).isAlive() && op != null && lane.inFlightSince >= measureStart) {
+                // A call still without an answer after the join timeout: recorded as an error, never dropped.
+                lane.abandoned = true;
+                book.record(op, io.sessionbench.metrics.Outcome.ERROR, "noAnswerAtEnd", lane.inFlightSince, lane.inFlightSince, closed);
+            }
+        }
+        long now = System.nanoTime();
+        interval(hlog, totals, timeline, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, 0);
         if (progress != null) {
             progress.println();
         }
-        long scheduledTotal = 0;
-        long ran = 0;
-        for (int i = 0; i < w; i++) {
-            scheduledTotal += scheduled[i];
-            ran += executed[i];
+        long scheduled = 0;
+        for (Lane lane : lanes) {
+            scheduled += lane.scheduled.get();
         }
-        double elapsed = (Math.min(System.nanoTime(), end) - measureStart) / 1e9;
-        Map<String, Long> errs = new TreeMap<>();
-        errors.forEach((k, v) -> errs.put(k, v.sum()));
-        return new Outcome(config.rate(), completed.sum() / Math.max(elapsed, 1e-9), scheduledTotal, completed.sum(),
-                Math.max(0, scheduledTotal - ran), late.sum(), totalC, totalU, allC, allU, errs, timeline, interrupted);
+        double elapsed = ((interrupted ? stoppedAt : end) - measureStart) / 1e9;
+        long answered = book.ok() + book.misses().values().stream().mapToLong(Long::longValue).sum();
+        return new Outcome(config.rate(), answered / Math.max(elapsed, 1e-9), scheduled, book.ok(), book.misses(),
+                book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted);
     }
 
-    private long errorCount() {
-        long n = 0;
-        for (LongAdder a : errors.values()) {
-            n += a.sum();
+    /** Collects one interval of every histogram, appends it to the log, adds it to the totals and the timeline. */
+    private void interval(Path hlog, Map<String, Histogram> totals, List<double[]> timeline, double at, double secs,
+                          PrintStream progress, String label, long leftNanos) {
+        List<Histogram> intervals = book.intervals();
+        if (!intervals.isEmpty()) {
+            HistogramFiles.append(hlog, intervals);
         }
-        return n;
+        long answered = 0;
+        long errors = 0;
+        Histogram ic = Latencies.histogram();
+        Histogram iu = Latencies.histogram();
+        for (Histogram h : intervals) {
+            String tag = h.getTag();
+            totals.computeIfAbsent(tag, k -> {
+                Histogram t = Latencies.histogram();
+                t.setTag(k);
+                return t;
+            }).add(h);
+            if (tag.equals("all.corrected")) {
+                ic = h;
+            } else if (tag.equals("all.uncorrected")) {
+                iu = h;
+            } else if (tag.contains(".error.")) {
+                errors += h.getTotalCount();
+            } else if ((tag.endsWith(".corrected") || tag.endsWith(".miss")) && !tag.startsWith("all.")) {
+                answered += h.getTotalCount();
+            }
+        }
+        double rate = secs <= 0 ? 0 : answered / secs;
+        timeline.add(new double[] {at, rate, ic.getValueAtPercentile(50) / 1e3, ic.getValueAtPercentile(99) / 1e3,
+                iu.getValueAtPercentile(99) / 1e3, HEAP.getHeapMemoryUsage().getUsed() / 1048576.0, secs <= 0 ? 0 : errors / secs});
+        if (progress != null) {
+            Histogram all = totals.getOrDefault("all.corrected", ic);
+            progress.printf(Locale.ROOT, "\r[%s] %.0f/%.0f req/s, P99 %.2f ms (corrected so far %.2f ms), errors %d, %ds left   ",
+                    label, rate, config.rate(), ic.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99) / 1e6,
+                    book.errorTotal(), Math.max(0, leftNanos / 1_000_000_000L));
+            progress.flush();
+        }
     }
 
-    private static void collect(Recorder r, String tag, List<Histogram> intervals, Map<String, Histogram> totals, String op) {
-        Histogram h = r.getIntervalHistogram();
-        if (h.getTotalCount() == 0) {
-            return;
-        }
-        h.setTag(tag);
-        intervals.add(h);
-        totals.computeIfAbsent(op, k -> new Histogram(Latencies.MAX_NANOS, 3)).add(h);
-    }
-
-    private void work(ScenarioWorkload.Worker worker, int id, long start, long measureStart, long end,
-                      long[] executed, long[] scheduled) {
+    private void work(ScenarioWorkload.Worker worker, MeasuredCall measured, Lane lane, int id, long start, long measureStart, long end) {
         double gap = 1e9 * config.workers() / config.rate();
         SplittableRandom rnd = new SplittableRandom(31 + id);
         double offset = config.poisson() ? exponential(rnd, gap) : gap * id / config.workers();
         while (!stop) {
             long intended = start + (long) offset;
             if (intended >= end) {
-                break;
-            }
-            boolean measured = intended >= measureStart;
-            if (measured) {
-                scheduled[id]++;
+                return;
             }
             waitUntil(intended);
             if (stop) {
                 break;
             }
             offset += config.poisson() ? exponential(rnd, gap) : gap;
-            long sent = System.nanoTime();
-            int op = -1;
-            String error = null;
+            if (intended >= measureStart) {
+                lane.scheduled.incrementAndGet();
+            }
+            lane.inFlightOp = worker.peek();
+            lane.inFlightSince = intended;
             try {
-                op = worker.next();
+                worker.next(measured, intended);
             } catch (RuntimeException e) {
-                error = e instanceof StoreException ? e.getClass().getSimpleName() : "unexpected " + e.getClass().getSimpleName();
+                // recorded by MeasuredCall as an unexpected error; the schedule goes on
             }
-            long done = System.nanoTime();
-            if (!measured) {
-                continue;
-            }
-            executed[id]++;
-            completed.increment();
-            if (sent - intended > LATE_NANOS) {
-                late.increment();
-            }
-            if (error != null) {
-                errors.computeIfAbsent(error, x -> new LongAdder()).increment();
-            } else {
-                Latencies.record(corrected[op], done - intended);
-                Latencies.record(uncorrected[op], done - sent);
-                Latencies.record(allCorrected, done - intended);
-                Latencies.record(allUncorrected, done - sent);
-            }
+            lane.inFlightOp = null;
         }
-        // Scheduled starts inside the measurement window that the worker never reached: its backlog. A stopped
-        // (interrupted) run only owes what was due by the time it stopped.
-        long limit = stop ? Math.min(end, System.nanoTime()) : end;
+        // Scheduled starts the worker never reached (its backlog, or what was due when the run was stopped): each is
+        // recorded as (end of run − intended start). A stopped run owes only what was due by the time it stopped.
+        long closed = System.nanoTime();
+        long limit = Math.min(end, closed);
         for (long t = start + (long) offset; t < limit; t = start + (long) offset) {
             if (t >= measureStart) {
-                scheduled[id]++;
+                lane.scheduled.incrementAndGet();
+                book.notStarted(t, closed);
             }
             offset += config.poisson() ? exponential(rnd, gap) : gap;
         }
@@ -242,11 +259,11 @@ public final class OpenLoopRunner {
         return -Math.log(1.0 - r.nextDouble()) * mean;
     }
 
-    private static void waitUntil(long deadline) {
+    private void waitUntil(long deadline) {
         long remaining;
-        while ((remaining = deadline - System.nanoTime()) > 0) {
+        while (!stop && (remaining = deadline - System.nanoTime()) > 0) {
             if (remaining > 200_000) {
-                LockSupport.parkNanos(remaining - 100_000);
+                LockSupport.parkNanos(Math.min(remaining - 100_000, 50_000_000));
             } else {
                 Thread.onSpinWait();
             }

@@ -17,4 +17,9 @@ public final class RunKey {
         params.forEach((k, v) -> j.add(k + "=" + v));
         return j.toString().replaceAll("[^A-Za-z0-9._=-]", "-");
     }
+
+    /** {@link #fileName(String, Map)} plus the thread count, {@code _t<threads>}: every parameter of a run is in its name. */
+    public static String fileName(String benchmark, Map<String, String> params, int threads) {
+        return fileName(benchmark, params) + "_t" + threads;
+    }
 }

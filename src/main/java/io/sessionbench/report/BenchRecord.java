@@ -17,8 +17,14 @@ import java.util.TreeMap;
 public record BenchRecord(String benchmark, String mode, int threads, int forks, Map<String, String> params,
                           Metric primary, Map<String, Metric> secondary) {
 
-    /** A score with its error (99.9 % half-width, NaN when JMH could not compute one) and unit. */
-    public record Metric(double score, double error, String unit) {
+    /**
+     * A score with JMH's error (99.9 % half-width, NaN when JMH could not compute one), unit, and the per-iteration
+     * values of every fork ({@code rawData}), from which {@link #stats()} gives a dispersion that fits the sample count.
+     */
+    public record Metric(double score, double error, String unit, double[] raw) {
+        public Stats.Summary stats() {
+            return Stats.summary(raw);
+        }
     }
 
     public static List<BenchRecord> read(Path jmhJson) {
@@ -46,15 +52,30 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
                 Map.Entry<String, JsonNode> e = ss.next();
                 sec.put(e.getKey(), metric(e.getValue()));
             }
+            // The throughput is successful calls per second (the 'ok' counter) where the run has it; JMH's primary
+            // score counts every invocation, failed ones included, and is kept as 'invocations'.
+            Metric primary = metric(n.path("primaryMetric"));
+            Metric ok = sec.remove("ok");
+            if (ok != null) {
+                sec.put("invocations", primary);
+                primary = ok;
+            }
             out.add(new BenchRecord(n.path("benchmark").asText(), n.path("mode").asText(), n.path("threads").asInt(1),
-                    n.path("forks").asInt(0), params, metric(n.path("primaryMetric")), sec));
+                    n.path("forks").asInt(0), params, primary, sec));
         }
         return out;
     }
 
     private static Metric metric(JsonNode m) {
         double error = m.path("scoreError").isNumber() ? m.path("scoreError").asDouble() : Double.NaN;
-        return new Metric(m.path("score").asDouble(Double.NaN), error, m.path("scoreUnit").asText(""));
+        List<Double> raw = new ArrayList<>();
+        for (JsonNode fork : m.path("rawData")) {
+            for (JsonNode v : fork) {
+                raw.add(v.asDouble(Double.NaN));
+            }
+        }
+        return new Metric(m.path("score").asDouble(Double.NaN), error, m.path("scoreUnit").asText(""),
+                raw.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The method name, e.g. {@code request}. */
@@ -89,11 +110,12 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
 
     /** Identity across runs: benchmark, parameters and thread count. */
     public String key() {
-        return RunKey.fileName(benchmark, params) + "_t" + threads;
+        return RunKey.fileName(benchmark, params, threads);
     }
 
+    /** The {@code .hlog} name: every parameter and the thread count, so no two runs share a file. */
     public String histogramName() {
-        return RunKey.fileName(benchmark, params);
+        return key();
     }
 
     public boolean higherIsBetter() {

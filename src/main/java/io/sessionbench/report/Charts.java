@@ -130,6 +130,42 @@ public final class Charts {
         return png(chart);
     }
 
+    /**
+     * Throughput of each measurement iteration, one line per series, with the iterations that something disturbed
+     * (see {@link SummaryRow#disturbedIterations()}) circled in a separate "disturbed" series.
+     */
+    public static byte[] iterations(String title, Map<String, double[]> values, Map<String, boolean[]> disturbed) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYSeries marks = new XYSeries("disturbed iteration", false, true);
+        values.forEach((name, v) -> {
+            XYSeries s = new XYSeries(name, false, true);
+            boolean[] d = disturbed.getOrDefault(name, new boolean[0]);
+            for (int i = 0; i < v.length; i++) {
+                s.add(i + 1, v[i]);
+                if (i < d.length && d[i]) {
+                    marks.add(i + 1, v[i]);
+                }
+            }
+            data.addSeries(s);
+        });
+        data.addSeries(marks);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "measurement iteration", "ok/s", data,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        int last = data.getSeriesCount() - 1;
+        r.setSeriesLinesVisible(last, false);
+        r.setSeriesShape(last, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
+        r.setSeriesPaint(last, Color.RED);
+        r.setSeriesShapesFilled(last, false);
+        r.setSeriesStroke(last, new BasicStroke(2f));
+        plot.setRenderer(r);
+        org.jfree.chart.axis.NumberAxis x = (org.jfree.chart.axis.NumberAxis) plot.getDomainAxis();
+        x.setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+        style(chart);
+        return png(chart);
+    }
+
     private static void style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.getPlot().setBackgroundPaint(new Color(250, 250, 250));

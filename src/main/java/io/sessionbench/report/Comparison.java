@@ -9,103 +9,113 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Compares runs the way Redis' performance CI does: the median of each side per metric, a regression when the
- * current side is worse by more than the threshold and outside both sides' noise, and "unstable" instead of a verdict
- * when a side varies too much (coefficient of variation across runs, or JMH's error within a single run).
+ * The regression gate. Per benchmark and metric, each side's samples are its per-iteration values (JMH raw data,
+ * every fork), or, when a side has three runs or more, the median of each run, so run-to-run variation counts. The
+ * change is the ratio of medians current/baseline with a 95 % bootstrap interval ({@link Stats#ratio}).
+ * A metric is a REGRESSION when the whole interval lies on the worse side of 1 and the point change is worse than the
+ * threshold; IMPROVED symmetrically; OK when judged and neither; CANNOT_JUDGE when a side has fewer than 3 samples or
+ * the interval's half-width exceeds the noise limit (the data cannot tell a change of the threshold's size from
+ * noise); MISSING when the current side lacks it.
  */
 public final class Comparison {
-    public enum Verdict { OK, IMPROVED, REGRESSION, UNSTABLE, MISSING }
+    public enum Verdict { OK, IMPROVED, REGRESSION, CANNOT_JUDGE, MISSING }
 
     public record Line(String key, String metric, double baseline, double current, double changePercent,
-                       boolean higherIsBetter, Verdict verdict, String note) {
+                       double lowPercent, double highPercent, boolean higherIsBetter, Verdict verdict, String note) {
+        /** Whether this is a headline metric: {@code request} throughput or P99, one thread, one in flight, 2 KB. */
+        public boolean headline() {
+            return key.startsWith("SessionOps.request_") && key.contains("_sessionBytes=2048_") && key.endsWith("_t1")
+                    && (!key.contains("inFlight=") || key.contains("_inFlight=1_"))
+                    && (metric.startsWith("score") || metric.startsWith("p99 "));
+        }
     }
 
     private final double thresholdPercent;
-    private final double unstablePercent;
+    private final double noiseLimitPercent;
     private final List<String> metrics;
 
-    public Comparison(double thresholdPercent, double unstablePercent, List<String> metrics) {
+    public Comparison(double thresholdPercent, double noiseLimitPercent, List<String> metrics) {
         this.thresholdPercent = thresholdPercent;
-        this.unstablePercent = unstablePercent;
+        this.noiseLimitPercent = noiseLimitPercent;
         this.metrics = metrics;
     }
 
-    /** A side's value of one metric in one run: the score and its relative error (NaN when unknown). */
-    private record Sample(double value, double relError) {
+    /** One side's values of a metric: per run, its per-iteration values. */
+    private record Series(boolean higherIsBetter, List<double[]> runs) {
+        double[] samples() {
+            if (runs.size() >= 3) {
+                return runs.stream().mapToDouble(Stats::median).toArray();
+            }
+            return runs.stream().flatMapToDouble(Arrays::stream).toArray();
+        }
     }
 
     public List<Line> compare(List<Path> baselineRuns, List<Path> currentRuns) {
-        Map<String, Map<String, List<Sample>>> base = collect(baselineRuns);
-        Map<String, Map<String, List<Sample>>> cur = collect(currentRuns);
+        Map<String, Map<String, Series>> base = collect(baselineRuns);
+        Map<String, Map<String, Series>> cur = collect(currentRuns);
         List<Line> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, List<Sample>>> e : base.entrySet()) {
-            for (Map.Entry<String, List<Sample>> m : e.getValue().entrySet()) {
-                List<Sample> c = cur.getOrDefault(e.getKey(), Map.of()).get(m.getKey());
-                boolean higher = m.getKey().startsWith("+");
-                String metric = m.getKey().substring(1);
+        for (Map.Entry<String, Map<String, Series>> e : base.entrySet()) {
+            for (Map.Entry<String, Series> m : e.getValue().entrySet()) {
+                Series b = m.getValue();
+                Series c = cur.getOrDefault(e.getKey(), Map.of()).get(m.getKey());
                 if (c == null) {
-                    out.add(new Line(e.getKey(), metric, median(m.getValue()), Double.NaN, Double.NaN, higher,
-                            Verdict.MISSING, "not in the current run"));
-                    continue;
+                    out.add(new Line(e.getKey(), m.getKey(), Stats.median(b.samples()), Double.NaN, Double.NaN, Double.NaN,
+                            Double.NaN, b.higherIsBetter(), Verdict.MISSING, "not in the current run"));
+                } else {
+                    out.add(judge(e.getKey(), m.getKey(), b, c));
                 }
-                out.add(judge(e.getKey(), metric, m.getValue(), c, higher));
             }
         }
         return out;
     }
 
-    private Line judge(String key, String metric, List<Sample> b, List<Sample> c, boolean higher) {
-        double mb = median(b);
-        double mc = median(c);
-        double change = 100.0 * (mc - mb) / mb;
+    private Line judge(String key, String metric, Series bs, Series cs) {
+        double[] b = bs.samples();
+        double[] c = cs.samples();
+        boolean higher = bs.higherIsBetter();
+        Stats.Ratio r = Stats.ratio(b, c);
+        double mb = Stats.median(b);
+        double mc = Stats.median(c);
+        double change = 100.0 * (r.ratio() - 1);
+        double lo = 100.0 * (r.low() - 1);
+        double hi = 100.0 * (r.high() - 1);
+        if (Double.isNaN(r.low())) {
+            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.CANNOT_JUDGE,
+                    String.format(Locale.ROOT, "%d/%d samples; need %d per side", b.length, c.length, Stats.MIN_SAMPLES));
+        }
+        double halfWidth = (hi - lo) / 2;
+        String interval = String.format(Locale.ROOT, "95%% CI %+.1f%%…%+.1f%%, n=%d/%d", lo, hi, b.length, c.length);
+        if (halfWidth > noiseLimitPercent) {
+            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.CANNOT_JUDGE,
+                    interval + String.format(Locale.ROOT, "; half-width %.1f%% above the %.0f%% noise limit", halfWidth, noiseLimitPercent));
+        }
+        // 'worse' is positive when the current side is worse; the interval must exclude no-change on that side.
         double worse = higher ? -change : change;
-        double noiseB = noisePercent(b, mb);
-        double noiseC = noisePercent(c, mc);
-        if (noiseB > unstablePercent || noiseC > unstablePercent) {
-            return new Line(key, metric, mb, mc, change, higher, Verdict.UNSTABLE,
-                    String.format(Locale.ROOT, "noise %.1f%% / %.1f%% above %.0f%%", noiseB, noiseC, unstablePercent));
+        boolean wholeIntervalWorse = higher ? hi < 0 : lo > 0;
+        boolean wholeIntervalBetter = higher ? lo > 0 : hi < 0;
+        if (wholeIntervalWorse && worse > thresholdPercent) {
+            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.REGRESSION, interval);
         }
-        double band = Math.max(thresholdPercent, Double.isNaN(noiseB + noiseC) ? 0 : noiseB + noiseC);
-        String note = String.format(Locale.ROOT, "noise band %.1f%%", band);
-        if (worse > band) {
-            return new Line(key, metric, mb, mc, change, higher, Verdict.REGRESSION, note);
+        if (wholeIntervalBetter && -worse > thresholdPercent) {
+            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.IMPROVED, interval);
         }
-        if (-worse > band) {
-            return new Line(key, metric, mb, mc, change, higher, Verdict.IMPROVED, note);
-        }
-        return new Line(key, metric, mb, mc, change, higher, Verdict.OK, note);
+        return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.OK, interval);
     }
 
-    /** Across several runs, the coefficient of variation; within one run, JMH's relative error. */
-    private static double noisePercent(List<Sample> s, double median) {
-        if (s.size() > 1) {
-            double mean = s.stream().mapToDouble(Sample::value).average().orElse(median);
-            double var = s.stream().mapToDouble(x -> (x.value - mean) * (x.value - mean)).sum() / (s.size() - 1);
-            return 100.0 * Math.sqrt(var) / median;
-        }
-        return 100.0 * s.get(0).relError;
-    }
-
-    private static double median(List<Sample> s) {
-        double[] v = s.stream().mapToDouble(Sample::value).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    /** Per benchmark key, per metric (prefixed {@code +} when higher is better, {@code -} when lower is), one sample per run. */
-    private Map<String, Map<String, List<Sample>>> collect(List<Path> runs) {
-        Map<String, Map<String, List<Sample>>> out = new LinkedHashMap<>();
+    /** Per benchmark key, per metric ({@code score (ops/s)}, {@code p99 (us)}…), one series per run. */
+    private Map<String, Map<String, Series>> collect(List<Path> runs) {
+        Map<String, Map<String, Series>> out = new LinkedHashMap<>();
         for (Path run : runs) {
             for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
-                Map<String, List<Sample>> m = out.computeIfAbsent(r.key(), k -> new LinkedHashMap<>());
+                Map<String, Series> m = out.computeIfAbsent(r.key(), k -> new LinkedHashMap<>());
                 if (metrics.contains("score")) {
-                    m.computeIfAbsent((r.higherIsBetter() ? "+" : "-") + "score (" + r.primary().unit() + ")", k -> new ArrayList<>())
-                            .add(new Sample(r.primary().score(), r.primary().error() / r.primary().score()));
+                    m.computeIfAbsent("score (" + r.primary().unit() + ")", k -> new Series(r.higherIsBetter(), new ArrayList<>()))
+                            .runs().add(r.primary().raw());
                 }
                 for (String name : metrics) {
                     BenchRecord.Metric sm = r.secondary().get(name);
                     if (!name.equals("score") && sm != null) {
-                        m.computeIfAbsent("-" + name + " (" + sm.unit() + ")", k -> new ArrayList<>())
-                                .add(new Sample(sm.score(), sm.error() / sm.score()));
+                        m.computeIfAbsent(name + " (" + sm.unit() + ")", k -> new Series(false, new ArrayList<>())).runs().add(sm.raw());
                     }
                 }
             }

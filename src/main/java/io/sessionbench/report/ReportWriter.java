@@ -61,19 +61,37 @@ public final class ReportWriter {
                             + (merged.size() == 1 ? "" : "." + e.getKey()) + ".hgrm"));
                 }
             }
-            rows.add(new SummaryRow(r, h, secondary(r, "misses"), secondary(r, "errors"), secondary(r, "lostUpdates")));
+            rows.add(new SummaryRow(r, h, total(r, "misses"), total(r, "errors"), total(r, "lostUpdates"),
+                    otherProcesses(dir.resolve("histograms").resolve(r.histogramName() + ".others.txt"))));
         }
         rows.sort(Comparator.comparing((SummaryRow s) -> s.record().operation())
                 .thenComparing(s -> Integer.parseInt(s.record().params().getOrDefault("sessionBytes", "0")))
                 .thenComparing(s -> s.record().threads())
                 .thenComparing(s -> s.record().params().getOrDefault("distribution", ""))
-                .thenComparing(s -> -s.record().primary().score()));
+                .thenComparing(s -> -s.throughput().median()));
         return rows;
     }
 
-    private static double secondary(BenchRecord r, String name) {
+    /** The distinct names of the busiest other processes recorded per iteration ({@code iteration 3: postgres 38%}). */
+    private static List<String> otherProcesses(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file).stream().map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .map(l -> l.substring(0, Math.max(0, l.lastIndexOf(' ')))).distinct().sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** A counter's total over all measurement iterations and forks (JMH reports their mean as the score). */
+    private static double total(BenchRecord r, String name) {
         BenchRecord.Metric m = r.secondary().get(name);
-        return m == null ? 0 : m.score();
+        if (m == null) {
+            return 0;
+        }
+        return m.raw().length == 0 ? m.score() : java.util.Arrays.stream(m.raw()).sum();
     }
 
     private static JsonNode readEnv(Path dir) {
@@ -89,7 +107,7 @@ public final class ReportWriter {
 
     static String csv(List<SummaryRow> rows) {
         StringBuilder b = new StringBuilder("benchmark,operation,layout,client,session_bytes,live_sessions,distribution,"
-                + "threads,in_flight,updates,mode,score,score_error,unit,p50_us,p90_us,p95_us,p99_us,p99_9_us,max_us,samples,"
+                + "threads,in_flight,updates,mode,ok_per_s_median,ci95_low,ci95_high,cv_percent,unit,p50_us,p90_us,p95_us,p99_us,p99_9_us,max_us,samples,"
                 + "misses,errors,lost_updates\n");
         for (SummaryRow s : rows) {
             BenchRecord r = s.record();
@@ -98,7 +116,8 @@ public final class ReportWriter {
                     r.params().getOrDefault("sessionBytes", ""), r.params().getOrDefault("liveSessions", ""),
                     r.params().getOrDefault("distribution", ""), String.valueOf(r.threads()), String.valueOf(r.inFlight()),
                     r.params().getOrDefault("updates", ""), r.mode(),
-                    num(r.primary().score()), num(r.primary().error()), r.primary().unit()));
+                    num(s.throughput().median()), num(s.throughput().low()), num(s.throughput().high()),
+                    num(s.throughput().cvPercent()), r.primary().unit()));
             for (double p : PERCENTILES) {
                 b.append(',').append(num(s.percentileMicros(p)));
             }
@@ -174,27 +193,56 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder("# sessionbench report\n\n");
         b.append(env.path("run").path("label").asText("")).append(env.has("run") ? "\n\n" : "");
         b.append("## Conditions\n\n").append(conditions(env)).append('\n');
-        b.append("Throughput is JMH's score (± its 99.9 % confidence half-width). Percentiles come from the HdrHistogram of ")
-                .append("every measured call in all measurement iterations and forks (closed loop: they omit queueing ")
-                .append("under overload). `vs best` is the fastest layout's throughput divided by this one's.\n\n");
+        b.append("Throughput is successful calls per second (misses and errors are counted apart and are not in it): ")
+                .append("the median of the measurement iterations, with a 95 % bootstrap interval of that median and the ")
+                .append("coefficient of variation (CV) across iterations. A figure whose interval is wider than ±50 % of it is ")
+                .append("marked *cannot judge*: it is not a finding. Percentiles come from the HdrHistogram of every ")
+                .append("successful call in all measurement iterations and forks (closed loop: they omit queueing under ")
+                .append("overload). *Disturbed* counts iterations during which something else took CPU: steal > 5 %, other ")
+                .append("processes > 10 % of the machine, JIT compilation > 50 ms or GC > 25 ms in the benchmark JVM. ")
+                .append("*CPU client/server* is the cores used by the benchmark JVM and by the local server processes; the ")
+                .append("larger one is the side that bounds the figure (on a shared 2-core machine, neither side alone ")
+                .append("can be said to measure the server). `vs best` is this row's throughput relative to the fastest ")
+                .append("real backend of the table; `memory` is the harness floor, outside the ranking.\n\n");
         for (Map.Entry<String, List<SummaryRow>> g : groups(rows).entrySet()) {
             b.append("### ").append(g.getKey()).append("\n\n");
-            b.append("| layout | ops/s | ± | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates | vs best |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            double best = g.getValue().stream().mapToDouble(s -> s.record().primary().score()).max().orElse(Double.NaN);
+            b.append("| layout | ok/s | 95 % CI | CV | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates "
+                    + "| disturbed | CPU client/server | vs best |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
+            double best = g.getValue().stream().filter(s -> !s.record().layout().equals("memory"))
+                    .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
             for (SummaryRow s : g.getValue()) {
-                double score = s.record().primary().score();
-                b.append("| ").append(s.record().target()).append(" | ").append(fmt(score)).append(" | ")
-                        .append(fmt(s.record().primary().error())).append(" | ").append(fmt(s.percentileMicros(50)))
+                Stats.Summary t = s.throughput();
+                b.append("| ").append(s.record().target()).append(" | ").append(fmt(t.median())).append(" | ")
+                        .append(interval(t)).append(" | ").append(Double.isNaN(t.cvPercent()) ? "–"
+                                : String.format(Locale.ROOT, "%.1f %%", t.cvPercent())).append(" | ")
+                        .append(fmt(s.percentileMicros(50)))
                         .append(" | ").append(fmt(s.percentileMicros(95))).append(" | ").append(fmt(s.percentileMicros(99)))
                         .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
-                        .append(" | ").append(fmt(s.misses())).append(" | ").append(fmt(s.errors())).append(" | ")
-                        .append(fmt(s.lostUpdates())).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.1f×", best / score)).append(" |\n");
+                        .append(" | ").append(count(s.misses())).append(" | ").append(count(s.errors())).append(" | ")
+                        .append(count(s.lostUpdates())).append(" | ").append(s.disturbance()).append(" | ")
+                        .append(s.cpu()).append(" | ")
+                        .append(s.record().layout().equals("memory") ? "floor"
+                                : String.format(Locale.ROOT, "%.2f", t.median() / best)).append(" |\n");
             }
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** The 95 % interval of a median, or why there is none. */
+    static String interval(Stats.Summary t) {
+        if (!t.hasInterval()) {
+            return "– (" + t.n() + " samples)";
+        }
+        if (t.halfWidthPercent() > 50) {
+            return "cannot judge (" + fmt(t.low()) + "…" + fmt(t.high()) + ")";
+        }
+        return fmt(t.low()) + "…" + fmt(t.high());
+    }
+
+    static String count(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,d", Math.round(v));
     }
 
     static String fmt(double v) {
@@ -234,13 +282,33 @@ public final class ReportWriter {
                     series.put(s.record().target(), s.latency());
                 }
                 labels.add(s.record().target());
-                scores.add(new double[] {s.record().primary().score(), s.record().primary().error()});
+                Stats.Summary t = s.throughput();
+                scores.add(new double[] {t.median(), t.hasInterval() ? (t.high() - t.low()) / 2 : Double.NaN});
             }
             n++;
             if (!series.isEmpty()) {
                 byte[] png = Charts.percentiles("Latency by percentile: " + g.getKey(), series);
                 Charts.save(png, dir.resolve("charts").resolve("percentiles-" + n + ".png"));
                 b.append("<img alt=\"percentiles ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(png)).append("\">");
+            }
+            Map<String, double[]> perIteration = new LinkedHashMap<>();
+            Map<String, boolean[]> disturbed = new LinkedHashMap<>();
+            for (SummaryRow s : g.getValue()) {
+                if (s.record().layout().equals("memory") || s.record().primary().raw().length == 0) {
+                    continue;
+                }
+                perIteration.put(s.record().target(), s.record().primary().raw());
+                List<List<String>> causes = s.disturbedIterations();
+                boolean[] d = new boolean[causes.size()];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = !causes.get(i).isEmpty();
+                }
+                disturbed.put(s.record().target(), d);
+            }
+            if (!perIteration.isEmpty()) {
+                byte[] it = Charts.iterations("Per iteration (disturbed ones circled): " + g.getKey(), perIteration, disturbed);
+                Charts.save(it, dir.resolve("charts").resolve("iterations-" + n + ".png"));
+                b.append("<img alt=\"per iteration ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(it)).append("\">");
             }
             byte[] bars = Charts.throughput("Throughput: " + g.getKey(), labels, scores,
                     g.getValue().get(0).record().primary().unit());
@@ -329,8 +397,8 @@ public final class ReportWriter {
                     ObjectNode e = out.addObject();
                     e.put("name", name.trim() + " throughput");
                     e.put("unit", r.primary().unit());
-                    e.put("value", r.primary().score());
-                    e.put("range", "±" + num(r.primary().error()));
+                    e.put("value", s.throughput().median());
+                    e.put("range", s.throughput().hasInterval() ? num(s.throughput().low()) + "…" + num(s.throughput().high()) : "");
                     e.put("extra", r.key());
                 }
             } else {

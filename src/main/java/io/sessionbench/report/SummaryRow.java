@@ -1,12 +1,25 @@
 package io.sessionbench.report;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * One benchmark × parameter set as the report shows it: JMH's throughput with its error, percentiles from the
- * merged HdrHistogram of all measurement iterations and forks (null when no histogram was recorded), and counts.
+ * One benchmark × parameter set as the report shows it: the throughput of successful calls with a dispersion that
+ * fits its per-iteration samples, percentiles from the merged HdrHistogram of all measurement iterations and forks
+ * (null when no histogram was recorded), counts summed over iterations, and what disturbed the iterations.
  */
-public record SummaryRow(BenchRecord record, Histogram latency, double misses, double errors, double lostUpdates) {
+public record SummaryRow(BenchRecord record, Histogram latency, double misses, double errors, double lostUpdates,
+                         List<String> otherProcesses) {
+    static final double STEAL_PERCENT = 5;
+    static final double OTHER_CPU_PERCENT = 10;
+    static final double JIT_MS = 50;
+    static final double GC_MS = 25;
+
+    public Stats.Summary throughput() {
+        return record.primary().stats();
+    }
 
     public double percentileMicros(double p) {
         return latency == null || latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(p) / 1000.0;
@@ -18,5 +31,63 @@ public record SummaryRow(BenchRecord record, Histogram latency, double misses, d
 
     public long samples() {
         return latency == null ? 0 : latency.getTotalCount();
+    }
+
+    private double[] noise(String name) {
+        BenchRecord.Metric m = record.secondary().get("noise." + name);
+        return m == null ? new double[0] : m.raw();
+    }
+
+    /** Per measurement iteration, the causes that disturbed it (empty list when none), in JMH's iteration order. */
+    public List<List<String>> disturbedIterations() {
+        double[] steal = noise("steal");
+        double[] other = noise("otherCpu");
+        double[] jit = noise("jitMs");
+        double[] gc = noise("gcMs");
+        int n = Math.max(Math.max(steal.length, other.length), Math.max(jit.length, gc.length));
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<String> causes = new ArrayList<>();
+            if (i < steal.length && steal[i] > STEAL_PERCENT) {
+                causes.add("steal");
+            }
+            if (i < other.length && other[i] > OTHER_CPU_PERCENT) {
+                causes.add("other processes");
+            }
+            if (i < jit.length && jit[i] > JIT_MS) {
+                causes.add("JIT");
+            }
+            if (i < gc.length && gc[i] > GC_MS) {
+                causes.add("GC");
+            }
+            out.add(causes);
+        }
+        return out;
+    }
+
+    /** {@code 2/6 (JIT)}: disturbed iterations of all, with their causes; {@code –} when nothing was recorded. */
+    public String disturbance() {
+        List<List<String>> it = disturbedIterations();
+        if (it.isEmpty()) {
+            return "–";
+        }
+        long bad = it.stream().filter(c -> !c.isEmpty()).count();
+        java.util.Set<String> causes = new java.util.TreeSet<>();
+        it.forEach(causes::addAll);
+        String names = otherProcesses.isEmpty() ? "" : "; busiest other: " + String.join(", ", otherProcesses);
+        return bad + "/" + it.size() + (causes.isEmpty() ? "" : " (" + String.join(", ", causes) + names + ")");
+    }
+
+    /** {@code 1.1/0.6 client}: median cores used by the benchmark JVM and the servers, and the busier side. */
+    public String cpu() {
+        double client = Stats.median(noise("clientCpu"));
+        double server = Stats.median(noise("serverCpu"));
+        if (Double.isNaN(client)) {
+            return "–";
+        }
+        if (Double.isNaN(server)) {
+            return String.format(Locale.ROOT, "%.2f/– client", client);
+        }
+        return String.format(Locale.ROOT, "%.2f/%.2f %s", client, server, client >= server ? "client" : "server");
     }
 }

@@ -14,7 +14,7 @@ public record Scenario(
         String description,
         List<String> layouts,
         List<String> clients,
-        Map<Operation, Double> mix,
+        Map<io.sessionbench.metrics.Operation, Double> mix,
         Sizes sessionBytes,
         Users users,
         Rate rate,
@@ -42,41 +42,12 @@ public record Scenario(
         }
     }
 
-    /** What one scheduled request does. */
-    public enum Operation {
-        @JsonProperty("login") LOGIN,
-        @JsonProperty("request") REQUEST,
-        @JsonProperty("readAttribute") READ_ATTRIBUTE,
-        @JsonProperty("updateAttribute") UPDATE_ATTRIBUTE,
-        @JsonProperty("touch") TOUCH,
-        @JsonProperty("load") LOAD,
-        @JsonProperty("logout") LOGOUT;
-
-        public String label() {
-            return switch (this) {
-                case LOGIN -> "login";
-                case REQUEST -> "request";
-                case READ_ATTRIBUTE -> "readAttribute";
-                case UPDATE_ATTRIBUTE -> "updateAttribute";
-                case TOUCH -> "touch";
-                case LOAD -> "load";
-                case LOGOUT -> "logout";
-            };
-        }
-    }
-
     /** Session sizes in bytes, drawn uniformly between min and max (equal for a fixed size). */
     public record Sizes(int min, int max) {
     }
 
     /** The user population: how many users, sessions each, and which of them requests hit. */
-    public record Users(int count, int sessionsPerUser, KeyDistribution distribution, double hotFraction, double hotShare) {
-    }
-
-    public enum KeyDistribution {
-        @JsonProperty("uniform") UNIFORM,
-        @JsonProperty("zipfian") ZIPFIAN,
-        @JsonProperty("hotspot") HOTSPOT
+    public record Users(int count, int sessionsPerUser, Workload.Distribution distribution, double hotFraction, double hotShare) {
     }
 
     /** A fixed rate, or a sweep from {@code from} to {@code to} in steps of {@code step}. */

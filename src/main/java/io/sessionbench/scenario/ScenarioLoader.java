@@ -119,7 +119,8 @@ public final class ScenarioLoader {
             List<String> names = new ArrayList<>();
             for (Object c : type.getEnumConstants()) {
                 try {
-                    names.add(type.getField(((Enum<?>) c).name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value());
+                    var json = type.getField(((Enum<?>) c).name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                    names.add(json != null ? json.value() : c instanceof io.sessionbench.metrics.Operation op ? op.label() : String.valueOf(c));
                 } catch (NoSuchFieldException ex) {
                     names.add(String.valueOf(c));
                 }
@@ -133,9 +134,9 @@ public final class ScenarioLoader {
     }
 
     private static Scenario withDefaults(Scenario s) {
-        Scenario.Users users = s.users() == null ? new Scenario.Users(10_000, 1, Scenario.KeyDistribution.UNIFORM, 0, 0) : s.users();
+        Scenario.Users users = s.users() == null ? new Scenario.Users(10_000, 1, Workload.Distribution.UNIFORM, 0, 0) : s.users();
         if (users.distribution() == null) {
-            users = new Scenario.Users(users.count(), users.sessionsPerUser(), Scenario.KeyDistribution.UNIFORM, users.hotFraction(), users.hotShare());
+            users = new Scenario.Users(users.count(), users.sessionsPerUser(), Workload.Distribution.UNIFORM, users.hotFraction(), users.hotShare());
         }
         if (users.sessionsPerUser() == 0) {
             users = new Scenario.Users(users.count(), 1, users.distribution(), users.hotFraction(), users.hotShare());
@@ -172,7 +173,7 @@ public final class ScenarioLoader {
         }
         require(f, "mix", s.mix() != null && !s.mix().isEmpty(), "is required: weights per operation, e.g. {request: 90, updateAttribute: 10}");
         double sum = 0;
-        for (Map.Entry<Scenario.Operation, Double> e : s.mix().entrySet()) {
+        for (Map.Entry<io.sessionbench.metrics.Operation, Double> e : s.mix().entrySet()) {
             require(f, "mix." + e.getKey().label(), e.getValue() != null && e.getValue() >= 0, "must be a weight of 0 or more");
             sum += e.getValue();
         }
@@ -183,7 +184,7 @@ public final class ScenarioLoader {
         require(f, "users.count", s.users().count() >= 1, "must be 1 or more");
         require(f, "users.sessionsPerUser", s.users().sessionsPerUser() >= 1 && s.users().sessionsPerUser() <= 3,
                 "must be 1 to 3 (the per-user cap)");
-        if (s.users().distribution() == Scenario.KeyDistribution.HOTSPOT) {
+        if (s.users().distribution() == Workload.Distribution.HOTSPOT) {
             require(f, "users.hotFraction", s.users().hotFraction() > 0 && s.users().hotFraction() < 1, "must be between 0 and 1 for hotspot keys");
             require(f, "users.hotShare", s.users().hotShare() > 0 && s.users().hotShare() <= 1, "must be between 0 and 1 for hotspot keys");
         }
@@ -214,7 +215,7 @@ public final class ScenarioLoader {
     }
 
     /** Keeps the op weights in declaration order for building a request schedule. */
-    public static Map<Scenario.Operation, Double> weights(Scenario s) {
+    public static Map<io.sessionbench.metrics.Operation, Double> weights(Scenario s) {
         return new EnumMap<>(s.mix());
     }
 }

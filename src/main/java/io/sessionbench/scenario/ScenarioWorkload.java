@@ -1,42 +1,41 @@
 package io.sessionbench.scenario;
 
+import io.sessionbench.metrics.MeasuredCall;
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.store.Session;
 import io.sessionbench.store.SessionId;
 import io.sessionbench.store.SessionStore;
-import java.util.Map;
+import io.sessionbench.store.StoreException;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.sampling.distribution.RejectionInversionZipfSampler;
-import org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler;
-import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * A scenario's sessions and request mix bound to one store: preloads {@code users × sessionsPerUser} sessions, and
- * gives each worker precomputed operation and key sequences, so choosing a request costs an array read. Tracks the
- * last value each worker wrote to each session, to count lost updates afterwards.
+ * A scenario's sessions and request mix bound to one store: preloads {@code users × sessionsPerUser} sessions with
+ * {@link Workload#preload}, and gives each worker precomputed operation and key sequences ({@link Workload#sequence}),
+ * so choosing a request costs an array read. Every store call goes through the worker's {@link MeasuredCall}.
+ * Lost updates are counted exactly: each worker's {@link Operation#INCREMENT} reads its own counter attribute, adds
+ * one and writes it back, so per session, acknowledged increments minus the final value is what concurrent writers
+ * erased. A session replaced by a login or logout starts a new generation; writes to an older one are not checked.
  */
 public final class ScenarioWorkload {
-    private static final int LENGTH = 1 << 16;
-    private static final int MASK = LENGTH - 1;
-
     private final Scenario scenario;
     private final SessionStore store;
-    private final Scenario.Operation[] operations = Scenario.Operation.values();
-    private final AtomicReferenceArray<SessionId> slots;
-    /** Slots whose session a login or logout replaced; their earlier writes went to a session that is gone. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray replaced;
+    private final Operation[] operations = Operation.values();
+    /** The live session of each slot and how many times a login or logout replaced it. */
+    private final AtomicReferenceArray<Slot> slots;
     private final int[] sizes;
     private final String runTag = Long.toString(System.nanoTime(), 36);
+
+    private record Slot(SessionId id, int generation) {
+    }
 
     public ScenarioWorkload(Scenario scenario, SessionStore store) {
         this.scenario = scenario;
         this.store = store;
         int n = scenario.users().count() * scenario.users().sessionsPerUser();
         this.slots = new AtomicReferenceArray<>(n);
-        this.replaced = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         this.sizes = new int[n];
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < n; i++) {
@@ -50,61 +49,62 @@ public final class ScenarioWorkload {
         return slots.length();
     }
 
-    String user(int slot) {
+    public String user(int slot) {
         return "lg-" + runTag + "-" + (slot / scenario.users().sessionsPerUser());
     }
 
     /** Creates every session on {@code threads} threads (preloading is latency-bound). */
     public void preload(int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            java.util.List<Future<?>> fs = new java.util.ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int start = t;
-                fs.add(pool.submit(() -> {
-                    for (int i = start; i < slots.length(); i += threads) {
-                        slots.set(i, store.create(user(i), Workload.attributes(i, sizes[i])).id());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        SessionId[] ids = Workload.preload(store, slots.length(), threads, this::user, i -> sizes[i]);
+        for (int i = 0; i < ids.length; i++) {
+            slots.set(i, new Slot(ids[i], 0));
         }
+        store.settle();
     }
 
-    /** Removes the preloaded users' sessions. */
-    public void cleanup() {
+    /**
+     * Removes the preloaded users' sessions; a store failure does not stop the cleanup of the others. Returns the
+     * first failure's message, or null when every user was cleaned up.
+     */
+    public String cleanup() {
+        String first = null;
+        int failed = 0;
         for (int u = 0; u < scenario.users().count(); u++) {
-            store.invalidateAll(user(u * scenario.users().sessionsPerUser()));
+            try {
+                store.invalidateAll(user(u * scenario.users().sessionsPerUser()));
+            } catch (StoreException e) {
+                failed++;
+                if (first == null) {
+                    first = e.getMessage();
+                }
+            }
         }
+        return first == null ? null : "cleanup failed for " + failed + " user(s): " + first;
     }
 
-    /** One worker's view: its own sequences and its own record of values written. */
+    /** One worker's view: its own sequences, its own counter attribute and its acknowledged increments. */
     public final class Worker {
         final int id;
-        final int[] ops = new int[LENGTH];
-        final int[] keys = new int[LENGTH];
-        final long[] lastWritten;
+        final int[] ops = new int[Workload.SEQUENCE_LENGTH];
+        final int[] keys;
+        final long[] acked;
+        final int[] generation;
         int cursor;
-        long counter;
-        final String field;
+        final String counter;
 
         Worker(int id, long seed) {
             this.id = id;
-            this.field = "cart_w" + id;
-            this.lastWritten = new long[slots.length()];
-            UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
+            this.counter = "cnt_w" + id;
+            this.acked = new long[slots.length()];
+            this.generation = new int[slots.length()];
+            SplittableRandom rng = new SplittableRandom(seed);
             double[] cumulative = new double[operations.length];
             double acc = 0;
             for (int i = 0; i < operations.length; i++) {
                 acc += scenario.mix().getOrDefault(operations[i], 0.0);
                 cumulative[i] = acc;
             }
-            for (int i = 0; i < LENGTH; i++) {
+            for (int i = 0; i < ops.length; i++) {
                 double x = rng.nextDouble() * acc;
                 int op = 0;
                 while (op < operations.length - 1 && x >= cumulative[op]) {
@@ -112,55 +112,53 @@ public final class ScenarioWorkload {
                 }
                 ops[i] = op;
             }
-            int n = slots.length();
             Scenario.Users u = scenario.users();
-            switch (u.distribution()) {
-                case UNIFORM -> {
-                    for (int i = 0; i < LENGTH; i++) {
-                        keys[i] = rng.nextInt(n);
-                    }
-                }
-                case ZIPFIAN -> {
-                    SharedStateDiscreteSampler z = RejectionInversionZipfSampler.of(rng, n, 0.99);
-                    for (int i = 0; i < LENGTH; i++) {
-                        keys[i] = (int) ((z.sample() - 1) * 2654435761L % n);
-                    }
-                }
-                case HOTSPOT -> {
-                    int hot = Math.max(1, (int) (n * u.hotFraction()));
-                    for (int i = 0; i < LENGTH; i++) {
-                        keys[i] = rng.nextDouble() < u.hotShare() ? rng.nextInt(hot) : hot + rng.nextInt(Math.max(1, n - hot)) % n;
-                    }
-                }
-                default -> throw new IllegalStateException();
-            }
+            keys = Workload.sequence(u.distribution(), slots.length(), seed, u.hotFraction(), u.hotShare());
         }
 
-        /** Runs the next request of the mix; returns the operation's ordinal. Misses return normally. */
-        public int next() {
-            int i = cursor++ & MASK;
-            int op = ops[i];
-            int slot = keys[i];
-            SessionId id = slots.get(slot);
-            switch (operations[op]) {
-                case REQUEST -> store.request(id, Workload.CHECKS);
-                case READ_ATTRIBUTE -> store.attribute(id, "perms");
-                case LOAD -> store.load(id);
-                case TOUCH -> store.touch(id);
-                case UPDATE_ATTRIBUTE -> {
-                    long v = ++counter;
-                    if (store.setAttribute(id, field, Long.toString(v))) {
-                        lastWritten[slot] = v;
+        /** The operation the next call of {@link #next} will run. */
+        public Operation peek() {
+            return operations[ops[cursor & Workload.MASK]];
+        }
+
+        /**
+         * Runs the next request of the mix through {@code measured}, timed from {@code intended}; returns its
+         * operation. A logout re-creates the user's session afterwards, untimed, so the population stays constant.
+         */
+        public Operation next(MeasuredCall measured, long intended) {
+            int i = cursor++ & Workload.MASK;
+            Operation op = operations[ops[i]];
+            int k = keys[i];
+            Slot slot = slots.get(k);
+            SessionId id = slot.id();
+            switch (op) {
+                case REQUEST -> measured.call(op, intended, () -> store.request(id, Workload.CHECKS));
+                case READ_ATTRIBUTE -> measured.call(op, intended, () -> store.attribute(id, "perms"));
+                case LOAD -> measured.call(op, intended, () -> store.load(id));
+                case TOUCH -> measured.call(op, intended, () -> store.touch(id));
+                case UPDATE_ATTRIBUTE -> measured.call(op, intended, () -> store.setAttribute(id, "cart_w" + this.id, Long.toString(cursor)));
+                case INCREMENT -> {
+                    if (generation[k] != slot.generation()) {
+                        generation[k] = slot.generation();
+                        acked[k] = 0;
+                    }
+                    if (Boolean.TRUE.equals(measured.call(op, intended, () -> increment(store, id, counter)))) {
+                        acked[k]++;
                     }
                 }
-                case LOGIN -> {
-                    replaced.set(slot, 1);
-                    slots.set(slot, store.create(user(slot), Workload.attributes(slot, sizes[slot])).id());
+                case CREATE -> {
+                    Session s = measured.call(op, intended, () -> store.create(user(k), Workload.attributes(k, sizes[k])));
+                    if (s != null) {
+                        slots.set(k, new Slot(s.id(), slot.generation() + 1));
+                    }
                 }
-                case LOGOUT -> {
-                    replaced.set(slot, 1);
-                    store.invalidate(id);
-                    slots.set(slot, store.create(user(slot), Workload.attributes(slot, sizes[slot])).id());
+                case INVALIDATE -> {
+                    measured.call(op, intended, () -> store.invalidate(id));
+                    try {
+                        slots.set(k, new Slot(store.create(user(k), Workload.attributes(k, sizes[k])).id(), slot.generation() + 1));
+                    } catch (StoreException e) {
+                        // the slot keeps its invalidated session: later calls on it are misses, counted as such
+                    }
                 }
                 default -> throw new IllegalStateException();
             }
@@ -168,38 +166,54 @@ public final class ScenarioWorkload {
         }
     }
 
+    /**
+     * The read-modify-write of {@link Operation#INCREMENT}: reads {@code counter} (absent is 0), writes it back plus
+     * one through the layout's partial update. False when the session is gone.
+     */
+    public static boolean increment(SessionStore store, SessionId id, String counter) {
+        Optional<String> v = store.attribute(id, counter);
+        long now = v.map(Long::parseLong).orElse(0L);
+        return store.setAttribute(id, counter, Long.toString(now + 1));
+    }
+
     public Worker worker(int id) {
         return new Worker(id, 1000 + id);
     }
 
-    public Scenario.Operation operation(int ordinal) {
-        return operations[ordinal];
+    /** Lost updates after a run, and sessions that could not be checked because they were gone. */
+    public record LostUpdates(long lost, long acknowledged, long sessionsGone) {
     }
 
     /**
-     * After a run: for every session a worker updated, whether the last value it wrote is still there. An update
-     * acknowledged by the store but missing afterwards was lost to a concurrent whole-session write.
+     * After a run: per session (current generation) and per worker, acknowledged increments minus the counter's final
+     * value. A session that expired or was evicted is not a lost update; it is counted in {@code sessionsGone}.
      */
-    public long lostUpdates(java.util.List<Worker> workers) {
+    public LostUpdates lostUpdates(List<Worker> workers) {
         long lost = 0;
-        for (int slot = 0; slot < slots.length(); slot++) {
+        long acknowledged = 0;
+        long gone = 0;
+        for (int k = 0; k < slots.length(); k++) {
+            Slot slot = slots.get(k);
             boolean written = false;
             for (Worker w : workers) {
-                written |= w.lastWritten[slot] != 0;
+                written |= w.acked[k] > 0 && w.generation[k] == slot.generation();
             }
-            if (!written || replaced.get(slot) == 1) {
+            if (!written) {
                 continue;
             }
-            Map<String, String> attrs = store.load(slots.get(slot)).map(s -> s.attributes()).orElse(Map.of());
+            Optional<Session> now = store.load(slot.id());
+            if (now.isEmpty()) {
+                gone++;
+                continue;
+            }
             for (Worker w : workers) {
-                long expected = w.lastWritten[slot];
-                if (expected != 0 && attrs.containsKey(w.field) && Long.parseLong(attrs.get(w.field)) < expected) {
-                    lost++;
-                } else if (expected != 0 && !attrs.containsKey(w.field)) {
-                    lost++;
+                if (w.acked[k] > 0 && w.generation[k] == slot.generation()) {
+                    acknowledged += w.acked[k];
+                    String v = now.get().attributes().get(w.counter);
+                    lost += Math.max(0, w.acked[k] - (v == null ? 0 : Long.parseLong(v)));
                 }
             }
         }
-        return lost;
+        return new LostUpdates(lost, acknowledged, gone);
     }
 }

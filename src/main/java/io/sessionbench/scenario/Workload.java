@@ -45,9 +45,18 @@ public final class Workload {
 
     /** Indices into {@code n} sessions: {@code uniform}, or {@code zipfian} (exponent 0.99, ranks scrambled). */
     public static int[] sequence(String distribution, int n, long seed) {
+        return sequence(Distribution.of(distribution), n, seed, 0, 0);
+    }
+
+    /**
+     * The one key sequence every driver walks: {@link #SEQUENCE_LENGTH} indices into {@code n} sessions, uniform,
+     * zipfian (exponent 0.99, ranks scrambled by a permutation) or hotspot ({@code hotShare} of the requests go to the
+     * first {@code hotFraction} of the sessions).
+     */
+    public static int[] sequence(Distribution distribution, int n, long seed, double hotFraction, double hotShare) {
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
         int[] seq = new int[SEQUENCE_LENGTH];
-        switch (Distribution.of(distribution)) {
+        switch (distribution) {
             case UNIFORM -> {
                 for (int i = 0; i < seq.length; i++) {
                     seq[i] = rng.nextInt(n);
@@ -60,9 +69,64 @@ public final class Workload {
                     seq[i] = scramble[zipf.sample() - 1];
                 }
             }
+            case HOTSPOT -> {
+                int hot = Math.max(1, Math.min(n, (int) (n * hotFraction)));
+                for (int i = 0; i < seq.length; i++) {
+                    seq[i] = rng.nextDouble() < hotShare || hot == n ? rng.nextInt(hot) : hot + rng.nextInt(n - hot);
+                }
+            }
             default -> throw new IllegalStateException();
         }
         return seq;
+    }
+
+    /** Work done for every index of 0..n-1. */
+    public interface IndexTask {
+        void run(int i) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} for 0..n-1 on {@code threads} threads (preloading over a network is latency-bound, not
+     * CPU-bound); the first failure is rethrown after every thread has stopped.
+     */
+    public static void parallel(int n, int threads, IndexTask task) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int start = t;
+                fs.add(pool.submit(() -> {
+                    for (int i = start; i < n; i += threads) {
+                        task.run(i);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Exception x) {
+                        throw x;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The one preload: creates session {@code i} of {@code sizes.applyAsInt(i)} bytes for user {@code users.apply(i)},
+     * for every i of 0..n-1, on {@code threads} threads; returns the ids by index.
+     */
+    public static io.sessionbench.store.SessionId[] preload(io.sessionbench.store.SessionStore store, int n, int threads,
+                                                            java.util.function.IntFunction<String> users,
+                                                            java.util.function.IntUnaryOperator sizes) throws Exception {
+        io.sessionbench.store.SessionId[] ids = new io.sessionbench.store.SessionId[n];
+        parallel(n, threads, i -> ids[i] = store.create(users.apply(i), attributes(i, sizes.applyAsInt(i))).id());
+        return ids;
     }
 
     private static int[] permutation(int n, UniformRandomProvider rng) {
@@ -81,7 +145,9 @@ public final class Workload {
 
     /** Key distributions. */
     public enum Distribution {
-        UNIFORM, ZIPFIAN;
+        @com.fasterxml.jackson.annotation.JsonProperty("uniform") UNIFORM,
+        @com.fasterxml.jackson.annotation.JsonProperty("zipfian") ZIPFIAN,
+        @com.fasterxml.jackson.annotation.JsonProperty("hotspot") HOTSPOT;
 
         public static Distribution of(String s) {
             for (Distribution d : values()) {
@@ -89,7 +155,7 @@ public final class Workload {
                     return d;
                 }
             }
-            throw new IllegalArgumentException("unknown key distribution '" + s + "'; use uniform or zipfian");
+            throw new IllegalArgumentException("unknown key distribution '" + s + "'; use uniform, zipfian or hotspot");
         }
     }
 }

@@ -68,6 +68,14 @@ public interface SessionStore extends AutoCloseable {
     /** Up to {@code n} live sessions picked without a blocking full scan (SCAN, TABLESAMPLE…). */
     List<Session> sample(int n);
 
+    /**
+     * After a bulk load, lets the server finish the background work the load caused (Postgres: a checkpoint and a
+     * vacuum of the session tables), so it does not land inside a later measurement. Best effort: a server that
+     * refuses (no privilege on a target) is left as it is. Nothing to do on the other layouts.
+     */
+    default void settle() {
+    }
+
     /** The layout this store implements, e.g. {@code redis-hash}. */
     String layout();
 

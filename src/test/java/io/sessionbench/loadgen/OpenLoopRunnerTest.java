@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sessionbench.infra.Endpoints;
 import io.sessionbench.metrics.HistogramFiles;
 import io.sessionbench.scenario.Scenario;
+import io.sessionbench.scenario.Workload;
 import io.sessionbench.scenario.ScenarioWorkload;
 import io.sessionbench.store.Layout;
 import io.sessionbench.store.SessionStore;
@@ -26,8 +27,8 @@ class OpenLoopRunnerTest {
     private static final Path DIR = Path.of("target", "loadgen-test-" + System.nanoTime());
 
     static Scenario scenario(int users) {
-        return new Scenario("t", "", List.of("redis-hash"), List.of("lettuce"), Map.of(Scenario.Operation.REQUEST, 100.0),
-                new Scenario.Sizes(512, 512), new Scenario.Users(users, 1, Scenario.KeyDistribution.UNIFORM, 0, 0),
+        return new Scenario("t", "", List.of("redis-hash"), List.of("lettuce"), Map.of(io.sessionbench.metrics.Operation.REQUEST, 100.0),
+                new Scenario.Sizes(512, 512), new Scenario.Users(users, 1, Workload.Distribution.UNIFORM, 0, 0),
                 new Scenario.Rate(1000, 0, 0, 0), Scenario.Arrivals.CONSTANT, 2, Duration.ofSeconds(4), Duration.ofMillis(500),
                 new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO), Scenario.Updates.SAFE, new Scenario.Objective(Duration.ofMillis(5)));
     }
@@ -40,16 +41,15 @@ class OpenLoopRunnerTest {
             w.preload(4);
             OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(1000, false, 2,
                     500_000_000L, 4_000_000_000L, 1_000_000_000L), w);
+            Path hlog = DIR.resolve("stall.hlog");
+            // Pauses the server once the run has logged its first measured interval (an event, not a fixed delay).
             Thread staller = new Thread(() -> {
-                try {
-                    Thread.sleep(2_000);
-                    RawWrites.redis(e, j -> j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE", "300"));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
+                while (!hasAnInterval(hlog)) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
                 }
+                RawWrites.redis(e, j -> j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE", "300"));
             });
             staller.start();
-            Path hlog = DIR.resolve("stall.hlog");
             OpenLoopRunner.Outcome o = runner.run(hlog, null, "stall", new ArrayList<>());
             staller.join();
             double corrected999 = o.allCorrected().getValueAtPercentile(99.9) / 1e6;
@@ -59,12 +59,52 @@ class OpenLoopRunnerTest {
             assertThat(corrected99).as("corrected P99 ms").isGreaterThanOrEqualTo(150);
             assertThat(uncorrected999).as("uncorrected P99.9 ms").isLessThan(100);
             assertThat(o.allUncorrected().getMaxValue() / 1e6).as("the stalled calls themselves").isGreaterThanOrEqualTo(200);
-            assertThat(o.completed()).isGreaterThan(3500);
+            assertThat(o.answered()).isGreaterThan(3500);
+            assertThat(o.allCorrected().getTotalCount()).as("every scheduled request is in the corrected histogram")
+                    .isEqualTo(o.scheduled());
             assertThat(o.sustained()).isTrue();
             Map<String, Histogram> fromLog = HistogramFiles.readMerged(hlog);
             assertThat(fromLog).containsKeys("all.corrected", "all.uncorrected", "request.corrected");
             assertThat(fromLog.get("all.corrected").getTotalCount()).isEqualTo(o.allCorrected().getTotalCount());
             assertThat(o.timeline()).hasSizeGreaterThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void failedCallsAndMissesAreRecordedApartAndAreNotSuccessfulWork() throws Exception {
+        Scenario base = scenario(50);
+        Scenario mixed = new Scenario("t", "", base.layouts(), base.clients(),
+                Map.of(io.sessionbench.metrics.Operation.REQUEST, 50.0, io.sessionbench.metrics.Operation.UPDATE_ATTRIBUTE, 50.0),
+                base.sessionBytes(), base.users(), base.rate(), base.arrivals(), 2, base.duration(), base.warmup(), base.ttl(),
+                base.updates(), base.objective());
+        // Sessions of 512 B under a 516 B cap: every attribute write (≥ 9 bytes) is refused by the server's size check.
+        io.sessionbench.store.SessionPolicy tight = new io.sessionbench.store.SessionPolicy(Duration.ofMinutes(30), Duration.ZERO, 3, 516, true);
+        try (SessionStore store = Layout.REDIS_HASH.open(TestStack.endpoints(), Layout.StoreOptions.DEFAULT.withPolicy(tight))) {
+            ScenarioWorkload w = new ScenarioWorkload(mixed, store);
+            w.preload(4);
+            store.invalidateAll(w.user(0));
+            Path hlog = DIR.resolve("errors.hlog");
+            OpenLoopRunner.Outcome o = new OpenLoopRunner(new OpenLoopRunner.Config(500, false, 2,
+                    200_000_000L, 1_500_000_000L, 500_000_000L), w).run(hlog, null, "errors", new ArrayList<>());
+            long tooLarge = o.errors().getOrDefault("updateAttribute.error.TooLarge", 0L);
+            assertThat(tooLarge).as("refused writes").isPositive();
+            assertThat(o.errors().keySet()).containsOnly("updateAttribute.error.TooLarge");
+            assertThat(o.misses()).as("calls on the removed session").containsKey("request");
+            assertThat(o.answered() + o.errorCount() + o.notStarted()).isEqualTo(o.scheduled());
+            assertThat(o.achievedRate()).as("errors are not completed work").isLessThan(0.75 * 500);
+            assertThat(o.allCorrected().getTotalCount()).isEqualTo(o.scheduled());
+            Map<String, Histogram> tags = HistogramFiles.readMerged(hlog);
+            assertThat(tags.get("updateAttribute.error.TooLarge").getTotalCount()).as("failed calls keep their latency").isEqualTo(tooLarge);
+            assertThat(tags).doesNotContainKey("updateAttribute.corrected");
+        }
+    }
+
+    /** Whether the run has written a first interval (a half-written log reads as not yet). */
+    private static boolean hasAnInterval(Path hlog) {
+        try {
+            return Files.exists(hlog) && !HistogramFiles.readIntervals(hlog).isEmpty();
+        } catch (RuntimeException halfWritten) {
+            return false;
         }
     }
 
@@ -77,8 +117,11 @@ class OpenLoopRunnerTest {
                     200_000_000L, 1_000_000_000L, 500_000_000L), w).run(DIR.resolve("overload.hlog"), null, "overload", new ArrayList<>());
             assertThat(o.sustained()).isFalse();
             assertThat(o.achievedRate()).isLessThan(0.95 * 200_000);
-            assertThat(o.backlog()).isPositive();
-            assertThat(o.scheduled()).isEqualTo(o.completed() + o.backlog());
+            assertThat(o.notStarted()).isPositive();
+            assertThat(o.scheduled()).isEqualTo(o.answered() + o.errorCount() + o.notStarted());
+            assertThat(o.allCorrected().getTotalCount()).as("never-started requests are recorded too").isEqualTo(o.scheduled());
+            assertThat(HistogramFiles.readMerged(DIR.resolve("overload.hlog")).get("notStarted").getTotalCount())
+                    .isEqualTo(o.notStarted());
             assertThat(Files.exists(DIR.resolve("overload.hlog"))).isTrue();
         }
     }

@@ -45,6 +45,42 @@ class RedisClientsTest {
         }
     }
 
+    /**
+     * The same session written by each client, with one fixed clock and one user, leaves the same bytes on the server:
+     * the hash's fields and values, or the string value.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Layout.class, names = {"REDIS_HASH", "REDIS_JSON", "REDIS_BLOB"})
+    void everyClientWritesTheSameBytes(Layout layout) {
+        Endpoints e = TestStack.endpoints();
+        String user = "bytes-" + UUID.randomUUID();
+        Map<RedisClientKind, String> onServer = new java.util.EnumMap<>(RedisClientKind.class);
+        for (RedisClientKind client : RedisClientKind.values()) {
+            Session s;
+            try (SessionStore store = layout.build(e, Layout.StoreOptions.DEFAULT.withClient(client), () -> 1_764_000_000_000L)) {
+                s = store.create(user, new java.util.LinkedHashMap<>(Map.of("role", "admin", "cart", "é€😀")));
+                store.setAttribute(s.id(), "theme", "dark");
+            }
+            byte[] key = RawWrites.key(layout, s.id());
+            RawWrites.redis(e, j -> {
+                if (layout == Layout.REDIS_HASH) {
+                    java.util.TreeMap<String, String> fields = new java.util.TreeMap<>();
+                    j.hgetAll(key).forEach((k, v) -> fields.put(hex(k), hex(v)));
+                    onServer.put(client, fields.toString());
+                } else {
+                    onServer.put(client, hex(j.get(key)));
+                }
+            });
+        }
+        assertThat(onServer.get(RedisClientKind.LETTUCE)).isNotEmpty();
+        assertThat(onServer.get(RedisClientKind.JEDIS)).as("jedis vs lettuce").isEqualTo(onServer.get(RedisClientKind.LETTUCE));
+        assertThat(onServer.get(RedisClientKind.REDISSON)).as("redisson vs lettuce").isEqualTo(onServer.get(RedisClientKind.LETTUCE));
+    }
+
+    private static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     @ParameterizedTest
     @EnumSource(RedisClientKind.class)
     void sampleUsesScanAndNeverKeys(RedisClientKind client) {

@@ -1,0 +1,89 @@
+package io.sessionbench.bench;
+
+import io.sessionbench.scenario.ScenarioWorkload;
+import io.sessionbench.scenario.Workload;
+import io.sessionbench.store.SessionId;
+import io.sessionbench.store.StoreException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Untimed warm-up at trial start, before JMH's own: runs the benchmark's store call until the JIT compiler settles
+ * (less than 4 % of a 250 ms slice spent compiling), at least 0.5 s and at most 10 s. On 2 cores the compiler threads
+ * compete with the client and the server, and a fixed short warm-up left 300–500 ms of compilation in 500 ms
+ * measurement iterations (Redisson longest); how long each client needs differs, so the warm-up watches the
+ * compiler instead of the clock. What remains is recorded per iteration ({@code noise.jitMs}).
+ */
+final class JitWarmup {
+    static final long MIN_NANOS = 500_000_000L;
+    static final long MAX_NANOS = 10_000_000_000L;
+    static final long SLICE_NANOS = 250_000_000L;
+    static final double QUIET = 0.04;
+
+    private JitWarmup() {
+    }
+
+    /** Warms {@code operation} (a {@code SessionOps} method name) on {@code s}; returns a line saying how long it took. */
+    static String run(String operation, int inFlight, StoreState s) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return "warm-up skipped: this JVM does not report compilation time";
+        }
+        Runnable call = call(operation, inFlight, s);
+        long start = System.nanoTime();
+        long jitStart = jit.getTotalCompilationTime();
+        int k = 0;
+        try {
+            while (true) {
+                long sliceStart = System.nanoTime();
+                long jitBefore = jit.getTotalCompilationTime();
+                while (System.nanoTime() - sliceStart < SLICE_NANOS) {
+                    call.run();
+                    k++;
+                }
+                long compiled = jit.getTotalCompilationTime() - jitBefore;
+                long elapsed = System.nanoTime() - start;
+                if ((elapsed >= MIN_NANOS && compiled <= QUIET * SLICE_NANOS / 1e6) || elapsed >= MAX_NANOS) {
+                    break;
+                }
+            }
+        } catch (StoreException e) {
+            return "warm-up stopped by a store error (the measurement will count it): " + e.getMessage();
+        }
+        return String.format(Locale.ROOT, "warm-up until the JIT settled: %.1f s, %d calls, %d ms compiling",
+                (System.nanoTime() - start) / 1e9, k, jit.getTotalCompilationTime() - jitStart);
+    }
+
+    private static Runnable call(String operation, int inFlight, StoreState s) {
+        int[] next = {0};
+        java.util.function.IntSupplier index = () -> s.sequence[next[0]++ & Workload.MASK];
+        return switch (operation) {
+            case "request" -> inFlight > 1 ? () -> {
+                List<CompletableFuture<?>> out = new ArrayList<>(inFlight);
+                for (int i = 0; i < inFlight; i++) {
+                    out.add(s.store.requestAsync(s.ids[index.getAsInt()], Workload.CHECKS).toCompletableFuture());
+                }
+                out.forEach(CompletableFuture::join);
+            } : () -> s.store.request(s.ids[index.getAsInt()], Workload.CHECKS);
+            case "load" -> () -> s.store.load(s.ids[index.getAsInt()]);
+            case "readAttribute" -> () -> s.store.attribute(s.ids[index.getAsInt()], "perms");
+            case "updateAttribute" -> () -> s.store.setAttribute(s.ids[index.getAsInt()], Workload.UPDATED, "w");
+            case "touch" -> () -> s.store.touch(s.ids[index.getAsInt()]);
+            case "increment" -> () -> ScenarioWorkload.increment(s.store, s.ids[index.getAsInt()], "cnt_warmup");
+            case "create" -> () -> {
+                int i = index.getAsInt();
+                s.store.create(s.newUser(i), s.freshAttributes(i));
+            };
+            case "invalidate" -> () -> {
+                int i = index.getAsInt();
+                SessionId id = s.store.create(s.newUser(i), s.freshAttributes(i)).id();
+                s.store.invalidate(id);
+            };
+            default -> () -> s.store.request(s.ids[index.getAsInt()], Workload.CHECKS);
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package io.sessionbench.cli;
+
+import io.sessionbench.infra.ConfigException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** A new results folder {@code <root>/<yyyy-MM-dd_HHmmss>_<label>[-N]}: never one that already exists. */
+final class ResultsFolder {
+    private ResultsFolder() {
+    }
+
+    static Path fresh(Path root, String label) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmmss"));
+        String base = stamp + "_" + label.replaceAll("[^A-Za-z0-9._+-]", "-");
+        try {
+            Files.createDirectories(root);
+            for (int n = 1; n < 1000; n++) {
+                Path p = root.resolve(n == 1 ? base : base + "-" + n);
+                try {
+                    Files.createDirectory(p);
+                    return p;
+                } catch (FileAlreadyExistsException taken) {
+                    // another run of the same second: try the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot create a results folder under " + root + ": " + e.getMessage());
+        }
+        throw new ConfigException("no free results folder name for " + base + " under " + root);
+    }
+}

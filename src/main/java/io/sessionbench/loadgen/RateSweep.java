@@ -1,0 +1,134 @@
+package io.sessionbench.loadgen;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.metrics.HistogramFiles;
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.metrics.RunKey;
+import io.sessionbench.scenario.Scenario;
+import io.sessionbench.scenario.ScenarioWorkload;
+import io.sessionbench.store.Layout;
+import io.sessionbench.store.SessionPolicy;
+import io.sessionbench.store.SessionStore;
+import io.sessionbench.store.StoreException;
+import io.sessionbench.store.redis.RedisClientKind;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One scenario on one layout × client: preloads once, then runs each rate of the scenario (or the one given) in turn
+ * with an {@link OpenLoopRunner}, stopping at the first rate that is not sustained or misses the P99 objective, and
+ * turns each run into a {@link LoadRun} with its histograms written beside it.
+ */
+public final class RateSweep {
+    /** What the command line overrides; null fields keep the scenario's own. */
+    public record Overrides(Double rate, Integer connections, Long warmupNanos, Long durationNanos) {
+    }
+
+    private final Scenario scenario;
+    private final Layout layout;
+    private final RedisClientKind client;
+    private final Overrides overrides;
+    private volatile OpenLoopRunner current;
+    private volatile boolean stopped;
+
+    public RateSweep(Scenario scenario, Layout layout, RedisClientKind client, Overrides overrides) {
+        this.scenario = scenario;
+        this.layout = layout;
+        this.client = client;
+        this.overrides = overrides;
+    }
+
+    /** Stops the running rate (Ctrl-C); it still returns what was measured. */
+    public void stop() {
+        stopped = true;
+        OpenLoopRunner r = current;
+        if (r != null) {
+            r.stop();
+        }
+    }
+
+    public String target() {
+        return layout.usesRedisClient() ? layout.label() + "/" + client.label() : layout.label();
+    }
+
+    /** Runs the sweep against {@code endpoints}, writing histograms under {@code out/histograms}; adds each run to {@code runs}. */
+    public void run(Endpoints endpoints, Path out, List<LoadRun> runs, PrintStream log, PrintStream progress) throws Exception {
+        Scenario s = scenario;
+        String target = target();
+        int conns = overrides.connections() != null ? overrides.connections() : s.connections();
+        SessionPolicy policy = new SessionPolicy(s.ttl().idle(), s.ttl().absolute(), 3, 1_500_000, s.updates() == Scenario.Updates.SAFE);
+        List<Double> rates = overrides.rate() != null ? List.of(overrides.rate()) : s.rate().steps();
+        long warm = overrides.warmupNanos() != null ? overrides.warmupNanos() : s.warmup().toNanos();
+        long dur = overrides.durationNanos() != null ? overrides.durationNanos() : s.duration().toNanos();
+        try (SessionStore store = layout.open(endpoints, new Layout.StoreOptions(client, policy, conns, false))) {
+            ScenarioWorkload workload = new ScenarioWorkload(s, store);
+            log.printf(Locale.ROOT, "[%s %s] preloading %,d sessions%n", s.name(), target, workload.sessions());
+            workload.preload(Math.min(16, Math.max(4, conns)));
+            try {
+                for (double r : rates) {
+                    if (stopped) {
+                        break;
+                    }
+                    LoadRun lr = runRate(workload, r, conns, warm, dur, out, progress);
+                    runs.add(lr);
+                    log.printf(Locale.ROOT, "[%s %s] %.0f req/s intended, %.0f answered, %d never started, late %.2f%%, "
+                                    + "P99 %.2f ms (uncorrected %.2f ms), misses %d, errors %d, lost updates %d of %d%s%n",
+                            s.name(), target, r, lr.achievedRate(), lr.notStarted(), lr.latePercent(), lr.corrected().p99() / 1000,
+                            lr.uncorrected().p99() / 1000, lr.missCount(), lr.errorCount(), lr.lostUpdates().lost(),
+                            lr.lostUpdates().acknowledged(), lr.sustained() ? "" : " — target not sustained");
+                    if (!lr.meetsObjective()) {
+                        break;
+                    }
+                }
+            } finally {
+                current = null;
+                if (!stopped) {
+                    String failed = workload.cleanup();
+                    if (failed != null) {
+                        log.println("sessionbench: " + failed);
+                    }
+                }
+            }
+        }
+    }
+
+    private LoadRun runRate(ScenarioWorkload workload, double r, int conns, long warm, long dur, Path out, PrintStream progress)
+            throws InterruptedException {
+        Scenario s = scenario;
+        String target = target();
+        OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(r, s.arrivals() == Scenario.Arrivals.POISSON,
+                conns, warm, dur, 1_000_000_000L), workload);
+        current = runner;
+        String file = RunKey.fileName(s.name() + "." + target, Map.of("rate", String.format(Locale.ROOT, "%.0f", r),
+                "connections", String.valueOf(conns))) + ".hlog";
+        Path hlog = out.resolve("histograms").resolve(file);
+        List<ScenarioWorkload.Worker> workers = new ArrayList<>();
+        OpenLoopRunner.Outcome o = runner.run(hlog, progress, s.name() + " " + target + " @" + (long) r, workers);
+        String incomplete = null;
+        LoadRun.LostUpdates lost = LoadRun.LostUpdates.NONE;
+        if (s.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0) {
+            try {
+                ScenarioWorkload.LostUpdates counted = workload.lostUpdates(workers);
+                lost = new LoadRun.LostUpdates(counted.lost(), counted.acknowledged(), counted.sessionsGone());
+            } catch (StoreException e) {
+                incomplete = "lost-update check failed: " + e.getMessage();
+            }
+        }
+        HistogramFiles.writeHgrm(o.allCorrected(), hlog.resolveSibling(file.replace(".hlog", ".corrected.hgrm")));
+        HistogramFiles.writeHgrm(o.allUncorrected(), hlog.resolveSibling(file.replace(".hlog", ".uncorrected.hgrm")));
+        Map<String, LoadRun.Percentiles> ops = new LinkedHashMap<>();
+        o.corrected().forEach((op, h) -> ops.put(op, LoadRun.Percentiles.of(h)));
+        LoadRun.Percentiles corrected = LoadRun.Percentiles.of(o.allCorrected());
+        double objective = s.objective().p99().toNanos() / 1e3;
+        boolean meets = o.sustained() && corrected.p99() <= objective;
+        return new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, dur / 1e9, r,
+                o.achievedRate(), o.scheduled(), o.ok(), o.misses(), o.notStarted(), o.latePercent(), o.sustained(),
+                o.interrupted(), meets, objective, o.errors(), lost, s.updates().name().toLowerCase(Locale.ROOT), corrected,
+                LoadRun.Percentiles.of(o.allUncorrected()), ops, o.timeline(), "histograms/" + file, incomplete);
+    }
+}

@@ -1,0 +1,193 @@
+package io.sessionbench.metrics;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What else happened on the machine while an iteration ran, read from {@code /proc} and the JVM's management beans:
+ * CPU stolen by the hypervisor, CPU used by processes other than this JVM and the server under test (other local
+ * servers included: a Postgres checkpoint during a Redis benchmark is a disturbance), the CPU of this JVM (the client)
+ * and of the server under test (pids in the system property {@code sessionbench.serverPids} as
+ * {@code redis=123,postgres=456}, their children included, as Postgres forks one per connection), this JVM's GC pause
+ * and JIT compilation time, and the name of the other process that took the most CPU. On a machine without
+ * {@code /proc} the machine-wide figures are NaN.
+ */
+public final class NoiseProbe {
+    /** System property naming the local server processes, comma-separated pids. */
+    public static final String SERVER_PIDS = "sessionbench.serverPids";
+    private static final long TICKS_PER_SECOND = 100;
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final long[] serverPids;
+    private Snapshot start;
+    private Map<Long, long[]> processesAtStart = Map.of();
+    private String topOther = "";
+
+    private record Snapshot(long wallNanos, long[] machine, long processCpuNanos, long serverTicks, long gcMillis, long jitMillis) {
+    }
+
+    /** A probe for a benchmark on {@code server} ({@code redis}, {@code memcached}, {@code postgres}, or null for none). */
+    public NoiseProbe(String server) {
+        this(System.getProperty(SERVER_PIDS, ""), server);
+    }
+
+    NoiseProbe(String pids, String server) {
+        List<Long> own = new ArrayList<>();
+        for (String entry : pids.split(",")) {
+            String[] kv = entry.trim().split("=");
+            if (kv.length == 2 && kv[0].equalsIgnoreCase(String.valueOf(server))) {
+                own.add(Long.parseLong(kv[1]));
+            }
+        }
+        this.serverPids = own.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    public void begin() {
+        processesAtStart = processTicks();
+        start = snapshot();
+    }
+
+    /** The other process that used the most CPU in the last interval, e.g. {@code postgres 38%}; empty when none. */
+    public String topOther() {
+        return topOther;
+    }
+
+    /**
+     * The figures since {@link #begin}: {@code steal} and {@code otherCpu} in percent of the machine's capacity,
+     * {@code clientCpu} and {@code serverCpu} in cores busy, {@code gcMs} and {@code jitMs} in milliseconds.
+     */
+    public Map<String, Double> end() {
+        Snapshot e = snapshot();
+        Snapshot s = start;
+        Map<String, Double> out = new LinkedHashMap<>();
+        double wall = (e.wallNanos - s.wallNanos) / 1e9;
+        double client = (e.processCpuNanos - s.processCpuNanos) / 1e9;
+        double server = (e.serverTicks - s.serverTicks) / (double) TICKS_PER_SECOND;
+        if (e.machine != null && s.machine != null) {
+            long total = 0;
+            for (int i = 0; i < e.machine.length; i++) {
+                total += e.machine[i] - s.machine[i];
+            }
+            long idle = (e.machine[3] - s.machine[3]) + (e.machine[4] - s.machine[4]);
+            long steal = e.machine.length > 7 ? e.machine[7] - s.machine[7] : 0;
+            double totalSeconds = total / (double) TICKS_PER_SECOND;
+            double busyOthers = (total - idle - steal) / (double) TICKS_PER_SECOND - client - server;
+            out.put("steal", total == 0 ? 0 : 100.0 * steal / total);
+            out.put("otherCpu", totalSeconds == 0 ? 0 : Math.max(0, 100.0 * busyOthers / totalSeconds));
+        } else {
+            out.put("steal", Double.NaN);
+            out.put("otherCpu", Double.NaN);
+        }
+        out.put("clientCpu", wall == 0 ? 0 : client / wall);
+        out.put("serverCpu", wall == 0 || serverPids.length == 0 ? Double.NaN : server / wall);
+        out.put("gcMs", (double) (e.gcMillis - s.gcMillis));
+        out.put("jitMs", (double) (e.jitMillis - s.jitMillis));
+        topOther = busiestOther(processesAtStart, processTicks(), wall);
+        return out;
+    }
+
+    /** pid → {ticks, 0}, with the process name kept apart, for every process of the machine. */
+    private static final Map<Long, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Map<Long, long[]> processTicks() {
+        Map<Long, long[]> out = new java.util.HashMap<>();
+        java.io.File[] dirs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+        if (dirs == null) {
+            return out;
+        }
+        for (java.io.File d : dirs) {
+            try {
+                String st = Files.readString(d.toPath().resolve("stat"));
+                int open = st.indexOf('(');
+                int close = st.lastIndexOf(')');
+                String[] f = st.substring(close + 2).split(" ");
+                long pid = Long.parseLong(d.getName());
+                NAMES.put(pid, st.substring(open + 1, close));
+                out.put(pid, new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])});
+            } catch (IOException | RuntimeException gone) {
+                // the process ended while being read
+            }
+        }
+        return out;
+    }
+
+    private String busiestOther(Map<Long, long[]> before, Map<Long, long[]> after, double wallSeconds) {
+        java.util.Set<Long> mine = new java.util.HashSet<>();
+        mine.add(ProcessHandle.current().pid());
+        for (long pid : serverPids) {
+            mine.add(pid);
+            ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> mine.add(d.pid())));
+        }
+        Map<String, Long> byName = new java.util.HashMap<>();
+        after.forEach((pid, t) -> {
+            if (!mine.contains(pid)) {
+                long delta = t[0] - (before.containsKey(pid) ? before.get(pid)[0] : 0);
+                if (delta > 0) {
+                    byName.merge(NAMES.getOrDefault(pid, "?"), delta, Long::sum);
+                }
+            }
+        });
+        return byName.entrySet().stream().max(Map.Entry.comparingByValue())
+                .filter(e -> wallSeconds > 0 && e.getValue() / (double) TICKS_PER_SECOND / wallSeconds >= 0.05)
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.0f%%", e.getKey(),
+                        100.0 * e.getValue() / TICKS_PER_SECOND / wallSeconds))
+                .orElse("");
+    }
+
+    private Snapshot snapshot() {
+        long gc = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, b.getCollectionTime());
+        }
+        var jit = ManagementFactory.getCompilationMXBean();
+        long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return new Snapshot(System.nanoTime(), machineTicks(), OS.getProcessCpuTime(), serverTicks(), gc, jitMs);
+    }
+
+    /** The first line of {@code /proc/stat}: user nice system idle iowait irq softirq steal, in ticks. */
+    static long[] machineTicks() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = line.trim().split("\\s+");
+            long[] v = new long[Math.min(8, f.length - 1)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Long.parseLong(f[i + 1]);
+            }
+            return v;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private long serverTicks() {
+        long sum = 0;
+        for (long pid : serverPids) {
+            List<Long> all = new ArrayList<>();
+            all.add(pid);
+            ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> all.add(d.pid())));
+            for (long p : all) {
+                sum += processTicks(p);
+            }
+        }
+        return sum;
+    }
+
+    /** utime + stime of a process from {@code /proc/<pid>/stat}; 0 when it is gone. */
+    static long processTicks(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.sessionbench.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionbench.metrics.Latencies;
+import io.sessionbench.metrics.MeasuredCall;
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.store.Layout;
+import io.sessionbench.store.SessionPolicy;
+import io.sessionbench.store.SessionStore;
+import io.sessionbench.testing.TestStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Pins which layouts lose concurrent updates, counted exactly by the scenario workers' {@code increment} (the
+ * {@code cart-updates} scenario's writes): four writers on two sessions. Naive read-modify-write layouts lose
+ * updates (the writers go on in rounds until a loss is seen; a lossless naive layout would fail after 20 rounds);
+ * field-level layouts and compare-and-set lose none.
+ */
+@ExtendWith(TestStack.class)
+class LostUpdatesTest {
+    private static final int WRITERS = 4;
+    private static final int PER_ROUND = 400;
+
+    @ParameterizedTest(name = "{0} {1}: loses updates = {2}")
+    @CsvSource({
+            "redis-json, naive, true", "redis-blob, naive, true", "memcached-blob, naive, true",
+            "redis-hash, naive, false", "postgres, naive, false", "memory, naive, false",
+            "redis-json, safe, false", "redis-blob, safe, false", "memcached-blob, safe, false"})
+    void lostUpdatesPerLayoutAndMode(String layout, String updates, boolean loses) throws Exception {
+        Scenario.Updates mode = Scenario.Updates.of(updates);
+        Scenario s = ScenarioLoader.load(Path.of("scenarios", "cart-updates.yaml"));
+        Scenario small = new Scenario(s.name(), s.description(), List.of(layout), s.clients(), Map.of(Operation.INCREMENT, 100.0),
+                new Scenario.Sizes(1024, 1024), new Scenario.Users(2, 1, Workload.Distribution.UNIFORM, 0, 0), s.rate(),
+                s.arrivals(), WRITERS, s.duration(), s.warmup(), s.ttl(), mode, s.objective());
+        SessionPolicy policy = new SessionPolicy(Duration.ofMinutes(30), Duration.ZERO, 3, 1_500_000, mode == Scenario.Updates.SAFE);
+        try (SessionStore store = Layout.of(layout).open(TestStack.endpoints(), Layout.StoreOptions.DEFAULT.withPolicy(policy))) {
+            ScenarioWorkload w = new ScenarioWorkload(small, store);
+            w.preload(2);
+            List<ScenarioWorkload.Worker> workers = new ArrayList<>();
+            for (int i = 0; i < WRITERS; i++) {
+                workers.add(w.worker(i));
+            }
+            Latencies book = new Latencies(true);
+            MeasuredCall measured = new MeasuredCall(book);
+            ScenarioWorkload.LostUpdates result = null;
+            for (int round = 0; round < (loses ? 20 : 1); round++) {
+                runRound(workers, measured);
+                result = w.lostUpdates(workers);
+                if (result.lost() > 0) {
+                    break;
+                }
+            }
+            assertThat(result.acknowledged()).as("acknowledged increments").isPositive();
+            assertThat(result.sessionsGone()).isZero();
+            if (loses) {
+                assertThat(result.lost()).as(layout + " " + updates + " loses updates").isPositive();
+            } else {
+                assertThat(result.lost()).as(layout + " " + updates + " loses no update").isZero();
+            }
+            assertThat(book.errors().keySet()).as("only conflicts may fail").allMatch(k -> k.endsWith(".Conflict"));
+            w.cleanup();
+        }
+    }
+
+    private static void runRound(List<ScenarioWorkload.Worker> workers, MeasuredCall measured) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(workers.size());
+        List<Thread> threads = new ArrayList<>();
+        for (ScenarioWorkload.Worker worker : workers) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int k = 0; k < PER_ROUND; k++) {
+                    worker.next(measured, System.nanoTime());
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+}
