@@ -40,7 +40,7 @@ public class InFlight {
     @Setup(Level.Trial)
     public void prepare(StoreState s) {
         if (inFlight < 1 || inFlight > MAX) {
-            throw new IllegalArgumentException("inFlight=" + inFlight + " is out of range; use 1 to " + MAX);
+            throw new IllegalArgumentException("-p inFlight=" + inFlight + " is out of range; use 1 to " + MAX);
         }
         if (inFlight > 1 && !s.store.async()) {
             throw new IllegalArgumentException("inFlight=" + inFlight + " needs an async client, and " + s.store.layout()

@@ -81,6 +81,12 @@ public class StoreState {
     /** Connects and preloads (without the JIT warm-up; tests call this directly). */
     @SuppressWarnings("unchecked")
     void open() throws Exception {
+        BenchParams.check("layout", layout);
+        BenchParams.check("client", client);
+        BenchParams.check("sessionBytes", String.valueOf(sessionBytes));
+        BenchParams.check("liveSessions", String.valueOf(liveSessions));
+        BenchParams.check("distribution", distribution);
+        BenchParams.check("updates", updates);
         parsedLayout = Layout.of(layout);
         RedisClientKind c = RedisClientKind.of(client);
         Scenario.Updates mode = Scenario.Updates.of(updates);

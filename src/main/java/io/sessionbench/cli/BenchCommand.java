@@ -83,8 +83,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers (default ${DEFAULT-VALUE})")
     Path stackDir;
 
+    /** Range checks of every numeric option, before anything starts. */
+    private void validate() {
+        Limits.range("--forks", forks, 0, 100);
+        Limits.range("--iterations", iterations, 1, 1000);
+        Limits.range("--iteration-seconds", seconds, 1, 3600);
+        Limits.range("--warmup-iterations", warmups, 0, 1000);
+        Limits.range("--live-sessions", liveSessions, 1, io.sessionbench.bench.BenchParams.MAX_LIVE_SESSIONS);
+        Limits.range("--threads", threads, 1, 1024);
+    }
+
     @Override
     public Integer call() throws Exception {
+        validate();
         Profile p = profileOf(profile);
         List<Profile.RunSpec> specs = plan(p);
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
@@ -93,23 +104,28 @@ final class BenchCommand implements Callable<Integer> {
                 Layout.of(l).server().ifPresent(needed::add);
             }
         }
-        Path out = ResultsFolder.fresh(resultsRoot, label == null ? p.name().toLowerCase() : label);
         Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
         Path preload = Path.of("target", "bench-preload-" + ProcessHandle.current().pid()).toAbsolutePath();
-        // The endpoints file holds passwords: it goes on every exit path, Ctrl-C included.
-        Thread removeSecrets = new Thread(() -> {
+        Partial partial = new Partial();
+        // On every exit path, Ctrl-C included: the endpoints file (it holds passwords) goes, and what was measured is
+        // written, marked incomplete.
+        Thread onExit = new Thread(() -> {
             try {
                 Files.deleteIfExists(secrets);
             } catch (IOException ignored) {
                 // nothing more can be done while the JVM exits
             }
-        }, "sessionbench-remove-endpoints");
-        Runtime.getRuntime().addShutdownHook(removeSecrets);
+            partial.write("interrupted (SIGINT/SIGTERM) during '" + partial.current + "'");
+        }, "sessionbench-bench-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        String failed = null;
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }
             preflight(specs, t);
+            Path out = ResultsFolder.fresh(resultsRoot, label == null ? p.name().toLowerCase() : label);
+            partial.out = out;
             Files.createDirectories(out.resolve("histograms"));
             t.endpoints().writeSecretFile(secrets);
             // Forked JVMs get these as -D options; with --forks 0 JMH runs in this JVM and reads them from here.
@@ -124,39 +140,47 @@ final class BenchCommand implements Callable<Integer> {
             run.put("measurement", (iterations == null ? p.measurementIterations + " (request at 2 KB: " + Profile.headlineIterations(p) + ")"
                     : iterations) + " × " + seconds(measurementMillis(p)) + " s");
             run.put("started", LocalDateTime.now().toString());
-            ObjectNode env = Environment.collect(t, run);
-            List<RunResult> results = new ArrayList<>();
+            partial.run = run;
+            partial.env = Environment.collect(t, run);
             String serverPids = String.join(",", t.localServers().stream()
                     .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
             for (Profile.RunSpec spec : specs) {
                 System.out.println("== " + spec.name());
-                results.addAll(new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids)).run());
+                partial.current = spec.name();
+                try {
+                    partial.add(new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids)).run());
+                } catch (RunnerException e) {
+                    // One failed benchmark does not drop the others' results: the run goes on and is marked incomplete.
+                    String why = "'" + spec.name() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(
+                            String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                    System.err.println("sessionbench: " + why + "; going on with the next runs");
+                    failed = failed == null ? why : failed + "; " + why;
+                }
             }
-            ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(results);
-            run.put("finished", LocalDateTime.now().toString());
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
             if (needed.size() > t.localServers().size()) {
                 // some sessions live on the user's own servers: remove them (local servers are thrown away)
                 for (String problem : io.sessionbench.bench.SharedPreload.cleanup(preload,
                         layout -> layout.open(t.endpoints(), Layout.StoreOptions.DEFAULT))) {
                     System.err.println("sessionbench: " + problem);
+                    failed = failed == null ? problem : failed + "; " + problem;
                 }
             }
-        } catch (RunnerException | RuntimeException e) {
-            deleteIncomplete(out);
-            if (e instanceof RunnerException) {
-                throw new IllegalStateException("a benchmark failed, so no results were written (see the JMH output above): "
-                        + e.getMessage());
-            }
+            partial.write(failed);
+        } catch (RuntimeException e) {
+            partial.write(io.sessionbench.infra.RedisTarget.redactUri(e.getMessage()));
             throw e;
         } finally {
             Files.deleteIfExists(secrets);
             deleteTree(preload);
             try {
-                Runtime.getRuntime().removeShutdownHook(removeSecrets);
+                Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running
             }
+        }
+        Path out = partial.out;
+        if (!partial.hasResults()) {
+            throw new IllegalStateException("no benchmark finished, so there is nothing to report: " + failed);
         }
         List<SummaryRow> rows = ReportWriter.write(out);
         System.out.println();
@@ -164,7 +188,68 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("results: " + out);
         System.out.println("report:  " + out.resolve("report.html") + " (and report.md)");
+        if (failed != null) {
+            System.err.println("sessionbench bench: incomplete: " + failed + " (the results of the other runs are written)");
+            return 1;
+        }
         return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    /**
+     * What a run has measured so far, written once: at the end, on a failure, or from the shutdown hook on Ctrl-C.
+     * {@code jmh.json} holds the finished runs; an incomplete run says why in {@code env.json} and in an
+     * {@code INCOMPLETE} file.
+     */
+    static final class Partial {
+        private final List<RunResult> results = new ArrayList<>();
+        volatile Path out;
+        volatile ObjectNode run;
+        volatile ObjectNode env;
+        volatile String current = "start-up";
+        private boolean written;
+
+        synchronized void add(java.util.Collection<RunResult> r) {
+            results.addAll(r);
+        }
+
+        synchronized boolean hasResults() {
+            return !results.isEmpty();
+        }
+
+        /** Writes jmh.json, env.json and, when {@code incomplete} is not null, the INCOMPLETE marker; once. */
+        synchronized void write(String incomplete) {
+            if (written || out == null || env == null) {
+                if (out != null && env == null && !written) {
+                    deleteQuietly(out);
+                }
+                return;
+            }
+            written = true;
+            try {
+                if (!results.isEmpty()) {
+                    ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(results);
+                }
+                run.put("finished", LocalDateTime.now().toString());
+                if (incomplete != null) {
+                    run.put("incomplete", incomplete);
+                    Files.writeString(out.resolve("INCOMPLETE"), incomplete + "\n");
+                }
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
+                if (incomplete != null && !results.isEmpty()) {
+                    ReportWriter.write(out);
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("sessionbench: could not write the results into " + out + ": " + e.getMessage());
+            }
+        }
+
+        private static void deleteQuietly(Path dir) {
+            try {
+                deleteTree(dir);
+            } catch (IOException ignored) {
+                // an empty results folder left behind names no result
+            }
+        }
     }
 
     /**
@@ -185,13 +270,6 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }
             }
-        }
-    }
-
-    /** A run that did not finish leaves no folder that could be mistaken for a result. */
-    private static void deleteIncomplete(Path out) throws IOException {
-        if (Files.exists(out) && !Files.exists(out.resolve("env.json"))) {
-            deleteTree(out);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.infra.LocalStack;
+import io.sessionbench.infra.RedisTarget;
 import io.sessionbench.infra.Targets;
 import io.sessionbench.loadgen.LoadReport;
 import io.sessionbench.loadgen.LoadRun;
@@ -65,6 +66,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--connections", description = "override connections (worker threads, pool size)")
     Integer connections;
 
+    @Option(names = "--updates", description = "override the scenario's update mode: safe (compare-and-set) or naive")
+    String updates;
+
     @Option(names = "--label", description = "results folder label (default: the scenario names)")
     String label;
 
@@ -75,14 +79,47 @@ final class LoadCommand implements Callable<Integer> {
     Path stackDir;
 
     private volatile RateSweep current;
+    private String incomplete;
     private volatile boolean interrupted;
+
+    /** Checks every override and every scenario (with the overrides applied) before anything starts. */
+    private List<Scenario> validate() {
+        Limits.range("--rate", rate, 1, 10_000_000);
+        Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
+        if (duration != null && parse(duration).toMillis() < 1000) {
+            throw new ConfigException("--duration " + duration + " is too short; measure for 1s or more, e.g. 30s");
+        }
+        if (warmup != null) {
+            parse(warmup);
+        }
+        if (layouts != null) {
+            layouts.forEach(Layout::of);
+        }
+        Scenario.Updates mode = null;
+        if (updates != null) {
+            try {
+                mode = Scenario.Updates.of(updates);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--" + e.getMessage());
+            }
+        }
+        List<Scenario> loaded = new ArrayList<>();
+        for (Path p : scenarios) {
+            Scenario s = ScenarioLoader.load(p);
+            if (mode != null) {
+                s = s.withUpdates(mode);
+            }
+            if (connections != null) {
+                ScenarioLoader.checkResources(p + " with --connections " + connections, s, connections);
+            }
+            loaded.add(s);
+        }
+        return loaded;
+    }
 
     @Override
     public Integer call() throws Exception {
-        List<Scenario> loaded = new ArrayList<>();
-        for (Path p : scenarios) {
-            loaded.add(ScenarioLoader.load(p));
-        }
+        List<Scenario> loaded = validate();
         io.sessionbench.report.Charts.warmUp();
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         for (Scenario s : loaded) {
@@ -91,7 +128,6 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         String name = label != null ? label : String.join("+", loaded.stream().map(Scenario::name).toList());
-        Path out = ResultsFolder.fresh(resultsRoot, "load_" + name);
         List<LoadRun> runs = new ArrayList<>();
         CountDownLatch written = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -109,6 +145,7 @@ final class LoadCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
             t.endpoints().describe().forEach(l -> System.out.println("target " + l));
+            Path out = ResultsFolder.fresh(resultsRoot, "load_" + name);
             Files.createDirectories(out.resolve("histograms"));
             ObjectNode run = new ObjectMapper().createObjectNode();
             run.put("profile", "open loop: " + name);
@@ -123,6 +160,14 @@ final class LoadCommand implements Callable<Integer> {
                             current = sweep;
                             try {
                                 sweep.run(t.endpoints(), out, runs, System.out, System.err);
+                            } catch (InterruptedException e) {
+                                throw e;
+                            } catch (Exception e) {
+                                // A server that died or a store that failed ends this sweep, not the run: the others
+                                // go on, and the results say what is missing.
+                                String why = s.name() + " " + sweep.target() + ": " + RedisTarget.redactUri(String.valueOf(e.getMessage()));
+                                System.err.println("sessionbench load: " + why);
+                                incomplete = incomplete == null ? why : incomplete + "; " + why;
                             } finally {
                                 current = null;
                             }
@@ -132,6 +177,10 @@ final class LoadCommand implements Callable<Integer> {
             }
             run.put("finished", LocalDateTime.now().toString());
             run.put("interrupted", interrupted);
+            if (incomplete != null) {
+                run.put("incomplete", incomplete);
+                Files.writeString(out.resolve("INCOMPLETE"), incomplete + "\n");
+            }
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
             LoadReport.save(out, runs);
             System.out.println();
@@ -147,7 +196,7 @@ final class LoadCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and waits for the results written above
             }
         }
-        return interrupted ? 130 : runs.stream().anyMatch(r -> r.errorCount() > 0) ? 1 : 0;
+        return interrupted ? 130 : incomplete != null || runs.stream().anyMatch(r -> r.errorCount() > 0 || r.incomplete() != null) ? 1 : 0;
     }
 
     private RateSweep.Overrides overrides() {
@@ -160,7 +209,7 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     static Duration parse(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(text.trim());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(text.trim());
         if (!m.matches()) {
             throw new ConfigException("duration '" + text + "' is not like 500ms, 30s or 2m");
         }

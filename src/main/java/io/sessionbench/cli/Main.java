@@ -18,6 +18,13 @@ public final class Main {
         if (args.length > 0 && COMMANDS.contains(args[0])) {
             System.exit(run(args));
         }
+        // JMH's own command line: parameter values are checked before JMH starts, so a bad one exits 2 with one line
+        // instead of a stack trace from a forked JVM and an exit code that depends on -foe.
+        java.util.List<String> problems = io.sessionbench.bench.BenchParams.problems(args);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("sessionbench: " + p));
+            System.exit(2);
+        }
         org.openjdk.jmh.Main.main(args);
     }
 

@@ -25,8 +25,8 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
             throw new ConfigException("Redis URI '" + shown + "' has scheme '" + scheme
                     + "'; use redis:// or rediss:// (TLS), e.g. redis://:password@127.0.0.1:6379/0");
         }
-        if (uri.getHost() == null) {
-            throw new ConfigException("Redis URI '" + shown + "' has no host; expected redis://[user:password@]host:port[/db]");
+        if (uri.getHost() == null || (uri.getRawPath() != null && uri.getRawPath().contains("@"))) {
+            throw new ConfigException("Redis URI '" + shown + "' " + whyNoHost(uriText.trim()));
         }
         int port = uri.getPort() == -1 ? 6379 : HostPort.port("Redis URI '" + shown + "'", String.valueOf(uri.getPort()));
         String user = "";
@@ -52,6 +52,25 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
             }
         }
         return new RedisTarget("rediss".equals(scheme), uri.getHost(), port, user, password, db);
+    }
+
+    /** Names what is wrong with a URI whose host could not be read: an unencoded character, a port that is not a number. */
+    private static String whyNoHost(String text) {
+        int scheme = text.indexOf("://");
+        String rest = scheme < 0 ? text : text.substring(scheme + 3);
+        int at = rest.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : rest.substring(0, at);
+        if (userInfo.contains("/") || userInfo.indexOf('@') >= 0 || userInfo.chars().filter(c -> c == ':').count() > 1) {
+            return "has a user or password with an unencoded '/', '@' or ':'; percent-encode them (/ → %2F, @ → %40, : → %3A)";
+        }
+        String hostPort = rest.substring(at + 1);
+        int slash = hostPort.indexOf('/');
+        hostPort = slash < 0 ? hostPort : hostPort.substring(0, slash);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon >= 0 && !hostPort.substring(colon + 1).matches("\\d+")) {
+            return "has port '" + hostPort.substring(colon + 1) + "', which is not a number; use e.g. redis://host:6379";
+        }
+        return "has no host; expected redis://[user:password@]host:port[/db]";
     }
 
     private static String decode(String s) {
@@ -80,12 +99,28 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Replaces whatever sits between {@code ://user:} and {@code @} in any URI-like text with {@code ****}. */
+    /**
+     * Replaces the password in any URI-like text with {@code ****}: everything from the first {@code :} after
+     * {@code ://} (or from {@code ://} when there is no user) to the last {@code @} of the same word, so a password
+     * holding an unencoded {@code /}, {@code @} or {@code :} is hidden too (over-redacting rather than leaking).
+     */
     public static String redactUri(String text) {
         if (text == null) {
             return "";
         }
-        return text.replaceAll("(://[^/@:\\s]*:)[^@\\s/]*@", "$1****@");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("://(\\S*)@").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String info = m.group(1);
+            int colon = info.indexOf(':');
+            String user = colon < 0 ? "" : info.substring(0, colon);
+            if (user.contains("/")) {
+                user = "";
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement("://" + (colon < 0 ? "" : user + ":") + "****@"));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     @Override

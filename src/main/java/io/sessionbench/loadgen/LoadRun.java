@@ -32,6 +32,14 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
         }
     }
 
+    /** This run, marked incomplete for {@code why} (added to any earlier reason). */
+    public LoadRun withIncomplete(String why) {
+        String all = incomplete == null ? why : incomplete + "; " + why;
+        return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
+                misses, notStarted, latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates,
+                updates, corrected, uncorrected, operations, timeline, hlog, all);
+    }
+
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -69,6 +69,7 @@ public final class RateSweep {
             ScenarioWorkload workload = new ScenarioWorkload(s, store);
             log.printf(Locale.ROOT, "[%s %s] preloading %,d sessions%n", s.name(), target, workload.sessions());
             workload.preload(Math.min(16, Math.max(4, conns)));
+            int first = runs.size();
             try {
                 for (double r : rates) {
                     if (stopped) {
@@ -91,6 +92,9 @@ public final class RateSweep {
                     String failed = workload.cleanup();
                     if (failed != null) {
                         log.println("sessionbench: " + failed);
+                        if (runs.size() > first) {
+                            runs.set(runs.size() - 1, runs.get(runs.size() - 1).withIncomplete(failed));
+                        }
                     }
                 }
             }

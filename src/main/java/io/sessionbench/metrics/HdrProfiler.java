@@ -102,7 +102,7 @@ public final class HdrProfiler implements InternalProfiler {
             case "steal", "otherCpu" -> "%";
             case "clientCpu", "serverCpu" -> "cores";
             case "calls" -> "#";
-            case "usPerCall" -> "us";
+            case "usPerCall", "canaryUs" -> "us";
             default -> "ms";
         };
     }

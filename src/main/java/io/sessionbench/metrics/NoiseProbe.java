@@ -52,7 +52,31 @@ public final class NoiseProbe {
 
     public void begin() {
         processesAtStart = processTicks();
+        canaryBefore = canary();
         start = snapshot();
+    }
+
+    private long canaryBefore;
+    private static long sink;
+
+    /**
+     * Nanoseconds a fixed integer loop takes on this thread (about 1 ms): the machine's speed as this JVM sees it.
+     * The guest reports no steal on some hypervisors, yet its CPUs run slower when the host is busy; a loop that
+     * takes longer before and after an iteration shows it. Run between iterations, never inside the measurement.
+     */
+    static long canary() {
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long x = round + 1;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 400_000; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                x ^= x >>> 17;
+            }
+            best = Math.min(best, System.nanoTime() - t0);
+            sink += x;
+        }
+        return best;
     }
 
     /** The other process that used the most CPU in the last interval, e.g. {@code postgres 38%}; empty when none. */
@@ -62,11 +86,13 @@ public final class NoiseProbe {
 
     /**
      * The figures since {@link #begin}: {@code steal} and {@code otherCpu} in percent of the machine's capacity,
-     * {@code clientCpu} and {@code serverCpu} in cores busy, {@code gcMs} and {@code jitMs} in milliseconds.
+     * {@code clientCpu} and {@code serverCpu} in cores busy, {@code gcMs} and {@code jitMs} in milliseconds,
+     * {@code canaryUs} the fixed loop's time around the iteration (µs; higher is a slower machine).
      */
     public Map<String, Double> end() {
         Snapshot e = snapshot();
         Snapshot s = start;
+        long canaryAfter = canary();
         Map<String, Double> out = new LinkedHashMap<>();
         double wall = (e.wallNanos - s.wallNanos) / 1e9;
         double client = (e.processCpuNanos - s.processCpuNanos) / 1e9;
@@ -90,6 +116,7 @@ public final class NoiseProbe {
         out.put("serverCpu", wall == 0 || serverPids.length == 0 ? Double.NaN : server / wall);
         out.put("gcMs", (double) (e.gcMillis - s.gcMillis));
         out.put("jitMs", (double) (e.jitMillis - s.jitMillis));
+        out.put("canaryUs", (canaryBefore + canaryAfter) / 2e3);
         topOther = busiestOther(processesAtStart, processTicks(), wall);
         return out;
     }

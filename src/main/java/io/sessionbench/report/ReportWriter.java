@@ -202,13 +202,15 @@ public final class ReportWriter {
                 .append("processes > 10 % of the machine, JIT compilation > 50 ms or GC > 25 ms in the benchmark JVM. ")
                 .append("*CPU client/server* is the cores used by the benchmark JVM and by the local server processes; the ")
                 .append("larger one is the side that bounds the figure (on a shared 2-core machine, neither side alone ")
-                .append("can be said to measure the server). `vs best` is this row's throughput relative to the fastest ")
+                .append("can be said to measure the server). *Redis µs/cmd* is the server's own time per command (`INFO ")
+                .append("commandstats`), *canary µs* the time of a fixed integer loop run between iterations: both rise when ")
+                .append("the machine itself is slower (a busy host shows no steal on some hypervisors). `vs best` is this row's throughput relative to the fastest ")
                 .append("real backend of the table; `memory` is the harness floor, outside the ranking.\n\n");
         for (Map.Entry<String, List<SummaryRow>> g : groups(rows).entrySet()) {
             b.append("### ").append(g.getKey()).append("\n\n");
             b.append("| layout | ok/s | 95 % CI | CV | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates "
-                    + "| disturbed | CPU client/server | vs best |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
+                    + "| disturbed | CPU client/server | Redis µs/cmd | canary µs | vs best |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
             double best = g.getValue().stream().filter(s -> !s.record().layout().equals("memory"))
                     .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
             for (SummaryRow s : g.getValue()) {
@@ -221,7 +223,8 @@ public final class ReportWriter {
                         .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
                         .append(" | ").append(count(s.misses())).append(" | ").append(count(s.errors())).append(" | ")
                         .append(count(s.lostUpdates())).append(" | ").append(s.disturbance()).append(" | ")
-                        .append(s.cpu()).append(" | ")
+                        .append(s.cpu()).append(" | ").append(fmt(s.redisMicrosPerCall())).append(" | ")
+                        .append(fmt(s.canaryMicros())).append(" | ")
                         .append(s.record().layout().equals("memory") ? "floor"
                                 : String.format(Locale.ROOT, "%.2f", t.median() / best)).append(" |\n");
             }

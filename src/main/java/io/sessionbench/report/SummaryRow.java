@@ -34,7 +34,7 @@ public record SummaryRow(BenchRecord record, Histogram latency, double misses, d
     }
 
     private double[] noise(String name) {
-        BenchRecord.Metric m = record.secondary().get("noise." + name);
+        BenchRecord.Metric m = record.secondary().get(name.equals("usPerCall") ? "redis.usPerCall" : "noise." + name);
         return m == null ? new double[0] : m.raw();
     }
 
@@ -76,6 +76,16 @@ public record SummaryRow(BenchRecord record, Histogram latency, double misses, d
         it.forEach(causes::addAll);
         String names = otherProcesses.isEmpty() ? "" : "; busiest other: " + String.join(", ", otherProcesses);
         return bad + "/" + it.size() + (causes.isEmpty() ? "" : " (" + String.join(", ", causes) + names + ")");
+    }
+
+    /** Median of the fixed loop's time around each iteration, µs (higher: a slower machine); NaN when not recorded. */
+    public double canaryMicros() {
+        return Stats.median(noise("canaryUs"));
+    }
+
+    /** Median µs per command in Redis's own accounting ({@code INFO commandstats}); NaN off Redis. */
+    public double redisMicrosPerCall() {
+        return Stats.median(noise("usPerCall"));
     }
 
     /** {@code 1.1/0.6 client}: median cores used by the benchmark JVM and the servers, and the busier side. */

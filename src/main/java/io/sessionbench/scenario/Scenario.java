@@ -19,12 +19,18 @@ public record Scenario(
         Users users,
         Rate rate,
         @JsonProperty("arrivals") Arrivals arrivals,
-        int connections,
+        Integer connections,
         Duration duration,
         Duration warmup,
         Ttl ttl,
         Updates updates,
         Objective objective) {
+
+    /** This scenario with another update mode (the {@code load --updates} override). */
+    public Scenario withUpdates(Updates mode) {
+        return new Scenario(name, description, layouts, clients, mix, sessionBytes, users, rate, arrivals, connections,
+                duration, warmup, ttl, mode, objective);
+    }
 
     /** Whether read-modify-write layouts protect partial updates (compare-and-set) or write naively. */
     public enum Updates {

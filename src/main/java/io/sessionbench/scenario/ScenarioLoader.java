@@ -57,11 +57,22 @@ public final class ScenarioLoader {
                 return Duration.ofMillis(ms);
             }
         });
-        return new ObjectMapper(new YAMLFactory()).registerModule(durations)
+        YAMLFactory yaml = new YAMLFactory();
+        yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return new ObjectMapper(yaml).registerModule(durations)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
+
+    /** Largest scenario file read: a scenario is a page of YAML, and a huge one is a mistake, refused before parsing. */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+    /** Most sessions a scenario may preload (users × sessionsPerUser). */
+    public static final long MAX_SESSIONS = 5_000_000;
+    /** Most bytes a scenario may preload on the server (sessions × sessionBytes.max). */
+    public static final long MAX_PRELOAD_BYTES = 8L << 30;
+    /** Most worker threads (and pooled connections) of one run. */
+    public static final int MAX_CONNECTIONS = 1024;
 
     public static Scenario load(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -69,6 +80,15 @@ public final class ScenarioLoader {
         }
         Scenario raw;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: the file is %.1f MB; scenario files are "
+                        + "limited to %d KB (see scenarios/ for examples)", file, size / 1048576.0, MAX_FILE_BYTES / 1024));
+            }
+            if (Files.readString(file).lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
+                throw new ConfigException(file + ": the file is empty; a scenario needs at least name, layouts, mix, rate "
+                        + "and duration (see scenarios/auth-read-heavy.yaml)");
+            }
             raw = mapper().readValue(file.toFile(), Scenario.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(file + ": unknown key '" + path(e, true) + "'; allowed here: "
@@ -80,6 +100,11 @@ public final class ScenarioLoader {
         } catch (MismatchedInputException e) {
             throw new ConfigException(file + ": key '" + path(e, false) + "' must be " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
+            Matcher dup = Pattern.compile("Duplicate field '([^']*)'").matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) {
+                throw new ConfigException(file + ": key '" + dup.group(1) + "' appears twice (second at line "
+                        + e.getLocation().getLineNr() + "); keep one");
+            }
             throw new ConfigException(file + ": not valid YAML at line " + e.getLocation().getLineNr() + ": "
                     + e.getOriginalMessage().split("\n")[0]);
         } catch (IOException e) {
@@ -144,7 +169,7 @@ public final class ScenarioLoader {
         return new Scenario(s.name(), s.description() == null ? "" : s.description(), s.layouts(),
                 s.clients() == null || s.clients().isEmpty() ? List.of("lettuce") : s.clients(), s.mix(),
                 s.sessionBytes() == null ? new Scenario.Sizes(2048, 2048) : s.sessionBytes(), users, s.rate(),
-                s.arrivals() == null ? Scenario.Arrivals.CONSTANT : s.arrivals(), s.connections() == 0 ? 16 : s.connections(),
+                s.arrivals() == null ? Scenario.Arrivals.CONSTANT : s.arrivals(), s.connections() == null ? 16 : s.connections(),
                 s.duration(), s.warmup() == null ? Duration.ofSeconds(5) : s.warmup(),
                 s.ttl() == null ? new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO)
                         : new Scenario.Ttl(s.ttl().idle() == null ? Duration.ofMinutes(30) : s.ttl().idle(),
@@ -198,10 +223,39 @@ public final class ScenarioLoader {
         } else {
             require(f, "rate.from", r.from() == 0 && r.to() == 0 && r.step() == 0, "cannot be combined with rate.target");
         }
-        require(f, "connections", s.connections() >= 1 && s.connections() <= 1024, "must be 1 to 1024");
-        require(f, "duration", s.duration() != null && !s.duration().isZero(), "is required: a duration such as 30s");
+        require(f, "connections", s.connections() >= 1 && s.connections() <= MAX_CONNECTIONS,
+                "is " + s.connections() + "; must be 1 to " + MAX_CONNECTIONS);
+        require(f, "duration", s.duration() != null && s.duration().toMillis() >= 1000, "is required: a duration of 1s or more, such as 30s");
         require(f, "objective.p99", s.objective().p99() != null && !s.objective().p99().isZero(), "must be a duration such as 5ms");
+        checkResources(f.toString(), s, s.connections());
         return s;
+    }
+
+    /**
+     * The resources a run of {@code s} with {@code connections} workers needs, checked before anything starts:
+     * sessions and preload bytes against the documented limits, and the generator's own memory (per session: its id
+     * and size; per worker and session: the increment counts, when the mix increments) against this JVM's heap.
+     */
+    public static void checkResources(String where, Scenario s, int connections) {
+        long sessions = (long) s.users().count() * s.users().sessionsPerUser();
+        if (sessions > MAX_SESSIONS) {
+            throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: users.count × users.sessionsPerUser is %,d "
+                    + "sessions; at most %,d can be preloaded", where, sessions, MAX_SESSIONS));
+        }
+        long preload = sessions * s.sessionBytes().max();
+        if (preload > MAX_PRELOAD_BYTES) {
+            throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: preloading %,d sessions of up to %,d bytes is "
+                    + "%.1f GB; the limit is %d GB: use fewer users or smaller sessions", where, sessions,
+                    s.sessionBytes().max(), preload / 1073741824.0, MAX_PRELOAD_BYTES >> 30));
+        }
+        boolean increments = s.mix().getOrDefault(io.sessionbench.metrics.Operation.INCREMENT, 0.0) > 0;
+        long heapNeed = sessions * 128 + (increments ? sessions * 12L * connections : 0) + connections * 2L * 1024 * 1024;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heapNeed > heap * 6 / 10) {
+            throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: %,d sessions × %d workers need about %,d MB of "
+                    + "generator heap, more than 60 %% of the %,d MB this JVM may use; use fewer users or connections, or "
+                    + "a larger -Xmx", where, sessions, connections, heapNeed >> 20, heap >> 20));
+        }
     }
 
     private static String trim(double v) {

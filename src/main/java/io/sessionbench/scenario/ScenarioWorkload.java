@@ -95,8 +95,10 @@ public final class ScenarioWorkload {
         Worker(int id, long seed) {
             this.id = id;
             this.counter = "cnt_w" + id;
-            this.acked = new long[slots.length()];
-            this.generation = new int[slots.length()];
+            // Increment counts per session only when the mix increments: n × workers longs add up on big populations.
+            boolean increments = scenario.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0;
+            this.acked = new long[increments ? slots.length() : 0];
+            this.generation = new int[increments ? slots.length() : 0];
             SplittableRandom rng = new SplittableRandom(seed);
             double[] cumulative = new double[operations.length];
             double acc = 0;
@@ -196,7 +198,7 @@ public final class ScenarioWorkload {
             Slot slot = slots.get(k);
             boolean written = false;
             for (Worker w : workers) {
-                written |= w.acked[k] > 0 && w.generation[k] == slot.generation();
+                written |= w.acked.length > k && w.acked[k] > 0 && w.generation[k] == slot.generation();
             }
             if (!written) {
                 continue;

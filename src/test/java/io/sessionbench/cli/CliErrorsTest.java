@@ -72,6 +72,64 @@ class CliErrorsTest {
                 "/proc/sessionbench-stack", "writable");
     }
 
+    /** Out-of-range numbers are refused before any server starts or any folder is made, whatever the command. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "bench --live-sessions -5                       | --live-sessions -5 is out of range; use 1 to 10,000,000",
+            "bench --iteration-seconds 0                    | --iteration-seconds 0 is out of range; use 1 to 3,600",
+            "bench --threads 0                              | --threads 0 is out of range",
+            "load scenarios/cart-updates.yaml --rate 0      | --rate 0.0 is out of range; use 1 to 10,000,000",
+            "load scenarios/cart-updates.yaml --rate -5     | --rate -5.0 is out of range",
+            "load scenarios/cart-updates.yaml --connections 0      | --connections 0 is out of range; use 1 to 1,024",
+            "load scenarios/cart-updates.yaml --connections -1     | --connections -1 is out of range",
+            "load scenarios/cart-updates.yaml --connections 100000 | --connections 100000 is out of range",
+            "load scenarios/cart-updates.yaml --duration 0s        | --duration 0s is too short",
+            "load scenarios/cart-updates.yaml --duration 10        | duration '10' is not like 500ms, 30s or 2m"})
+    void outOfRangeOptionsAreRefusedBeforeAnythingStarts(String command, String message) throws Exception {
+        java.nio.file.Path results = java.nio.file.Path.of("target", "cli-range-" + System.nanoTime());
+        java.nio.file.Path stack = java.nio.file.Path.of("target", "cli-range-stack-" + System.nanoTime());
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.trim().split("\\s+")));
+        args.addAll(java.util.List.of("--results", results.toString(), "--stack-dir", stack.toString()));
+        assertOneLineError(Cli.run(Map.of(), args.toArray(String[]::new)), 2, message);
+        assertThat(results).as("no results folder").doesNotExist();
+        assertThat(stack).as("no server started").doesNotExist();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "-p {0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "sessionBytes=-1 | -p sessionBytes=-1 is out of range; use 1 to 1,500,000",
+            "inFlight=0      | -p inFlight=0 is out of range; use 1 to 1,024",
+            "liveSessions=x  | -p liveSessions=x is not a whole number",
+            "layout=mongo    | unknown layout 'mongo'",
+            "updates=maybe   | -p updates=maybe is not a mode; use safe or naive"})
+    void jmhParametersOutOfRangeExitTwoWithoutRunning(String param, String message) {
+        assertOneLineError(Cli.run(Map.of(), "SessionOps.request$", "-f", "0", "-p", param.trim()), 2, message);
+    }
+
+    @Test
+    void aPasswordWithAnUnencodedSlashIsNeverEchoed() {
+        Cli.Result r = Cli.run(Map.of(), "bench", "--redis", "redis://app:S3cret/SlashPW@127.0.0.1:1");
+        assertOneLineError(r, 2, "unencoded '/'", "%2F");
+        assertThat(r.output()).doesNotContain("S3cret").doesNotContain("SlashPW");
+    }
+
+    @Test
+    void aPortThatIsNotANumberIsNamed() {
+        assertOneLineError(Cli.run(Map.of(), "bench", "--redis", "redis://127.0.0.1:sixthousand"), 2,
+                "port 'sixthousand', which is not a number");
+    }
+
+    @Test
+    void twoRunsWithTheSameLabelInOneMinuteWriteTwoFolders() throws Exception {
+        java.nio.file.Path root = java.nio.file.Path.of("target", "cli-same-label-" + System.nanoTime());
+        java.nio.file.Path a = ResultsFolder.fresh(root, "same");
+        java.nio.file.Path b = ResultsFolder.fresh(root, "same");
+        assertThat(a).isNotEqualTo(b);
+        assertThat(a).isDirectory();
+        assertThat(b).isDirectory();
+        assertThat(b.getFileName().toString()).startsWith(a.getFileName().toString().substring(0, 17));
+    }
+
     @Test
     void jmhKeepsItsOwnCommandLine() {
         Cli.Result r = Cli.run(Map.of(), "-l");

@@ -113,4 +113,36 @@ class ScenarioLoaderTest {
         assertThatThrownBy(() -> ScenarioLoader.load(dir.resolve("absent.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no such scenario file");
     }
+
+    @Test
+    void aDuplicateKeyIsRefused() throws Exception {
+        rejects(VALID + "connections: 4\nconnections: 8\n", "key 'connections' appears twice", "keep one");
+    }
+
+    @Test
+    void zeroConnectionsIsRefusedNotReplaced() throws Exception {
+        rejects(VALID + "connections: 0\n", "key 'connections'", "1 to 1024");
+    }
+
+    @Test
+    void anEmptyFileSaysSo() throws Exception {
+        rejects("", "the file is empty");
+        rejects("# only a comment\n\n", "the file is empty");
+    }
+
+    @Test
+    void aHugeFileIsRefusedBeforeParsing() throws Exception {
+        rejects(VALID + "description: " + "x".repeat(2 * 1024 * 1024) + "\n", "scenario files are limited to 1024 KB");
+    }
+
+    @Test
+    void aPopulationBeyondTheLimitsIsRefusedWithTheFigures() throws Exception {
+        rejects(VALID + "users: {count: 100000000}\n", "100,000,000 sessions", "at most 5,000,000");
+        rejects(VALID + "users: {count: 4000000}\nsessionBytes: {min: 1500000, max: 1500000}\n", "the limit is 8 GB");
+    }
+
+    @Test
+    void aZeroDurationIsRefused() throws Exception {
+        rejects(VALID.replace("duration: 2s", "duration: 0s"), "key 'duration'", "1s or more");
+    }
 }

@@ -1,0 +1,85 @@
+package io.sessionbench.bench;
+
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.scenario.Scenario;
+import io.sessionbench.scenario.Workload;
+import io.sessionbench.store.Layout;
+import io.sessionbench.store.redis.RedisClientKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The allowed values of every JMH parameter of the session benchmarks, checked in one place: by the jar's entry
+ * point on {@code -p name=v1,v2} before JMH starts (so a bad value exits 2 whatever {@code -foe} says), and by the
+ * states at trial setup (for values given any other way).
+ */
+public final class BenchParams {
+    public static final int MAX_LIVE_SESSIONS = 10_000_000;
+    public static final int MAX_SESSION_BYTES = 1_500_000;
+
+    private BenchParams() {
+    }
+
+    /** Throws a one-line {@link ConfigException} when {@code value} is not allowed for parameter {@code name}. */
+    public static void check(String name, String value) {
+        switch (name) {
+            case "layout" -> Layout.of(value);
+            case "client" -> RedisClientKind.of(value);
+            case "sessionBytes" -> integer(name, value, 1, MAX_SESSION_BYTES);
+            case "liveSessions" -> integer(name, value, 1, MAX_LIVE_SESSIONS);
+            case "inFlight" -> integer(name, value, 1, InFlight.MAX);
+            case "distribution" -> {
+                Workload.Distribution d = Workload.Distribution.of(value);
+                if (d == Workload.Distribution.HOTSPOT) {
+                    throw new ConfigException("-p distribution=hotspot is for scenario files; use uniform or zipfian");
+                }
+            }
+            case "updates" -> {
+                try {
+                    Scenario.Updates.of(value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("-p " + e.getMessage());
+                }
+            }
+            default -> {
+                // not one of ours: JMH reports unknown parameters itself
+            }
+        }
+    }
+
+    private static void integer(String name, String value, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("-p " + name + "=" + value + " is not a whole number; use " + min + " to " + max);
+        }
+        if (v < min || v > max) {
+            throw new ConfigException(String.format(Locale.ROOT, "-p %s=%s is out of range; use %,d to %,d", name, value, min, max));
+        }
+    }
+
+    /**
+     * The problems with the {@code -p name=v1,v2} options of a JMH command line, one line each (empty when none).
+     */
+    public static List<String> problems(String[] jmhArgs) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < jmhArgs.length; i++) {
+            String a = jmhArgs[i];
+            String spec = a.equals("-p") && i + 1 < jmhArgs.length ? jmhArgs[++i] : a.startsWith("-p") && a.contains("=") && !a.startsWith("-prof") ? a.substring(2) : null;
+            if (spec == null || !spec.contains("=")) {
+                continue;
+            }
+            String name = spec.substring(0, spec.indexOf('='));
+            for (String v : spec.substring(spec.indexOf('=') + 1).split(",")) {
+                try {
+                    check(name, v);
+                } catch (ConfigException | IllegalArgumentException e) {
+                    out.add(e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+}
