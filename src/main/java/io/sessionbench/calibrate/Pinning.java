@@ -59,7 +59,7 @@ public final class Pinning {
     }
 
     /** Pins the servers (with their children) and this JVM's threads. */
-    void apply() throws IOException, InterruptedException {
+    public void apply() throws IOException, InterruptedException {
         if (!enabled()) {
             return;
         }
@@ -92,7 +92,7 @@ public final class Pinning {
     }
 
     public String describe() {
-        return enabled() ? "servers pinned to core " + serverCore + ", clients (JVM and native tools) to core(s) " + clientCores
+        return enabled() ? "servers pinned to core " + serverCore + ", clients (JVMs and native tools) to core(s) " + clientCores
                 : notPinned;
     }
 }

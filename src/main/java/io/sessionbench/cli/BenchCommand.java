@@ -83,6 +83,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers (default ${DEFAULT-VALUE})")
     Path stackDir;
 
+    @Option(names = "--no-pinning", description = "leave the local servers and the benchmark JVMs free to run on every core")
+    boolean noPinning;
+
     /** Range checks of every numeric option, before anything starts. */
     private void validate() {
         Limits.range("--forks", forks, 0, 100);
@@ -123,7 +126,31 @@ final class BenchCommand implements Callable<Integer> {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }
-            preflight(specs, t);
+            Set<String> refused = preflight(specs, t);
+            if (!refused.isEmpty()) {
+                List<String> allowed = new ArrayList<>();
+                for (Profile.RunSpec spec : specs) {
+                    for (String l : spec.params().get("layout").split(",")) {
+                        if (!refused.contains(l) && !allowed.contains(l)) {
+                            allowed.add(l);
+                        }
+                    }
+                }
+                if (allowed.isEmpty()) {
+                    throw new ConfigException("the Redis user may run none of the planned layouts; see the lines above");
+                }
+                layouts = allowed;
+                specs = plan(p);
+                failed = "skipped for lack of ACL permissions: " + String.join(", ", refused);
+            }
+            // Client and servers on separate cores, as on separate machines: unpinned, the figures depend on whether
+            // the scheduler puts the client's threads on the server's core (cross-core wake-ups cost a VM dearly).
+            io.sessionbench.calibrate.Pinning pinning = noPinning || needed.isEmpty() || needed.size() > t.localServers().size()
+                    ? io.sessionbench.calibrate.Pinning.none(noPinning ? "--no-pinning" : needed.isEmpty() ? "no server in this run"
+                            : "some servers are targets, not started here")
+                    : io.sessionbench.calibrate.Pinning.forLocalServers(t.localServers().stream().map(LocalStack.Running::pid).toList());
+            pinning.apply();
+            System.out.println("bench: " + pinning.describe());
             Path out = ResultsFolder.fresh(resultsRoot, label == null ? p.name().toLowerCase() : label);
             partial.out = out;
             Files.createDirectories(out.resolve("histograms"));
@@ -140,6 +167,7 @@ final class BenchCommand implements Callable<Integer> {
             run.put("measurement", (iterations == null ? p.measurementIterations + " (request at 2 KB: " + Profile.headlineIterations(p) + ")"
                     : iterations) + " × " + seconds(measurementMillis(p)) + " s");
             run.put("started", LocalDateTime.now().toString());
+            run.put("pinning", pinning.describe());
             partial.run = run;
             partial.env = Environment.collect(t, run);
             String serverPids = String.join(",", t.localServers().stream()
@@ -151,8 +179,7 @@ final class BenchCommand implements Callable<Integer> {
                     partial.add(new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids)).run());
                 } catch (RunnerException e) {
                     // One failed benchmark does not drop the others' results: the run goes on and is marked incomplete.
-                    String why = "'" + spec.name() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(
-                            String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                    String why = "'" + spec.name() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(cause(e));
                     System.err.println("sessionbench: " + why + "; going on with the next runs");
                     failed = failed == null ? why : failed + "; " + why;
                 }
@@ -193,6 +220,34 @@ final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    /**
+     * The store's one-line cause inside a JMH failure: the first store or configuration error among the causes and
+     * the suppressed exceptions (JMH attaches each benchmark thread's failure there), else the innermost message.
+     */
+    static String cause(Throwable e) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        String innermost = e.getMessage();
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof io.sessionbench.store.StoreException || t instanceof ConfigException
+                    || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+                return t.getMessage();
+            }
+            if (t.getMessage() != null) {
+                innermost = t.getMessage();
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return String.valueOf(innermost).lines().findFirst().orElse("");
     }
 
     /**
@@ -256,8 +311,9 @@ final class BenchCommand implements Callable<Integer> {
      * Opens every planned layout × client once in this JVM, so an unreachable server or a wrong password is one clear
      * line here instead of a stack trace from a forked benchmark JVM.
      */
-    private static void preflight(List<Profile.RunSpec> specs, Targets t) {
+    private static Set<String> preflight(List<Profile.RunSpec> specs, Targets t) {
         Set<String> done = new java.util.HashSet<>();
+        Set<String> refused = new java.util.TreeSet<>();
         for (Profile.RunSpec s : specs) {
             for (String l : s.params().get("layout").split(",")) {
                 Layout layout = Layout.of(l);
@@ -265,12 +321,24 @@ final class BenchCommand implements Callable<Integer> {
                     if (done.add(l + "/" + c)) {
                         var options = Layout.StoreOptions.DEFAULT.withClient(io.sessionbench.store.redis.RedisClientKind.of(c));
                         try (var store = layout.open(t.endpoints(), options)) {
-                            store.load(io.sessionbench.store.SessionId.random());
+                            // What every benchmark needs: create (scripts and the user index), request, a write, removal.
+                            var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
+                            store.request(session.id(), io.sessionbench.scenario.Workload.CHECKS);
+                            store.setAttribute(session.id(), "csrf", "x");
+                            store.invalidateAll(session.userId());
+                        } catch (io.sessionbench.store.StoreException.AuthenticationFailed e) {
+                            if (!e.getMessage().contains("does not allow user")) {
+                                throw e;
+                            }
+                            // An ACL user confined to some layouts' keys or commands: run the layouts it may use.
+                            System.err.println("sessionbench: skipping " + l + ": " + e.getMessage());
+                            refused.add(l);
                         }
                     }
                 }
             }
         }
+        return refused;
     }
 
     private static void deleteTree(Path dir) throws IOException {

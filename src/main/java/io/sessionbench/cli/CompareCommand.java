@@ -76,6 +76,12 @@ final class CompareCommand implements Callable<Integer> {
                 headlineJudged += judged ? 1 : 0;
             }
         }
+        double canaryB = Comparison.canaryMicros(baseline);
+        double canaryC = Comparison.canaryMicros(current);
+        if (!Double.isNaN(canaryB) && !Double.isNaN(canaryC)) {
+            System.out.printf(Locale.ROOT, "machine speed (fixed loop between iterations, median): baseline %.0f µs, current %.0f µs "
+                    + "(%+.1f%%; positive = the current side ran on a slower machine)%n", canaryB, canaryC, 100 * (canaryC / canaryB - 1));
+        }
         System.out.printf(Locale.ROOT, "%d metric(s) compared: %d regression(s) beyond %.1f%%, %d cannot be judged "
                         + "(noise limit %.0f%%); headline metrics judged: %d of %d%n",
                 lines.size(), regressions, threshold, unjudged, noiseLimit, headlineJudged, headline);

@@ -68,7 +68,14 @@ public final class RateSweep {
         try (SessionStore store = layout.open(endpoints, new Layout.StoreOptions(client, policy, conns, false))) {
             ScenarioWorkload workload = new ScenarioWorkload(s, store);
             log.printf(Locale.ROOT, "[%s %s] preloading %,d sessions%n", s.name(), target, workload.sessions());
-            workload.preload(Math.min(16, Math.max(4, conns)));
+            try {
+                workload.preload(Math.min(16, Math.max(4, conns)), () -> stopped);
+            } catch (java.util.concurrent.CancellationException e) {
+                // Stopping promptly comes first: sessions created so far are left to expire by their idle TTL.
+                log.printf(Locale.ROOT, "[%s %s] stopped during the preload; the sessions created so far expire by their TTL%n",
+                        s.name(), target);
+                return;
+            }
             int first = runs.size();
             try {
                 for (double r : rates) {

@@ -31,7 +31,7 @@ public final class NoiseProbe {
     private Map<Long, long[]> processesAtStart = Map.of();
     private String topOther = "";
 
-    private record Snapshot(long wallNanos, long[] machine, long processCpuNanos, long serverTicks, long gcMillis, long jitMillis) {
+    private record Snapshot(long wallNanos, long[] machine, long processCpuNanos, Map<Long, Long> serverTicks, long gcMillis, long jitMillis) {
     }
 
     /** A probe for a benchmark on {@code server} ({@code redis}, {@code memcached}, {@code postgres}, or null for none). */
@@ -96,7 +96,12 @@ public final class NoiseProbe {
         Map<String, Double> out = new LinkedHashMap<>();
         double wall = (e.wallNanos - s.wallNanos) / 1e9;
         double client = (e.processCpuNanos - s.processCpuNanos) / 1e9;
-        double server = (e.serverTicks - s.serverTicks) / (double) TICKS_PER_SECOND;
+        // Per process, so a Postgres backend that exits during the iteration takes none of the others' time with it.
+        long serverDelta = 0;
+        for (Map.Entry<Long, Long> p : e.serverTicks.entrySet()) {
+            serverDelta += Math.max(0, p.getValue() - s.serverTicks.getOrDefault(p.getKey(), 0L));
+        }
+        double server = serverDelta / (double) TICKS_PER_SECOND;
         if (e.machine != null && s.machine != null) {
             long total = 0;
             for (int i = 0; i < e.machine.length; i++) {
@@ -194,17 +199,17 @@ public final class NoiseProbe {
         }
     }
 
-    private long serverTicks() {
-        long sum = 0;
+    private Map<Long, Long> serverTicks() {
+        Map<Long, Long> ticks = new java.util.HashMap<>();
         for (long pid : serverPids) {
             List<Long> all = new ArrayList<>();
             all.add(pid);
             ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> all.add(d.pid())));
             for (long p : all) {
-                sum += processTicks(p);
+                ticks.put(p, processTicks(p));
             }
         }
-        return sum;
+        return ticks;
     }
 
     /** utime + stime of a process from {@code /proc/<pid>/stat}; 0 when it is gone. */

@@ -12,8 +12,9 @@ import java.util.Map;
  * The regression gate. Per benchmark and metric, each side's samples are its per-iteration values (JMH raw data,
  * every fork), or, when a side has three runs or more, the median of each run, so run-to-run variation counts. The
  * change is the ratio of medians current/baseline with a 95 % bootstrap interval ({@link Stats#ratio}).
- * A metric is a REGRESSION when the whole interval lies on the worse side of 1 and the point change is worse than the
- * threshold; IMPROVED symmetrically; OK when judged and neither; CANNOT_JUDGE when a side has fewer than 3 samples or
+ * A metric is a REGRESSION when the whole interval lies beyond the threshold on the worse side (the data shows a
+ * change larger than the threshold, not merely a difference from zero: per-iteration intervals leave out the drift
+ * between runs); IMPROVED symmetrically; OK when judged and neither; CANNOT_JUDGE when a side has fewer than 3 samples or
  * the interval's half-width exceeds the noise limit (the data cannot tell a change of the threshold's size from
  * noise); MISSING when the current side lacks it.
  */
@@ -89,14 +90,14 @@ public final class Comparison {
             return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.CANNOT_JUDGE,
                     interval + String.format(Locale.ROOT, "; half-width %.1f%% above the %.0f%% noise limit", halfWidth, noiseLimitPercent));
         }
-        // 'worse' is positive when the current side is worse; the interval must exclude no-change on that side.
-        double worse = higher ? -change : change;
-        boolean wholeIntervalWorse = higher ? hi < 0 : lo > 0;
-        boolean wholeIntervalBetter = higher ? lo > 0 : hi < 0;
-        if (wholeIntervalWorse && worse > thresholdPercent) {
+        // The whole interval must lie beyond the threshold on one side: a change the data shows to be larger than
+        // the threshold, not merely different from zero (iteration intervals leave out run-to-run drift).
+        boolean wholeIntervalWorse = higher ? hi < -thresholdPercent : lo > thresholdPercent;
+        boolean wholeIntervalBetter = higher ? lo > thresholdPercent : hi < -thresholdPercent;
+        if (wholeIntervalWorse) {
             return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.REGRESSION, interval);
         }
-        if (wholeIntervalBetter && -worse > thresholdPercent) {
+        if (wholeIntervalBetter) {
             return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.IMPROVED, interval);
         }
         return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.OK, interval);
@@ -121,6 +122,26 @@ public final class Comparison {
             }
         }
         return out;
+    }
+
+    /**
+     * The median time of the fixed canary loop over every iteration of the given runs (µs), NaN when not recorded:
+     * how fast the machine itself was. A different canary on the two sides means the machine changed speed between
+     * them, which moves every figure whatever the code did.
+     */
+    public static double canaryMicros(List<Path> runs) {
+        List<Double> all = new ArrayList<>();
+        for (Path run : runs) {
+            for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
+                BenchRecord.Metric m = r.secondary().get("noise.canaryUs");
+                if (m != null) {
+                    for (double v : m.raw()) {
+                        all.add(v);
+                    }
+                }
+            }
+        }
+        return Stats.median(all.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     public static List<String> defaultMetrics() {

@@ -170,6 +170,12 @@ public final class ReportWriter {
         b.append("- JVM: ").append(env.path("jvm").path("version").asText("?")).append(" (")
                 .append(env.path("jvm").path("vendor").asText("?")).append(")\n");
         b.append("- Network: ").append(run.path("network").asText("?")).append('\n');
+        if (run.has("pinning")) {
+            b.append("- Cores: ").append(run.path("pinning").asText()).append('\n');
+        }
+        if (run.has("incomplete")) {
+            b.append("- **Incomplete**: ").append(run.path("incomplete").asText()).append('\n');
+        }
         if (run.has("forks")) {
             b.append("- JMH: profile ").append(run.path("profile").asText("?")).append(", ").append(run.path("forks").asText("?"))
                     .append(" fork(s), ").append(run.path("warmup").asText("?")).append(" warm-up, ")

@@ -55,7 +55,12 @@ public final class ScenarioWorkload {
 
     /** Creates every session on {@code threads} threads (preloading is latency-bound). */
     public void preload(int threads) throws Exception {
-        SessionId[] ids = Workload.preload(store, slots.length(), threads, this::user, i -> sizes[i]);
+        preload(threads, () -> false);
+    }
+
+    /** {@link #preload(int)} that stops early (CancellationException) once {@code cancelled} says so (Ctrl-C). */
+    public void preload(int threads, java.util.function.BooleanSupplier cancelled) throws Exception {
+        SessionId[] ids = Workload.preload(store, slots.length(), threads, this::user, i -> sizes[i], cancelled);
         for (int i = 0; i < ids.length; i++) {
             slots.set(i, new Slot(ids[i], 0));
         }

@@ -124,8 +124,21 @@ public final class Workload {
     public static io.sessionbench.store.SessionId[] preload(io.sessionbench.store.SessionStore store, int n, int threads,
                                                             java.util.function.IntFunction<String> users,
                                                             java.util.function.IntUnaryOperator sizes) throws Exception {
+        return preload(store, n, threads, users, sizes, () -> false);
+    }
+
+    /** {@link #preload}, abandoned with a {@link java.util.concurrent.CancellationException} once {@code cancelled}. */
+    public static io.sessionbench.store.SessionId[] preload(io.sessionbench.store.SessionStore store, int n, int threads,
+                                                            java.util.function.IntFunction<String> users,
+                                                            java.util.function.IntUnaryOperator sizes,
+                                                            java.util.function.BooleanSupplier cancelled) throws Exception {
         io.sessionbench.store.SessionId[] ids = new io.sessionbench.store.SessionId[n];
-        parallel(n, threads, i -> ids[i] = store.create(users.apply(i), attributes(i, sizes.applyAsInt(i))).id());
+        parallel(n, threads, i -> {
+            if (cancelled.getAsBoolean()) {
+                throw new java.util.concurrent.CancellationException("preload stopped");
+            }
+            ids[i] = store.create(users.apply(i), attributes(i, sizes.applyAsInt(i))).id();
+        });
         return ids;
     }
 

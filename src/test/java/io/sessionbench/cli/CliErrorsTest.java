@@ -130,6 +130,32 @@ class CliErrorsTest {
         assertThat(b.getFileName().toString()).startsWith(a.getFileName().toString().substring(0, 17));
     }
 
+    /** An ACL user confined to the hash layout's keys: that layout runs, the others are skipped with the reason. */
+    @Test
+    void anAclUserRunsThePermittedLayoutsAndNamesTheRefusedOnes() throws Exception {
+        Endpoints e = TestStack.endpoints();
+        io.sessionbench.testing.RawWrites.redis(e, j -> j.aclSetUser("limited", "reset", "on", ">limited-pw-1", "~sh:*", "+@all"));
+        try {
+            java.nio.file.Path results = java.nio.file.Path.of("target", "cli-acl-" + System.nanoTime());
+            Cli.Result r = Cli.run(Map.of(), "bench", "--layouts", "redis-hash,redis-json", "--benchmarks", "request",
+                    "--forks", "0", "--warmup-iterations", "0", "--iterations", "1", "--iteration-seconds", "1",
+                    "--live-sessions", "20", "--results", results.toString(),
+                    "--redis", "redis://limited:limited-pw-1@127.0.0.1:" + e.redis().port());
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+            assertThat(r.output()).contains("skipping redis-json").contains("does not allow user 'limited'")
+                    .contains("skipped for lack of ACL permissions: redis-json").doesNotContain("limited-pw-1");
+            java.nio.file.Path run;
+            try (var s = java.nio.file.Files.list(results)) {
+                run = s.findFirst().orElseThrow();
+            }
+            assertThat(io.sessionbench.report.BenchRecord.read(run.resolve("jmh.json")))
+                    .extracting(io.sessionbench.report.BenchRecord::layout).containsOnly("redis-hash").isNotEmpty();
+            assertThat(run.resolve("INCOMPLETE")).exists();
+        } finally {
+            io.sessionbench.testing.RawWrites.redis(e, j -> j.aclDelUser("limited"));
+        }
+    }
+
     @Test
     void jmhKeepsItsOwnCommandLine() {
         Cli.Result r = Cli.run(Map.of(), "-l");

@@ -77,6 +77,11 @@ public final class RedisFailures {
             return new StoreException.AuthenticationFailed("Redis at " + where
                     + " refused the credentials; check the user and password in the Redis URI", e);
         }
+        if (messageChainContains(e, "NOPERM")) {
+            return new StoreException.AuthenticationFailed("Redis at " + where + " does not allow user '" + target.user()
+                    + "' to run " + command + " (" + rootMessage(e) + "); grant the command and the key pattern with "
+                    + "ACL SETUSER, or run only the layouts this user may use (--layouts)", e);
+        }
         if (messageChainContains(e, "WRONGTYPE")) {
             return new StoreException.Corrupt("Redis at " + where + " holds a value of the wrong type for " + command
                     + "; another program wrote it, invalidate the session", e);
@@ -84,7 +89,9 @@ public final class RedisFailures {
         if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)
                 || hasCause(e, TimeoutException.class) || looksLikeConnectionProblem(e)) {
             return new StoreException.Unavailable("Redis at " + where + " is unreachable (" + command + ": "
-                    + rootMessage(e) + "); check that the server runs and the URI is right", e);
+                    + rootMessage(e) + "); " + (target.tls()
+                    ? "rediss:// asks for TLS: check that this port offers TLS (use redis:// for a plain port) and that the server runs"
+                    : "check that the server runs and the URI is right (a TLS port needs rediss://)"), e);
         }
         return new IllegalStateException("Redis at " + where + " failed " + command + ": " + rootMessage(e), e);
     }
