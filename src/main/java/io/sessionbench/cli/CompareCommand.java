@@ -27,10 +27,10 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "CURRENT", split = ",", description = "current run(s)")
     List<Path> current;
 
-    @Option(names = "--threshold", defaultValue = "5", description = "smallest change called a regression, percent (default ${DEFAULT-VALUE})")
+    @Option(names = "--threshold", defaultValue = "10", description = "smallest change called a regression, percent (default ${DEFAULT-VALUE})")
     double threshold;
 
-    @Option(names = "--noise-limit", defaultValue = "10", description = "a metric whose interval's half-width exceeds this percent cannot be judged (default ${DEFAULT-VALUE})")
+    @Option(names = "--noise-limit", defaultValue = "25", description = "a metric whose interval's half-width exceeds this percent cannot be judged (default ${DEFAULT-VALUE})")
     double noiseLimit;
 
     @Option(names = "--metrics", split = ",", defaultValue = "score,p50,p99", description = "metrics to judge (default ${DEFAULT-VALUE})")
@@ -85,6 +85,11 @@ final class CompareCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d metric(s) compared: %d regression(s) beyond %.1f%%, %d cannot be judged "
                         + "(noise limit %.0f%%); headline metrics judged: %d of %d%n",
                 lines.size(), regressions, threshold, unjudged, noiseLimit, headlineJudged, headline);
+        if (baseline.size() < 3 || current.size() < 3) {
+            System.out.println("note: with fewer than 3 runs per side, the intervals come from iterations and leave out the "
+                    + "drift between runs (up to 30 % on the 2-vCPU reference machine); give 3 runs or more per side, "
+                    + "interleaved, before trusting a REGRESSION");
+        }
         if (lines.isEmpty()) {
             System.out.println("verdict: cannot judge — the two sides have no benchmark and metric in common");
             return CANNOT_JUDGE;

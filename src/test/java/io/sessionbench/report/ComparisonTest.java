@@ -92,8 +92,9 @@ class ComparisonTest {
         List<Comparison.Line> lines = new Comparison(5, 10, List.of("score")).compare(List.of(base), List.of(cur));
         assertThat(line(lines, "score").verdict()).isEqualTo(Comparison.Verdict.CANNOT_JUDGE);
         assertThat(line(lines, "score").note()).contains("noise limit");
-        assertThat(Main.run("compare", "--metrics", "score", base.toString(), cur.toString())).isEqualTo(3);
-        assertThat(Main.run("compare", "--metrics", "score", "--allow-unjudged", base.toString(), cur.toString())).isZero();
+        assertThat(Main.run("compare", "--metrics", "score", "--noise-limit", "10", base.toString(), cur.toString())).isEqualTo(3);
+        assertThat(Main.run("compare", "--metrics", "score", "--noise-limit", "10", "--allow-unjudged", base.toString(),
+                cur.toString())).isZero();
     }
 
     @Test

@@ -27,9 +27,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The store's contract, run against every layout × Redis client on real servers. */
 @ExtendWith(TestStack.class)
+@ExtendWith(SessionStoreContractTest.NamesTheBackend.class)
 @ParameterizedClass(name = "{0}")
 @MethodSource("backends")
 class SessionStoreContractTest {
+    /**
+     * Surefire names a parameterized class's cases {@code SessionStoreContractTest[11]}; this puts the backend at the
+     * head of every failure message, so a CI report says which backend failed.
+     */
+    static final class NamesTheBackend implements org.junit.jupiter.api.extension.TestExecutionExceptionHandler {
+        @Override
+        public void handleTestExecutionException(org.junit.jupiter.api.extension.ExtensionContext context, Throwable t) throws Throwable {
+            Object instance = context.getTestInstance().orElse(null);
+            if (instance instanceof SessionStoreContractTest test && !(t instanceof org.opentest4j.TestAbortedException)) {
+                AssertionError named = new AssertionError("on " + test.backend + ": " + t.getMessage(), t);
+                named.setStackTrace(t.getStackTrace());
+                throw named;
+            }
+            throw t;
+        }
+    }
+
     private final Backend backend;
     private final List<SessionStore> opened = new ArrayList<>();
 
