@@ -120,7 +120,9 @@ final class BenchCommand implements Callable<Integer> {
             } catch (IOException ignored) {
                 // nothing more can be done while the JVM exits
             }
-            partial.write("interrupted (SIGINT/SIGTERM) during '" + partial.current + "'");
+            if (partial.write("interrupted (SIGINT/SIGTERM) during '" + partial.current + "'") && partial.hasResults()) {
+                ReportWriter.write(partial.out);
+            }
         }, "sessionbench-bench-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
         String failed = null;
@@ -272,13 +274,16 @@ final class BenchCommand implements Callable<Integer> {
             return !results.isEmpty();
         }
 
-        /** Writes jmh.json, env.json and, when {@code incomplete} is not null, the INCOMPLETE marker; once. */
-        synchronized void write(String incomplete) {
+        /**
+         * Writes jmh.json, env.json and, when {@code incomplete} is not null, the INCOMPLETE marker, once; returns
+         * whether this call wrote them (the caller then writes the report).
+         */
+        synchronized boolean write(String incomplete) {
             if (written || out == null || env == null) {
                 if (out != null && env == null && !written) {
                     deleteQuietly(out);
                 }
-                return;
+                return false;
             }
             written = true;
             try {
@@ -291,12 +296,10 @@ final class BenchCommand implements Callable<Integer> {
                     Files.writeString(out.resolve("INCOMPLETE"), incomplete + "\n");
                 }
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("env.json").toFile(), env);
-                if (incomplete != null && !results.isEmpty()) {
-                    ReportWriter.write(out);
-                }
             } catch (IOException | RuntimeException e) {
                 System.err.println("sessionbench: could not write the results into " + out + ": " + e.getMessage());
             }
+            return true;
         }
 
         private static void deleteQuietly(Path dir) {

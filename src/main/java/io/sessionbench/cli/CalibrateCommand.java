@@ -43,6 +43,12 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Integer c : connections) {
+            Limits.range("--connections", c, 1, 1024);
+        }
+        Limits.range("--keys", keys, 1, 10_000_000);
+        Limits.range("--bytes", bytes, 1, 1_500_000);
+        Limits.range("--seconds", seconds, 1, 3600);
         List<Calibration.Figure> figures;
         Calibration calibration;
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(),

@@ -33,17 +33,18 @@ public record SummaryRow(BenchRecord record, Histogram latency, double misses, d
         return latency == null ? 0 : latency.getTotalCount();
     }
 
-    private double[] noise(String name) {
-        BenchRecord.Metric m = record.secondary().get(name.equals("usPerCall") ? "redis.usPerCall" : "noise." + name);
+    /** The per-iteration values of a secondary metric ({@code noise.jitMs}, {@code redis.usPerCall}…), empty when absent. */
+    private double[] perIteration(String metric) {
+        BenchRecord.Metric m = record.secondary().get(metric);
         return m == null ? new double[0] : m.raw();
     }
 
     /** Per measurement iteration, the causes that disturbed it (empty list when none), in JMH's iteration order. */
     public List<List<String>> disturbedIterations() {
-        double[] steal = noise("steal");
-        double[] other = noise("otherCpu");
-        double[] jit = noise("jitMs");
-        double[] gc = noise("gcMs");
+        double[] steal = perIteration("noise.steal");
+        double[] other = perIteration("noise.otherCpu");
+        double[] jit = perIteration("noise.jitMs");
+        double[] gc = perIteration("noise.gcMs");
         int n = Math.max(Math.max(steal.length, other.length), Math.max(jit.length, gc.length));
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -80,18 +81,18 @@ public record SummaryRow(BenchRecord record, Histogram latency, double misses, d
 
     /** Median of the fixed loop's time around each iteration, µs (higher: a slower machine); NaN when not recorded. */
     public double canaryMicros() {
-        return Stats.median(noise("canaryUs"));
+        return Stats.median(perIteration("noise.canaryUs"));
     }
 
     /** Median µs per command in Redis's own accounting ({@code INFO commandstats}); NaN off Redis. */
     public double redisMicrosPerCall() {
-        return Stats.median(noise("usPerCall"));
+        return Stats.median(perIteration("redis.usPerCall"));
     }
 
     /** {@code 1.1/0.6 client}: median cores used by the benchmark JVM and the servers, and the busier side. */
     public String cpu() {
-        double client = Stats.median(noise("clientCpu"));
-        double server = Stats.median(noise("serverCpu"));
+        double client = Stats.median(perIteration("noise.clientCpu"));
+        double server = Stats.median(perIteration("noise.serverCpu"));
         if (Double.isNaN(client)) {
             return "–";
         }
