@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -q -DskipTests package
+# Maven 3.8 prints bare colour resets (ESC[0m) even in batch mode; keep logs free of terminal codes.
+mvn -B -q -DskipTests package 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
 exec java -jar target/benchmarks.jar bench "$@"

@@ -44,5 +44,18 @@ else
   die "missing server packages (${missing_debian[*]}); install redis-server + redis-cli, memcached and the PostgreSQL server with your package manager, then re-run"
 fi
 
+# --- optional: a headless browser for the report.html test and 'report --screenshot' -------------------------
+# (without it, that test is skipped and says why)
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    say "installing chromium (headless browser for the report test) with apt-get"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+      || say "could not install chromium; the report.html browser test will be skipped"
+  else
+    say "no chromium; the report.html browser test will be skipped (install Chromium to run it)"
+  fi
+fi
+
 for b in redis-server redis-cli memcached; do say "$b: $(command -v "$b")"; done
 say "postgres: $( (command -v postgres || ls -d /usr/lib/postgresql/*/bin/postgres) 2>/dev/null | tail -1)"

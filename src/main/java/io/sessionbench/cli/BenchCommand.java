@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bench}: runs a profile's JMH benchmarks against the targets (or the local stack) and writes the results. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Benchmark every session store (local servers, or yours) and write a results folder that opens with the verdict.",
         description = {"Run the session benchmarks and write results/<date>_<label>/ with JMH JSON, .hlog/.hgrm, env.json,",
                 "summary.csv, report.md and report.html. Servers without a target are started locally and stopped after."})
 final class BenchCommand implements Callable<Integer> {
@@ -175,11 +176,18 @@ final class BenchCommand implements Callable<Integer> {
             partial.env = Environment.collect(t, run);
             String serverPids = String.join(",", t.localServers().stream()
                     .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
+            Map<Profile.RunSpec, List<Double>> planned = new LinkedHashMap<>();
+            for (Profile.RunSpec spec : specs) {
+                planned.put(spec, Progress.plannedSeconds(spec, forks == null ? p.forks : forks, warmups == null ? p.warmupIterations : warmups,
+                        warmupMillis(p), measurementIterations(p, spec), measurementMillis(p)));
+            }
+            Progress progress = new Progress(System.out, planned.values().stream().flatMap(List::stream).toList());
             for (Profile.RunSpec spec : specs) {
                 System.out.println("== " + spec.name());
                 partial.current = spec.name();
                 try {
-                    partial.add(new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids)).run());
+                    partial.add(new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids),
+                            progress.format(planned.get(spec))).run());
                 } catch (RunnerException e) {
                     // One failed benchmark does not drop the others' results: the run goes on and is marked incomplete.
                     String why = "'" + spec.name() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(cause(e));
@@ -215,6 +223,10 @@ final class BenchCommand implements Callable<Integer> {
         List<SummaryRow> rows = ReportWriter.write(out);
         System.out.println();
         System.out.print(SummaryTable.render(rows));
+        System.out.println();
+        for (io.sessionbench.report.Verdict v : io.sessionbench.report.Verdict.of(io.sessionbench.report.Group.of(rows))) {
+            System.out.println(v.sentence().replace("**", ""));
+        }
         System.out.println();
         System.out.println("results: " + out);
         System.out.println("report:  " + out.resolve("report.html") + " (and report.md)");
@@ -356,6 +368,10 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    private int measurementIterations(Profile p, Profile.RunSpec spec) {
+        return iterations != null ? iterations : spec.iterations() > 0 ? spec.iterations() : p.measurementIterations;
+    }
+
     private long warmupMillis(Profile p) {
         return seconds == null ? p.warmupMillis : seconds * 1000L;
     }
@@ -428,7 +444,7 @@ final class BenchCommand implements Callable<Integer> {
                 .forks(forks == null ? p.forks : forks)
                 .warmupIterations(warmups == null ? p.warmupIterations : warmups)
                 .warmupTime(TimeValue.milliseconds(warmupMillis(p)))
-                .measurementIterations(iterations != null ? iterations : spec.iterations() > 0 ? spec.iterations() : p.measurementIterations)
+                .measurementIterations(measurementIterations(p, spec))
                 .measurementTime(TimeValue.milliseconds(measurementMillis(p)))
                 .threads(spec.threads())
                 .addProfiler(HdrProfiler.class)

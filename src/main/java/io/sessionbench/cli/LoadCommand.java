@@ -42,6 +42,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code load SCENARIO…}: open-loop runs (fixed rate or sweep) of scenario files; Ctrl-C keeps partial results. */
 @Command(name = "load", mixinStandardHelpOptions = true,
+        header = "Run scenario files open-loop at a request rate (or a sweep of rates) and report corrected latency.",
         description = {"Run scenario files at a constant (or Poisson) request rate, recording latency from the intended",
                 "start (corrected) and from the send (uncorrected); sweeps step the rate up until the P99 objective breaks."})
 final class LoadCommand implements Callable<Integer> {

@@ -136,10 +136,34 @@ public final class LoadReport {
         Map<String, Double> highestTried = new LinkedHashMap<>();
         runs.forEach(r -> highestTried.merge(r.scenario() + " " + r.target(), r.intendedRate(), Math::max));
         maxSustainable(runs).forEach((k, r) -> b.append("| ").append(k).append(" | ")
-                .append(r == null ? "none of the rates tried" : String.format(Locale.ROOT, "%,.0f", r.intendedRate())
+                .append(r == null ? noSustainableRate(runs, k) : String.format(Locale.ROOT, "%,.0f", r.intendedRate())
                         + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""))
                 .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));
         return b.toString();
+    }
+
+    /**
+     * Why no rate of a sweep counted, from its lowest rate, and what to change: a lower first rate, more connections
+     * when the generator could not keep the schedule, or a looser objective when it could but P99 was above it.
+     */
+    static String noSustainableRate(List<LoadRun> runs, String key) {
+        LoadRun lowest = runs.stream().filter(r -> (r.scenario() + " " + r.target()).equals(key))
+                .min(java.util.Comparator.comparingDouble(LoadRun::intendedRate)).orElse(null);
+        if (lowest == null) {
+            return "none of the rates tried";
+        }
+        String at = String.format(Locale.ROOT, "%,.0f req/s", lowest.intendedRate());
+        if (lowest.errorCount() > 0 && lowest.ok() == 0) {
+            return "none: every call at " + at + " failed (" + lowest.errors() + "); fix the target first";
+        }
+        if (!lowest.sustained()) {
+            return String.format(Locale.ROOT, "none: at the lowest rate, %s, only %,.0f req/s were answered and %d requests "
+                    + "never started; start lower (rate: {from: …} in the scenario, or --rate), or give it more connections "
+                    + "(connections:, --connections) if the server is not busy", at, lowest.achievedRate(), lowest.notStarted());
+        }
+        return String.format(Locale.ROOT, "none: at the lowest rate, %s, corrected P99 was %s ms against an objective of %s ms; "
+                + "start lower (rate: {from: …}, or --rate), use fewer connections if the server is saturated, or loosen the "
+                + "objective (objective: {p99: …})", at, ms(lowest.corrected().p99()), ms(lowest.objectiveP99Micros()));
     }
 
     private static String ms(double micros) {
@@ -162,17 +186,17 @@ public final class LoadReport {
                         .add(new double[] {r.achievedRate(), r.corrected().p99() / 1000});
             }
         }
-        int n = 0;
         for (Map.Entry<String, Map<String, double[][]>> e : overTime.entrySet()) {
+            String name = e.getKey().replaceAll("[^A-Za-z0-9._-]", "-");
             byte[] png = Charts.lines("Latency over time: " + e.getKey() + " (per 1 s interval)", "seconds", "P99 ms (log)", e.getValue(), false);
-            Charts.save(png, dir.resolve("charts").resolve("over-time-" + (++n) + ".png"));
+            Charts.save(png, dir.resolve("charts").resolve(name + "_p99-over-time.png"));
             b.append("<img alt=\"latency over time\" src=\"").append(Charts.dataUri(png)).append("\">");
             Map<String, List<double[]>> s = sweep.get(e.getKey());
             if (s != null && s.values().stream().anyMatch(l -> l.size() > 1)) {
                 Map<String, double[][]> series = new LinkedHashMap<>();
                 s.forEach((k, v) -> series.put(k, v.toArray(double[][]::new)));
                 byte[] sw = Charts.lines("Latency against throughput: " + e.getKey(), "achieved req/s", "P99 ms corrected (log)", series, false);
-                Charts.save(sw, dir.resolve("charts").resolve("sweep-" + n + ".png"));
+                Charts.save(sw, dir.resolve("charts").resolve(name + "_p99-vs-achieved-rate.png"));
                 b.append("<img alt=\"latency against throughput\" src=\"").append(Charts.dataUri(sw)).append("\">");
             }
         }

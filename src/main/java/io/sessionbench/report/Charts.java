@@ -19,18 +19,20 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
+import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /** The report's charts, drawn with JFreeChart and returned as PNG bytes. */
 public final class Charts {
@@ -40,21 +42,22 @@ public final class Charts {
     private Charts() {
     }
 
-    /** HdrHistogram-style percentile plot: latency against 1/(1-p) on log axes, one line per series. */
-    public static byte[] percentiles(String title, Map<String, Histogram> series) {
+    /** HdrHistogram-style percentile plot: latency against 1/(1-p) on log axes, one line per row, in the row's look. */
+    public static byte[] percentiles(String title, List<SummaryRow> rows) {
         XYSeriesCollection data = new XYSeriesCollection();
-        series.forEach((name, h) -> {
-            XYSeries s = new XYSeries(name, true, true);
-            for (HistogramIterationValue v : h.percentiles(5)) {
-                double p = v.getPercentileLevelIteratedTo() / 100.0;
-                if (p >= 1.0) {
-                    break;
-                }
-                s.add(1.0 / (1.0 - p), Math.max(0.001, v.getValueIteratedTo() / 1000.0));
+        List<SummaryRow> drawn = new java.util.ArrayList<>();
+        for (SummaryRow row : rows) {
+            if (row.latency() == null || row.latency().getTotalCount() == 0) {
+                continue;
+            }
+            XYSeries s = new XYSeries(row.record().target(), true, true);
+            for (double[] p : percentilePoints(row.latency())) {
+                s.add(p[0], p[1]);
             }
             data.addSeries(s);
-        });
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "percentile", "latency (µs, log)", data,
+            drawn.add(row);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "percentile", "latency µs (log)", data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         LogAxis x = new LogAxis("percentile");
@@ -63,41 +66,107 @@ public final class Charts {
         x.setSmallestValue(1);
         x.setTickUnit(new NumberTickUnit(1));
         plot.setDomainAxis(x);
-        LogAxis y = new LogAxis("latency (µs, log)");
-        y.setBase(10);
-        y.setSmallestValue(0.01);
-        y.setTickUnit(new NumberTickUnit(1));
-        y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-        plot.setRangeAxis(y);
-        style(chart);
+        plot.setRangeAxis(logAxis("latency µs (log)", 0.01));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            r.setSeriesStroke(i, new BasicStroke(2f));
+        for (int i = 0; i < drawn.size(); i++) {
+            look(r, i, drawn.get(i).record());
         }
         plot.setRenderer(r);
+        style(chart);
         return png(chart);
     }
 
-    /** Throughput bars with error bars (JMH's 99.9 % confidence half-width), log scale. */
-    public static byte[] throughput(String title, List<String> labels, List<double[]> scoreAndError, String unit) {
-        DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
-        for (int i = 0; i < labels.size(); i++) {
-            double err = Double.isNaN(scoreAndError.get(i)[1]) ? 0 : scoreAndError.get(i)[1];
-            data.add(scoreAndError.get(i)[0], err, "throughput", labels.get(i));
+    /** The points of a percentile plot: (1/(1-p), µs), five ticks per halving of the remaining fraction, up to the max. */
+    public static List<double[]> percentilePoints(Histogram h) {
+        List<double[]> out = new java.util.ArrayList<>();
+        for (HistogramIterationValue v : h.percentiles(5)) {
+            double p = v.getPercentileLevelIteratedTo() / 100.0;
+            if (p >= 1.0) {
+                break;
+            }
+            out.add(new double[] {1.0 / (1.0 - p), Math.max(0.001, v.getValueIteratedTo() / 1000.0)});
         }
-        JFreeChart chart = ChartFactory.createBarChart(title, "", unit + " (log)", data, PlotOrientation.VERTICAL,
+        return out;
+    }
+
+    /**
+     * Median throughput of each row as a dot with its 95 % interval as a whisker on both sides (log axis, round ticks),
+     * in the row's layout colour; a row without an interval shows the dot alone.
+     */
+    public static byte[] throughput(String title, List<SummaryRow> rows, String unit) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        String[] labels = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Stats.Summary t = rows.get(i).throughput();
+            labels[i] = rows.get(i).record().target();
+            YIntervalSeries s = new YIntervalSeries(labels[i] + "#" + i);
+            s.add(i, t.median(), t.hasInterval() ? t.low() : t.median(), t.hasInterval() ? t.high() : t.median());
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "", unit + " (log)", data, PlotOrientation.VERTICAL,
                 false, false, false);
+        XYPlot plot = chart.getXYPlot();
+        SymbolAxis x = new SymbolAxis("", labels);
+        x.setVerticalTickLabels(true);
+        x.setGridBandsVisible(false);
+        x.setRange(-0.6, rows.size() - 0.4);
+        plot.setDomainAxis(x);
+        plot.setRangeAxis(logAxis(unit + " (log)", 1));
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDrawXError(false);
+        r.setCapLength(10);
+        r.setErrorStroke(new BasicStroke(2f));
+        for (int i = 0; i < rows.size(); i++) {
+            r.setSeriesPaint(i, Look.awtColour(rows.get(i).record().layout()));
+            r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10));
+            r.setSeriesLinesVisible(i, false);
+        }
+        plot.setRenderer(r);
+        style(chart);
+        return png(chart, W, H + 80);
+    }
+
+    /**
+     * One line per row across size categories ({@code 2 KB}, {@code 128 KB}: only the sizes measured), log value axis
+     * with round ticks; {@code values} maps a row label to one value per category (NaN: not measured).
+     */
+    public static byte[] bySize(String title, String yLabel, List<String> sizes, Map<BenchRecord, double[]> values) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        List<BenchRecord> order = new java.util.ArrayList<>(values.keySet());
+        for (BenchRecord rec : order) {
+            double[] v = values.get(rec);
+            for (int i = 0; i < sizes.size(); i++) {
+                data.addValue(Double.isNaN(v[i]) ? null : v[i], rec.target(), sizes.get(i));
+            }
+        }
+        JFreeChart chart = ChartFactory.createLineChart(title, "session size", yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        plot.setRenderer(new StatisticalBarRenderer());
-        LogAxis y = new LogAxis(unit + " (log)");
-        y.setBase(10);
-        y.setSmallestValue(1);
-        y.setNumberFormatOverride(new DecimalFormat("#,##0"));
-        plot.setRangeAxis(y);
-        CategoryAxis x = plot.getDomainAxis();
-        x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        plot.setRangeAxis(logAxis(yLabel, 0.01));
+        LineAndShapeRenderer r = new LineAndShapeRenderer(true, true);
+        for (int i = 0; i < order.size(); i++) {
+            r.setSeriesPaint(i, Look.awtColour(order.get(i).layout()));
+            r.setSeriesStroke(i, Look.stroke(order.get(i)));
+        }
+        plot.setRenderer(r);
         style(chart);
         return png(chart);
+    }
+
+    /** A base-10 log axis whose ticks fall on powers of ten, labelled 1, 10, 100, 1k, 10k. */
+    static LogAxis logAxis(String label, double smallest) {
+        LogAxis y = new LogAxis(label);
+        y.setBase(10);
+        y.setSmallestValue(smallest);
+        y.setTickUnit(new NumberTickUnit(1));
+        y.setMinorTickMarksVisible(true);
+        y.setNumberFormatOverride(Look.roundFormat());
+        return y;
+    }
+
+    private static void look(XYLineAndShapeRenderer r, int series, BenchRecord rec) {
+        r.setSeriesPaint(series, Look.awtColour(rec.layout()));
+        r.setSeriesStroke(series, Look.stroke(rec));
     }
 
     /** One line per series of (x, y) points, both axes logarithmic; used for latency against session size and rate. */
@@ -114,16 +183,9 @@ public final class Charts {
                 true, false, false);
         XYPlot plot = chart.getXYPlot();
         if (logX) {
-            LogAxis x = new LogAxis(xLabel);
-            x.setBase(2);
-            x.setNumberFormatOverride(new DecimalFormat("#,##0"));
-            plot.setDomainAxis(x);
+            plot.setDomainAxis(logAxis(xLabel, 1));
         }
-        LogAxis y = new LogAxis(yLabel);
-        y.setBase(10);
-        y.setSmallestValue(0.01);
-        y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-        plot.setRangeAxis(y);
+        plot.setRangeAxis(logAxis(yLabel, 0.01));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         plot.setRenderer(r);
         style(chart);
@@ -131,28 +193,32 @@ public final class Charts {
     }
 
     /**
-     * Throughput of each measurement iteration, one line per series, with the iterations that something disturbed
-     * (see {@link SummaryRow#disturbedIterations()}) circled in a separate "disturbed" series.
+     * Throughput of each measurement iteration, one line per row in the row's look, with the iterations that something
+     * disturbed (see {@link SummaryRow#disturbedIterations()}) circled in a separate "disturbed" series.
      */
-    public static byte[] iterations(String title, Map<String, double[]> values, Map<String, boolean[]> disturbed) {
+    public static byte[] iterations(String title, List<SummaryRow> rows) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYSeries marks = new XYSeries("disturbed iteration", false, true);
-        values.forEach((name, v) -> {
-            XYSeries s = new XYSeries(name, false, true);
-            boolean[] d = disturbed.getOrDefault(name, new boolean[0]);
+        for (SummaryRow row : rows) {
+            double[] v = row.record().primary().raw();
+            XYSeries s = new XYSeries(row.record().target(), false, true);
+            List<List<String>> d = row.disturbedIterations();
             for (int i = 0; i < v.length; i++) {
                 s.add(i + 1, v[i]);
-                if (i < d.length && d[i]) {
+                if (i < d.size() && !d.get(i).isEmpty()) {
                     marks.add(i + 1, v[i]);
                 }
             }
             data.addSeries(s);
-        });
+        }
         data.addSeries(marks);
         JFreeChart chart = ChartFactory.createXYLineChart(title, "measurement iteration", "ok/s", data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < rows.size(); i++) {
+            look(r, i, rows.get(i).record());
+        }
         int last = data.getSeriesCount() - 1;
         r.setSeriesLinesVisible(last, false);
         r.setSeriesShape(last, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
@@ -162,6 +228,8 @@ public final class Charts {
         plot.setRenderer(r);
         org.jfree.chart.axis.NumberAxis x = (org.jfree.chart.axis.NumberAxis) plot.getDomainAxis();
         x.setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
+        org.jfree.chart.axis.NumberAxis y = (org.jfree.chart.axis.NumberAxis) plot.getRangeAxis();
+        y.setNumberFormatOverride(Look.roundFormat());
         style(chart);
         return png(chart);
     }
@@ -173,9 +241,13 @@ public final class Charts {
     }
 
     private static byte[] png(JFreeChart chart) {
+        return png(chart, W, H);
+    }
+
+    private static byte[] png(JFreeChart chart, int w, int h) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ChartUtils.writeChartAsPNG(out, chart, W, H);
+            ChartUtils.writeChartAsPNG(out, chart, w, h);
         } catch (IOException e) {
             throw new IllegalStateException("cannot render chart " + chart.getTitle().getText(), e);
         }

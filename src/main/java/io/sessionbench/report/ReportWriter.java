@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -37,15 +36,33 @@ public final class ReportWriter {
         List<SummaryRow> rows = rows(dir, BenchRecord.read(jmh));
         JsonNode env = readEnv(dir);
         try {
+            clearCharts(dir.resolve("charts"));
+            List<Group> groups = Group.of(rows);
+            List<Verdict> verdicts = Verdict.of(groups);
             Files.writeString(dir.resolve("summary.csv"), csv(rows));
-            Files.writeString(dir.resolve("report.md"), markdown(rows, env));
-            Files.writeString(dir.resolve("report.html"), html(dir, rows, env));
+            Files.writeString(dir.resolve("verdict.md"), Verdict.markdown(verdicts));
+            Files.writeString(dir.resolve("report.md"), markdown(rows, groups, verdicts, env, new PngCharts(dir.resolve("charts"))));
+            Interactive charts = new Interactive();
+            Files.writeString(dir.resolve("report.html"), html(markdown(rows, groups, verdicts, env, new HtmlCharts(charts)), charts,
+                    env.path("run").path("label").asText("")));
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("github-benchmark-smaller.json").toFile(), ciEntries(rows, false));
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("github-benchmark-bigger.json").toFile(), ciEntries(rows, true));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the report into " + dir + ": " + e.getMessage(), e);
         }
         return rows;
+    }
+
+    /** Removes the PNGs of an earlier report of this folder, so no chart of another layout of the report stays behind. */
+    private static void clearCharts(Path charts) throws IOException {
+        if (!Files.isDirectory(charts)) {
+            return;
+        }
+        try (var files = Files.list(charts)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".png")).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     static List<SummaryRow> rows(Path dir, List<BenchRecord> records) {
@@ -64,7 +81,9 @@ public final class ReportWriter {
             rows.add(new SummaryRow(r, h, total(r, "misses"), total(r, "errors"), total(r, "lostUpdates"),
                     otherProcesses(dir.resolve("histograms").resolve(r.histogramName() + ".others.txt"))));
         }
-        rows.sort(Comparator.comparing((SummaryRow s) -> s.record().operation())
+        // request first: it is the operation the verdict answers for
+        rows.sort(Comparator.comparing((SummaryRow s) -> !s.record().operation().equals("request"))
+                .thenComparing(s -> s.record().operation())
                 .thenComparing(s -> Integer.parseInt(s.record().params().getOrDefault("sessionBytes", "0")))
                 .thenComparing(s -> s.record().threads())
                 .thenComparing(s -> s.record().params().getOrDefault("distribution", ""))
@@ -134,20 +153,7 @@ public final class ReportWriter {
 
     // ---- markdown -----------------------------------------------------------------------------------------------
 
-    /** Groups rows that differ only in layout/client: one table per operation × size × threads × distribution. */
-    static Map<String, List<SummaryRow>> groups(List<SummaryRow> rows) {
-        Map<String, List<SummaryRow>> g = new LinkedHashMap<>();
-        for (SummaryRow s : rows) {
-            BenchRecord r = s.record();
-            String key = r.operation() + " — " + bytes(r.params().getOrDefault("sessionBytes", "?")) + " sessions, "
-                    + r.params().getOrDefault("liveSessions", "?") + " live, " + r.params().getOrDefault("distribution", "?")
-                    + " keys, " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s");
-            g.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-        }
-        return g;
-    }
-
-    static String bytes(String n) {
+    public static String bytes(String n) {
         try {
             long v = Long.parseLong(n);
             return v >= 1 << 20 && v % (1 << 20) == 0 ? v / (1 << 20) + " MB" : v >= 1024 && v % 1024 == 0 ? v / 1024 + " KB" : v + " B";
@@ -195,11 +201,71 @@ public final class ReportWriter {
         return b.toString();
     }
 
-    static String markdown(List<SummaryRow> rows, JsonNode env) {
+    /** What an operation's figures include, where that is not the operation alone. */
+    static final Map<String, String> OPERATION_NOTES = Map.of(
+            "invalidate", "ok/s counts create + invalidate pairs: each call first creates the session it removes (not "
+                    + "timed in the percentiles, which cover invalidate alone), so ok/s is lower than 1/P50 suggests.",
+            "increment", "each thread adds one to its own counter in a shared session (read, add, write back): "
+                    + "*lost updates* are acknowledged increments missing from the final counters.");
+
+    /**
+     * Where a report's charts go: PNG files linked from report.md, or interactive charts in report.html. Both draw the
+     * same charts per group: per panel, latency by percentile and ok/s per iteration; for the group, ok/s with its interval.
+     */
+    abstract static class ChartSink {
+        abstract String percentiles(String file, String title, List<SummaryRow> rows);
+
+        abstract String iterations(String file, String title, List<SummaryRow> rows);
+
+        abstract String throughput(String file, String title, List<SummaryRow> rows);
+
+        abstract String bySize(String file, String title, String y, SizeSeries s, Map<BenchRecord, double[]> values);
+
+        abstract String around(String charts);
+
+        /** The charts of one group, to stand right after its table. */
+        final String group(Group g) {
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<String, List<SummaryRow>> p : g.panels().entrySet()) {
+                String file = g.slug() + (p.getKey().isEmpty() ? "" : "_" + p.getKey());
+                String title = g.setup() + (p.getKey().isEmpty() ? "" : ", " + p.getKey());
+                if (p.getValue().stream().anyMatch(s -> s.samples() > 0)) {
+                    b.append(percentiles(file + "_percentiles.png", "Latency by percentile: " + title, p.getValue()));
+                }
+                List<SummaryRow> real = p.getValue().stream().filter(s -> !s.record().layout().equals("memory")
+                        && s.record().primary().raw().length > 0).toList();
+                if (!real.isEmpty()) {
+                    b.append(iterations(file + "_iterations.png", "ok/s per iteration (disturbed circled): " + title, real));
+                }
+            }
+            b.append(throughput(g.slug() + "_throughput.png", "Successful calls per second, median and 95 % CI: " + g.setup(), g.rows()));
+            return around(b.toString());
+        }
+
+        /** P50 and P99 of {@code request} against the measured session sizes, per layout; empty when one size. */
+        final String sizes(List<SummaryRow> rows) {
+            SizeSeries s = SizeSeries.of(rows);
+            if (s.sizes().size() < 2) {
+                return "";
+            }
+            return "### request latency against session size (1 thread, synchronous)\n\n"
+                    + around(bySize("request_t1_p50-vs-size.png", "request P50 against session size", "P50 µs", s, s.p50())
+                    + bySize("request_t1_p99-vs-size.png", "request P99 against session size", "P99 µs", s, s.p99()));
+        }
+    }
+
+    static String markdown(List<SummaryRow> rows, List<Group> groups, List<Verdict> verdicts, JsonNode env, ChartSink charts) {
         StringBuilder b = new StringBuilder("# sessionbench report\n\n");
         b.append(env.path("run").path("label").asText("")).append(env.has("run") ? "\n\n" : "");
+        if (env.path("run").has("incomplete")) {
+            b.append("**Incomplete run**: ").append(env.path("run").path("incomplete").asText()).append("\n\n");
+        }
+        b.append(Verdict.markdown(verdicts));
         b.append("## Conditions\n\n").append(conditions(env)).append('\n');
-        b.append("Throughput is successful calls per second (misses and errors are counted apart and are not in it): ")
+        b.append("## Details\n\n");
+        b.append("Each table answers one question at one setup (layouts against each other with Lettuce; the Redis clients on ")
+                .append("one layout; synchronous calls against requests in flight; safe against naive updates), and its charts ")
+                .append("follow it. Throughput is successful calls per second (misses and errors are counted apart and are not in it): ")
                 .append("the median of the measurement iterations, with a 95 % bootstrap interval of that median and the ")
                 .append("coefficient of variation (CV) across iterations. A figure whose interval is wider than ±50 % of it is ")
                 .append("marked *cannot judge*: it is not a finding. Percentiles come from the HdrHistogram of every ")
@@ -210,33 +276,150 @@ public final class ReportWriter {
                 .append("larger one is the side that bounds the figure (on a shared 2-core machine, neither side alone ")
                 .append("can be said to measure the server). *Redis µs/cmd* is the server's own time per command (`INFO ")
                 .append("commandstats`), *canary µs* the time of a fixed integer loop run between iterations: both rise when ")
-                .append("the machine itself is slower (a busy host shows no steal on some hypervisors). `vs best` is this row's throughput relative to the fastest ")
-                .append("real backend of the table; `memory` is the harness floor, outside the ranking.\n\n");
-        for (Map.Entry<String, List<SummaryRow>> g : groups(rows).entrySet()) {
-            b.append("### ").append(g.getKey()).append("\n\n");
-            b.append("| layout | ok/s | 95 % CI | CV | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates "
-                    + "| disturbed | CPU client/server | Redis µs/cmd | canary µs | vs best |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
-            double best = g.getValue().stream().filter(s -> !s.record().layout().equals("memory"))
-                    .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
-            for (SummaryRow s : g.getValue()) {
-                Stats.Summary t = s.throughput();
-                b.append("| ").append(s.record().target()).append(" | ").append(fmt(t.median())).append(" | ")
-                        .append(interval(t)).append(" | ").append(Double.isNaN(t.cvPercent()) ? "–"
-                                : String.format(Locale.ROOT, "%.1f %%", t.cvPercent())).append(" | ")
-                        .append(fmt(s.percentileMicros(50)))
-                        .append(" | ").append(fmt(s.percentileMicros(95))).append(" | ").append(fmt(s.percentileMicros(99)))
-                        .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
-                        .append(" | ").append(count(s.misses())).append(" | ").append(count(s.errors())).append(" | ")
-                        .append(count(s.lostUpdates())).append(" | ").append(s.disturbance()).append(" | ")
-                        .append(s.cpu()).append(" | ").append(fmt(s.redisMicrosPerCall())).append(" | ")
-                        .append(fmt(s.canaryMicros())).append(" | ")
-                        .append(s.record().layout().equals("memory") ? "floor"
-                                : String.format(Locale.ROOT, "%.2f", t.median() / best)).append(" |\n");
+                .append("the machine itself is slower (a busy host shows no steal on some hypervisors). *vs best* is this row's ")
+                .append("throughput relative to the fastest real backend of its table; `memory` is the harness floor, outside the ranking.\n\n");
+        String lastOperation = null;
+        for (Group g : groups) {
+            String op = g.rows().get(0).record().operation();
+            if (lastOperation != null && !lastOperation.equals(op) && lastOperation.equals("request")) {
+                b.append(charts.sizes(rows));
             }
-            b.append('\n');
+            lastOperation = op;
+            b.append("### ").append(g.title()).append("\n\n");
+            if (OPERATION_NOTES.containsKey(op)) {
+                b.append("*").append(OPERATION_NOTES.get(op).replace("*", "")).append("*\n\n");
+            }
+            b.append(table(g.rows())).append('\n');
+            b.append(charts.group(g));
+        }
+        if ("request".equals(lastOperation)) {
+            b.append(charts.sizes(rows));
         }
         return b.toString();
+    }
+
+    static String table(List<SummaryRow> rows) {
+        StringBuilder b = new StringBuilder("| backend | ok/s | 95 % CI | CV | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates "
+                + "| disturbed | CPU client/server | Redis µs/cmd | canary µs | vs best |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
+        double best = rows.stream().filter(s -> !s.record().layout().equals("memory"))
+                .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
+        for (SummaryRow s : rows) {
+            Stats.Summary t = s.throughput();
+            b.append("| ").append(s.record().target()).append(" | ").append(fmt(t.median())).append(" | ")
+                    .append(interval(t)).append(" | ").append(Double.isNaN(t.cvPercent()) ? "–"
+                            : String.format(Locale.ROOT, "%.1f %%", t.cvPercent())).append(" | ")
+                    .append(fmt(s.percentileMicros(50)))
+                    .append(" | ").append(fmt(s.percentileMicros(95))).append(" | ").append(fmt(s.percentileMicros(99)))
+                    .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
+                    .append(" | ").append(count(s.misses())).append(" | ").append(count(s.errors())).append(" | ")
+                    .append(count(s.lostUpdates())).append(" | ").append(s.disturbance()).append(" | ")
+                    .append(s.cpu()).append(" | ").append(fmt(s.redisMicrosPerCall())).append(" | ")
+                    .append(fmt(s.canaryMicros())).append(" | ")
+                    .append(s.record().layout().equals("memory") ? "floor"
+                            : String.format(Locale.ROOT, "%.2f", t.median() / best)).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    /** The measured sizes of {@code request} runs at 1 thread, synchronous, default client: x categories and values. */
+    record SizeSeries(List<String> sizes, Map<BenchRecord, double[]> p50, Map<BenchRecord, double[]> p99) {
+        static SizeSeries of(List<SummaryRow> rows) {
+            List<SummaryRow> kept = rows.stream().filter(s -> s.record().operation().equals("request") && s.record().threads() == 1
+                    && s.record().inFlight() == 1 && Group.isDefaultClient(s.record()) && s.latency() != null).toList();
+            java.util.TreeSet<Long> sizes = new java.util.TreeSet<>();
+            kept.forEach(s -> sizes.add(Long.parseLong(s.record().params().getOrDefault("sessionBytes", "0"))));
+            List<Long> order = new ArrayList<>(sizes);
+            Map<String, BenchRecord> firstOf = new LinkedHashMap<>();
+            Map<BenchRecord, double[]> p50 = new LinkedHashMap<>();
+            Map<BenchRecord, double[]> p99 = new LinkedHashMap<>();
+            for (SummaryRow s : kept) {
+                BenchRecord key = firstOf.computeIfAbsent(s.record().target(), k -> s.record());
+                int i = order.indexOf(Long.parseLong(s.record().params().getOrDefault("sessionBytes", "0")));
+                p50.computeIfAbsent(key, k -> nan(order.size()))[i] = s.percentileMicros(50);
+                p99.computeIfAbsent(key, k -> nan(order.size()))[i] = s.percentileMicros(99);
+            }
+            return new SizeSeries(order.stream().map(v -> bytes(String.valueOf(v))).toList(), p50, p99);
+        }
+
+        private static double[] nan(int n) {
+            double[] d = new double[n];
+            java.util.Arrays.fill(d, Double.NaN);
+            return d;
+        }
+    }
+
+    /** PNG files under {@code charts/}, named by what they show, linked from report.md. */
+    static final class PngCharts extends ChartSink {
+        private final Path dir;
+
+        PngCharts(Path dir) {
+            this.dir = dir;
+        }
+
+        private String save(byte[] png, String name, String title) {
+            Charts.save(png, dir.resolve(name));
+            return "![" + title + "](charts/" + name + ")\n\n";
+        }
+
+        @Override
+        String percentiles(String file, String title, List<SummaryRow> rows) {
+            return save(Charts.percentiles(title, rows), file, title);
+        }
+
+        @Override
+        String iterations(String file, String title, List<SummaryRow> rows) {
+            return save(Charts.iterations(title, rows), file, title);
+        }
+
+        @Override
+        String throughput(String file, String title, List<SummaryRow> rows) {
+            return save(Charts.throughput(title, rows, rows.get(0).record().primary().unit()), file, title);
+        }
+
+        @Override
+        String bySize(String file, String title, String y, SizeSeries s, Map<BenchRecord, double[]> values) {
+            return save(Charts.bySize(title, y + " (log)", s.sizes(), values), file, title);
+        }
+
+        @Override
+        String around(String charts) {
+            return charts;
+        }
+    }
+
+    /** Interactive ECharts charts in report.html, placed where report.md links its PNGs. */
+    static final class HtmlCharts extends ChartSink {
+        private final Interactive charts;
+
+        HtmlCharts(Interactive charts) {
+            this.charts = charts;
+        }
+
+        @Override
+        String percentiles(String file, String title, List<SummaryRow> rows) {
+            return charts.place(Interactive.percentiles(title, rows));
+        }
+
+        @Override
+        String iterations(String file, String title, List<SummaryRow> rows) {
+            return charts.place(Interactive.iterations(title, rows));
+        }
+
+        @Override
+        String throughput(String file, String title, List<SummaryRow> rows) {
+            return charts.place(Interactive.throughput(title, rows));
+        }
+
+        @Override
+        String bySize(String file, String title, String y, SizeSeries s, Map<BenchRecord, double[]> values) {
+            return charts.place(Interactive.bySize(title, y, s.sizes(), values));
+        }
+
+        @Override
+        String around(String html) {
+            return "<div class=\"charts\">" + html + "</div>\n\n";
+        }
     }
 
     /** The 95 % interval of a median, or why there is none. */
@@ -269,121 +452,20 @@ public final class ReportWriter {
 
     // ---- html ---------------------------------------------------------------------------------------------------
 
-    static String html(Path dir, List<SummaryRow> rows, JsonNode env) {
-        StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>sessionbench report</title>"
-                + "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;"
-                + "margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child"
-                + "{text-align:left}img{max-width:100%}</style></head><body><h1>sessionbench report</h1>");
-        b.append("<h2>Conditions</h2><ul>");
-        for (String line : conditions(env).split("\n")) {
-            b.append("<li>").append(escape(line.substring(2))).append("</li>");
-        }
-        b.append("</ul>");
-        Map<String, List<SummaryRow>> groups = groups(rows);
-        b.append("<h2>Charts</h2>");
-        int n = 0;
-        for (Map.Entry<String, List<SummaryRow>> g : groups.entrySet()) {
-            Map<String, Histogram> series = new LinkedHashMap<>();
-            List<String> labels = new ArrayList<>();
-            List<double[]> scores = new ArrayList<>();
-            for (SummaryRow s : g.getValue()) {
-                if (s.latency() != null && s.latency().getTotalCount() > 0) {
-                    series.put(s.record().target(), s.latency());
-                }
-                labels.add(s.record().target());
-                Stats.Summary t = s.throughput();
-                scores.add(new double[] {t.median(), t.hasInterval() ? (t.high() - t.low()) / 2 : Double.NaN});
-            }
-            n++;
-            if (!series.isEmpty()) {
-                byte[] png = Charts.percentiles("Latency by percentile: " + g.getKey(), series);
-                Charts.save(png, dir.resolve("charts").resolve("percentiles-" + n + ".png"));
-                b.append("<img alt=\"percentiles ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(png)).append("\">");
-            }
-            Map<String, double[]> perIteration = new LinkedHashMap<>();
-            Map<String, boolean[]> disturbed = new LinkedHashMap<>();
-            for (SummaryRow s : g.getValue()) {
-                if (s.record().layout().equals("memory") || s.record().primary().raw().length == 0) {
-                    continue;
-                }
-                perIteration.put(s.record().target(), s.record().primary().raw());
-                List<List<String>> causes = s.disturbedIterations();
-                boolean[] d = new boolean[causes.size()];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = !causes.get(i).isEmpty();
-                }
-                disturbed.put(s.record().target(), d);
-            }
-            if (!perIteration.isEmpty()) {
-                byte[] it = Charts.iterations("Per iteration (disturbed ones circled): " + g.getKey(), perIteration, disturbed);
-                Charts.save(it, dir.resolve("charts").resolve("iterations-" + n + ".png"));
-                b.append("<img alt=\"per iteration ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(it)).append("\">");
-            }
-            byte[] bars = Charts.throughput("Throughput: " + g.getKey(), labels, scores,
-                    g.getValue().get(0).record().primary().unit());
-            Charts.save(bars, dir.resolve("charts").resolve("throughput-" + n + ".png"));
-            b.append("<img alt=\"throughput ").append(escape(g.getKey())).append("\" src=\"").append(Charts.dataUri(bars)).append("\">");
-        }
-        sizeChart(dir, rows, b);
-        b.append("<h2>Tables</h2>");
-        b.append(markdownTablesAsHtml(markdown(rows, env)));
-        b.append("</body></html>\n");
-        return b.toString();
-    }
+    private static final org.commonmark.parser.Parser MARKDOWN = org.commonmark.parser.Parser.builder()
+            .extensions(List.of(org.commonmark.ext.gfm.tables.TablesExtension.create())).build();
+    private static final org.commonmark.renderer.html.HtmlRenderer HTML = org.commonmark.renderer.html.HtmlRenderer.builder()
+            .extensions(List.of(org.commonmark.ext.gfm.tables.TablesExtension.create())).build();
 
-    /** P50 and P99 of {@code request} against session size, per layout, when the run covered several sizes. */
-    private static void sizeChart(Path dir, List<SummaryRow> rows, StringBuilder b) {
-        Map<String, TreeMap<Double, double[]>> byTarget = new TreeMap<>();
-        for (SummaryRow s : rows) {
-            BenchRecord r = s.record();
-            if (!r.operation().equals("request") || r.threads() != 1 || r.inFlight() != 1 || s.latency() == null) {
-                continue;
-            }
-            double size = Double.parseDouble(r.params().getOrDefault("sessionBytes", "0"));
-            byTarget.computeIfAbsent(r.target(), k -> new TreeMap<>())
-                    .put(size, new double[] {s.percentileMicros(50), s.percentileMicros(99)});
-        }
-        if (byTarget.values().stream().noneMatch(m -> m.size() > 1)) {
-            return;
-        }
-        Map<String, double[][]> series = new LinkedHashMap<>();
-        byTarget.forEach((t, m) -> {
-            series.put(t + " P50", m.entrySet().stream().map(e -> new double[] {e.getKey(), e.getValue()[0]}).toArray(double[][]::new));
-            series.put(t + " P99", m.entrySet().stream().map(e -> new double[] {e.getKey(), e.getValue()[1]}).toArray(double[][]::new));
-        });
-        byte[] png = Charts.lines("request latency against session size", "session bytes (log)", "latency µs (log)", series, true);
-        Charts.save(png, dir.resolve("charts").resolve("latency-vs-size.png"));
-        b.append("<img alt=\"latency against session size\" src=\"").append(Charts.dataUri(png)).append("\">");
-    }
-
-    private static String markdownTablesAsHtml(String md) {
-        StringBuilder b = new StringBuilder();
-        boolean inTable = false;
-        for (String line : md.split("\n")) {
-            if (line.startsWith("### ")) {
-                b.append("<h3>").append(escape(line.substring(4))).append("</h3>");
-            } else if (line.startsWith("|---")) {
-                continue;
-            } else if (line.startsWith("| ")) {
-                if (!inTable) {
-                    b.append("<table>");
-                    inTable = true;
-                }
-                b.append("<tr>");
-                String[] cells = line.substring(2, line.length() - 2).split(" \\| ");
-                for (String c : cells) {
-                    b.append("<td>").append(escape(c)).append("</td>");
-                }
-                b.append("</tr>");
-            } else if (inTable) {
-                b.append("</table>");
-                inTable = false;
-            }
-        }
-        if (inTable) {
-            b.append("</table>");
-        }
-        return b.toString();
+    /** The report's Markdown (with chart placeholders) as one self-contained page: styles, ECharts and the charts inlined. */
+    static String html(String markdown, Interactive charts, String label) {
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>sessionbench report " + escape(label) + "</title>"
+                + "<style>body{font-family:system-ui,sans-serif;max-width:1200px;margin:1.5em auto;padding:0 1em;color:#222}"
+                + "table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px}"
+                + ".charts{display:flex;flex-wrap:wrap;gap:8px}.chart{width:590px;height:420px;border:1px solid #eee}"
+                + "h2{border-bottom:1px solid #ddd;padding-bottom:.2em}#script-errors{color:#b00}</style></head><body>\n"
+                + HTML.render(MARKDOWN.parse(markdown))
+                + "<pre id=\"script-errors\"></pre>\n" + charts.scripts() + "</body></html>\n";
     }
 
     private static String escape(String s) {

@@ -98,7 +98,7 @@ class BenchSmokeTest {
 
     @Test
     void theResultsFolderHoldsEveryReportFile() throws Exception {
-        for (String f : List.of("jmh.json", "env.json", "summary.csv", "report.md", "report.html",
+        for (String f : List.of("jmh.json", "env.json", "summary.csv", "verdict.md", "report.md", "report.html",
                 "github-benchmark-smaller.json", "github-benchmark-bigger.json")) {
             assertThat(folder.resolve(f)).as(f).isNotEmptyFile();
         }
@@ -109,7 +109,8 @@ class BenchSmokeTest {
             assertThat(md).contains("| " + layout + " |");
         }
         assertThat(md).contains("## Conditions").contains("cores").contains("loopback");
-        assertThat(Files.readString(folder.resolve("report.html"))).contains("<img").contains("data:image/png;base64,");
+        assertThat(md).startsWith("# sessionbench report").contains("## Verdict").contains("serves a request fastest");
+        assertThat(Files.readString(folder.resolve("report.html"))).contains("class=\"chart\"").contains("echarts");
         JsonNode smaller = new ObjectMapper().readTree(folder.resolve("github-benchmark-smaller.json").toFile());
         assertThat(smaller.size()).isEqualTo(QUICK_RUNS * 3);
         assertThat(smaller.get(0).get("unit").asText()).isEqualTo("us");

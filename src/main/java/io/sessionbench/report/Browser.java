@@ -1,0 +1,102 @@
+package io.sessionbench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A headless Chromium that opens a report page: what the page rendered (the attributes its script sets on
+ * {@code <body>}), and a screenshot of its first screen. Debian's {@code chromium} package provides it
+ * ({@code scripts/setup.sh} installs it).
+ */
+public final class Browser {
+    private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
+    private static final long TIMEOUT_SECONDS = 90;
+    private final Path executable;
+
+    private Browser(Path executable) {
+        this.executable = executable;
+    }
+
+    /** The first Chromium on {@code PATH}, if any. */
+    public static Optional<Browser> find() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            for (String name : NAMES) {
+                Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+                if (Files.isExecutable(p)) {
+                    return Optional.of(new Browser(p));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What the page's script recorded on {@code <body>}: series expected and rendered, charts, script errors. */
+    public record Rendered(int expectedSeries, int renderedSeries, int charts, int errors, String errorText) {
+    }
+
+    /** Loads the page, lets its scripts run, and reads back what they recorded. */
+    public Rendered render(Path html) throws IOException, InterruptedException {
+        String dom = run("--virtual-time-budget=5000", "--dump-dom", html.toAbsolutePath().toUri().toString());
+        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
+        if (!body.find()) {
+            throw new IllegalStateException("the browser returned no <body> for " + html);
+        }
+        String attributes = body.group(1);
+        Matcher errors = Pattern.compile("<pre id=\"script-errors\">([^<]*)</pre>").matcher(dom);
+        return new Rendered(attribute(attributes, "data-expected-series"), attribute(attributes, "data-rendered-series"),
+                attribute(attributes, "data-charts"), attribute(attributes, "data-errors"), errors.find() ? errors.group(1) : "");
+    }
+
+    /** A PNG of the page's first screen at {@code width × height} CSS pixels. */
+    public void screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
+        run("--hide-scrollbars", "--window-size=" + width + "," + height, "--virtual-time-budget=5000",
+                "--screenshot=" + png.toAbsolutePath(), html.toAbsolutePath().toUri().toString());
+        if (!Files.isRegularFile(png) || Files.size(png) == 0) {
+            throw new IllegalStateException("the browser wrote no screenshot to " + png);
+        }
+    }
+
+    /** -1 when the page's script never set the attribute (it did not run to its end). */
+    private static int attribute(String attributes, String name) {
+        Matcher m = Pattern.compile(name + "=\"(\\d+)\"").matcher(attributes);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private String run(String... args) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("sessionbench-chromium");
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--headless", "--disable-gpu", "--no-sandbox",
+                "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("sessionbench-chromium", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the browser did not finish within " + TIMEOUT_SECONDS + " s: " + String.join(" ", cmd));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("the browser exited with " + p.exitValue() + ": "
+                        + Files.readAllLines(log).stream().filter(l -> !l.contains("dbus")).reduce((a, b) -> b).orElse(""));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(log);
+            try (var walk = Files.walk(profile)) {
+                for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException ignored) {
+                // a browser helper may still be writing its profile; it is a temporary folder
+            }
+        }
+    }
+}
