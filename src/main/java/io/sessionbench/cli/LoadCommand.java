@@ -76,6 +76,25 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--results", defaultValue = "results", paramLabel = "DIR", description = "parent folder of results")
     Path resultsRoot;
 
+    @Option(names = "--generator", paramLabel = "I/N", description = "be generator I of N (0-based) sharing one schedule: "
+            + "this process runs every N-th request of the scenario's schedule at the total rate; needs --start-at and "
+            + "--sessions-dir; 'merge' joins the N results folders")
+    String generator;
+
+    @Option(names = "--start-at", paramLabel = "INSTANT", description = "start the schedule at this UTC instant "
+            + "(ISO-8601, e.g. 2026-11-28T21:00:00Z), shared by all generators; each rate step of a sweep starts "
+            + "warm-up + duration + 5 s after the previous one")
+    String startAt;
+
+    @Option(names = "--sessions-dir", paramLabel = "DIR", description = "preloaded sessions shared by generators: "
+            + "read from DIR (generator 0 preloads and writes them when absent; the others wait for the file until "
+            + "--start-at)")
+    Path sessionsDir;
+
+    @Option(names = "--preload-only", description = "preload the scenarios' sessions into --sessions-dir once, then stop "
+            + "(before starting N generators)")
+    boolean preloadOnly;
+
     @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers")
     Path stackDir;
 
@@ -83,8 +102,52 @@ final class LoadCommand implements Callable<Integer> {
     private String incomplete;
     private volatile boolean interrupted;
 
+    /** {@code --generator}, {@code --start-at}, {@code --sessions-dir} and {@code --preload-only}, checked together. */
+    RateSweep.Sharing sharing() {
+        int index = 0;
+        int count = 1;
+        if (generator != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,4})/(\\d{1,4})").matcher(generator.trim());
+            if (!m.matches() || Integer.parseInt(m.group(1)) >= Integer.parseInt(m.group(2))) {
+                throw new ConfigException("--generator " + generator + " is not I/N with 0 <= I < N <= 1000, e.g. 0/3 for the first of three");
+            }
+            index = Integer.parseInt(m.group(1));
+            count = Integer.parseInt(m.group(2));
+            Limits.range("--generator N", count, 1, 1000);
+        }
+        long start = 0;
+        if (startAt != null) {
+            java.time.Instant at;
+            try {
+                at = java.time.Instant.parse(startAt.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException("--start-at " + startAt + " is not an ISO-8601 UTC instant such as 2026-11-28T21:00:00Z");
+            }
+            if (at.isAfter(java.time.Instant.now().plus(Duration.ofDays(1)))) {
+                throw new ConfigException("--start-at " + startAt + " is more than a day away; give the instant the generators should start at");
+            }
+            start = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+        }
+        if (count > 1 && startAt == null) {
+            throw new ConfigException("--generator " + generator + " needs --start-at INSTANT, the same for all " + count
+                    + " generators, so their schedules line up");
+        }
+        if (count > 1 && sessionsDir == null) {
+            throw new ConfigException("--generator " + generator + " needs --sessions-dir DIR: sessions are preloaded once "
+                    + "(by 'load --preload-only --sessions-dir DIR' or by generator 0), not once per generator");
+        }
+        if (preloadOnly && sessionsDir == null) {
+            throw new ConfigException("--preload-only needs --sessions-dir DIR to write the sessions to");
+        }
+        if (preloadOnly && (generator != null || startAt != null)) {
+            throw new ConfigException("--preload-only preloads and stops; give --generator and --start-at to the generators instead");
+        }
+        return new RateSweep.Sharing(index, count, start, sessionsDir, preloadOnly);
+    }
+
     /** Checks every override and every scenario (with the overrides applied) before anything starts. */
     private List<Scenario> validate() {
+        sharing();
         Limits.range("--rate", rate, 1, 10_000_000);
         Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
         if (duration != null && parse(duration).toMillis() < 1000) {
@@ -121,11 +184,20 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Scenario> loaded = validate();
+        RateSweep.Sharing sharing = sharing();
         io.sessionbench.report.Charts.warmUp();
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         for (Scenario s : loaded) {
             for (String l : layoutsOf(s)) {
                 Layout.of(l).server().ifPresent(needed::add);
+            }
+        }
+        if (sharing.sessionsDir() != null) {
+            Set<LocalStack.Server> missing = Targets.missing(targets.settings(), System.getenv(), needed);
+            if (!missing.isEmpty()) {
+                throw new ConfigException("--sessions-dir, --generator and --preload-only share servers between processes, so "
+                        + "the servers must outlive each of them: give " + String.join(", ", missing.stream()
+                        .map(m -> "--" + m.name().toLowerCase(Locale.ROOT)).toList()) + " (or SESSIONBENCH_*), e.g. from 'stack up'");
             }
         }
         String name = label != null ? label : String.join("+", loaded.stream().map(Scenario::name).toList());
@@ -146,18 +218,34 @@ final class LoadCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
             t.endpoints().describe().forEach(l -> System.out.println("target " + l));
-            Path out = ResultsFolder.fresh(resultsRoot, "load_" + name);
+            if (sharing.preloadOnly()) {
+                return preloadOnly(loaded, t, sharing);
+            }
+            Path out = ResultsFolder.fresh(resultsRoot, "load_" + name + (sharing.count() > 1 ? "_g" + sharing.index() + "of" + sharing.count() : ""));
             Files.createDirectories(out.resolve("histograms"));
             ObjectNode run = new ObjectMapper().createObjectNode();
             run.put("profile", "open loop: " + name);
             run.put("label", out.getFileName().toString());
             run.put("started", LocalDateTime.now().toString());
+            if (sharing.count() > 1 || sharing.startEpochNanos() > 0) {
+                run.put("generator", sharing.index());
+                run.put("generators", sharing.count());
+                if (startAt != null) {
+                    run.put("startAt", java.time.Instant.parse(startAt.trim()).toString());
+                }
+                ObjectNode clock = run.putObject("clockOffset");
+                io.sessionbench.loadgen.ClockOffset.measure(t.endpoints()).ifPresentOrElse(c -> {
+                    clock.put("againstServer", c.server());
+                    clock.put("offsetMillis", c.offsetMillis());
+                    clock.put("uncertaintyMillis", c.uncertaintyMillis());
+                }, () -> clock.put("againstServer", "none: no Redis among the targets to read TIME from"));
+            }
             ObjectNode env = Environment.collect(t, run);
             for (Scenario s : loaded) {
                 for (String layout : layoutsOf(s)) {
                     for (String client : Layout.of(layout).usesRedisClient() ? s.clients() : List.of("lettuce")) {
                         if (!interrupted) {
-                            RateSweep sweep = new RateSweep(s, Layout.of(layout), RedisClientKind.of(client), overrides());
+                            RateSweep sweep = new RateSweep(s, Layout.of(layout), RedisClientKind.of(client), overrides(), sharing);
                             current = sweep;
                             try {
                                 sweep.run(t.endpoints(), out, runs, System.out, System.err);
@@ -198,6 +286,17 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         return interrupted ? 130 : incomplete != null || runs.stream().anyMatch(r -> r.errorCount() > 0 || r.incomplete() != null) ? 1 : 0;
+    }
+
+    /** {@code --preload-only}: each scenario's sessions once per layout into the sessions folder; no results folder. */
+    private int preloadOnly(List<Scenario> loaded, Targets t, RateSweep.Sharing sharing) throws Exception {
+        for (Scenario s : loaded) {
+            for (String layout : layoutsOf(s)) {
+                new RateSweep(s, Layout.of(layout), RedisClientKind.of(s.clients().get(0)), overrides(), sharing)
+                        .run(t.endpoints(), null, new ArrayList<>(), System.out, System.err);
+            }
+        }
+        return 0;
     }
 
     private RateSweep.Overrides overrides() {

@@ -32,4 +32,15 @@ final class ResultsFolder {
         }
         throw new ConfigException("no free results folder name for " + base + " under " + root);
     }
+
+    /** Removes a results folder this process created and could not fill (no half-written results stay behind). */
+    static void discard(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // nothing more to do: the folder is named by date and label, and holds no result
+        }
+    }
 }

@@ -15,16 +15,7 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
     public static Targets resolve(Map<Endpoints.Setting, String> options, Map<String, String> env,
                                   Set<LocalStack.Server> needed, Path stackDir) {
         Endpoints given = Endpoints.from(Endpoints.environment(env), options);
-        Set<LocalStack.Server> missing = EnumSet.noneOf(LocalStack.Server.class);
-        if (needed.contains(LocalStack.Server.REDIS) && !given.hasRedis()) {
-            missing.add(LocalStack.Server.REDIS);
-        }
-        if (needed.contains(LocalStack.Server.MEMCACHED) && given.memcached().isEmpty()) {
-            missing.add(LocalStack.Server.MEMCACHED);
-        }
-        if (needed.contains(LocalStack.Server.POSTGRES) && given.postgres() == null) {
-            missing.add(LocalStack.Server.POSTGRES);
-        }
+        Set<LocalStack.Server> missing = missing(given, needed);
         if (missing.isEmpty()) {
             return new Targets(given, null);
         }
@@ -36,6 +27,26 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
                 given.memcached().isEmpty() ? local.memcached() : given.memcached(),
                 given.redisCluster(), given.redisSentinel());
         return new Targets(merged, stack);
+    }
+
+    /** The needed servers that neither an option nor the environment names: those {@link #resolve} starts locally. */
+    public static Set<LocalStack.Server> missing(Map<Endpoints.Setting, String> options, Map<String, String> env,
+                                                 Set<LocalStack.Server> needed) {
+        return missing(Endpoints.from(Endpoints.environment(env), options), needed);
+    }
+
+    private static Set<LocalStack.Server> missing(Endpoints given, Set<LocalStack.Server> needed) {
+        Set<LocalStack.Server> missing = EnumSet.noneOf(LocalStack.Server.class);
+        if (needed.contains(LocalStack.Server.REDIS) && !given.hasRedis()) {
+            missing.add(LocalStack.Server.REDIS);
+        }
+        if (needed.contains(LocalStack.Server.MEMCACHED) && given.memcached().isEmpty()) {
+            missing.add(LocalStack.Server.MEMCACHED);
+        }
+        if (needed.contains(LocalStack.Server.POSTGRES) && given.postgres() == null) {
+            missing.add(LocalStack.Server.POSTGRES);
+        }
+        return missing;
     }
 
     public List<LocalStack.Running> localServers() {

@@ -139,6 +139,7 @@ public final class LoadReport {
                 .append(r == null ? noSustainableRate(runs, k) : String.format(Locale.ROOT, "%,.0f", r.intendedRate())
                         + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""))
                 .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));
+        b.append(Merge.generatorsTable(env));
         return b.toString();
     }
 

@@ -27,8 +27,28 @@ import org.HdrHistogram.Histogram;
  * corrected histogram as (end of run − intended start). The corrected histogram's count is the number scheduled.
  */
 public final class OpenLoopRunner {
-    /** What a run is asked to do. */
-    public record Config(double rate, boolean poisson, int workers, long warmupNanos, long durationNanos, long intervalNanos) {
+    /**
+     * What a run is asked to do. {@code rate} is the total rate of all {@code generators}; this one, {@code generator},
+     * takes every {@code generators}-th request of that schedule. {@code startEpochNanos} is the shared instant the
+     * schedule starts at (0: 50 ms from now).
+     */
+    public record Config(double rate, boolean poisson, int workers, long warmupNanos, long durationNanos, long intervalNanos,
+                         int generator, int generators, long startEpochNanos) {
+        public Config(double rate, boolean poisson, int workers, long warmupNanos, long durationNanos, long intervalNanos) {
+            this(rate, poisson, workers, warmupNanos, durationNanos, intervalNanos, 0, 1, 0);
+        }
+
+        /** This generator's share of the rate. */
+        public double shareRate() {
+            return rate / generators;
+        }
+    }
+
+    /** {@code System.nanoTime()} at the given instant (epoch nanoseconds) on this machine's clock. */
+    public static long nanoTimeAt(long epochNanos) {
+        java.time.Instant now = java.time.Clock.systemUTC().instant();
+        long nano = System.nanoTime();
+        return nano + (epochNanos - (now.getEpochSecond() * 1_000_000_000L + now.getNano()));
     }
 
     /**
@@ -108,7 +128,7 @@ public final class OpenLoopRunner {
      */
     public Outcome run(Path hlog, PrintStream progress, String label, List<ScenarioWorkload.Worker> workersOut) throws InterruptedException {
         int w = config.workers();
-        long start = System.nanoTime() + 50_000_000L;
+        long start = config.startEpochNanos() > 0 ? nanoTimeAt(config.startEpochNanos()) : System.nanoTime() + 50_000_000L;
         long measureStart = start + config.warmupNanos();
         long end = measureStart + config.durationNanos();
         Lane[] lanes = new Lane[w];
@@ -116,7 +136,7 @@ public final class OpenLoopRunner {
         for (int i = 0; i < w; i++) {
             int id = i;
             Lane lane = lanes[i] = new Lane();
-            ScenarioWorkload.Worker worker = workload.worker(id);
+            ScenarioWorkload.Worker worker = workload.worker(id, w);
             workersOut.add(worker);
             MeasuredCall measured = new MeasuredCall((op, outcome, type, intended, sent, done) -> {
                 if (intended >= measureStart && !lane.abandoned) {
@@ -172,7 +192,7 @@ public final class OpenLoopRunner {
         }
         double elapsed = ((interrupted ? stoppedAt : end) - measureStart) / 1e9;
         long answered = book.ok() + book.misses().values().stream().mapToLong(Long::longValue).sum();
-        return new Outcome(config.rate(), answered / Math.max(elapsed, 1e-9), scheduled, book.ok(), book.misses(),
+        return new Outcome(config.shareRate(), answered / Math.max(elapsed, 1e-9), scheduled, book.ok(), book.misses(),
                 book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted);
     }
 
@@ -183,45 +203,68 @@ public final class OpenLoopRunner {
         if (!intervals.isEmpty()) {
             HistogramFiles.append(hlog, intervals);
         }
-        long answered = 0;
-        long errors = 0;
-        Histogram ic = Latencies.histogram();
-        Histogram iu = Latencies.histogram();
-        for (Histogram h : intervals) {
-            String tag = h.getTag();
-            totals.computeIfAbsent(tag, k -> {
-                Histogram t = Latencies.histogram();
-                t.setTag(k);
-                return t;
-            }).add(h);
-            if (tag.equals("all.corrected")) {
-                ic = h;
-            } else if (tag.equals("all.uncorrected")) {
-                iu = h;
-            } else if (tag.contains(".error.")) {
-                errors += h.getTotalCount();
-            } else if ((tag.endsWith(".corrected") || tag.endsWith(".miss")) && !tag.startsWith("all.")) {
-                answered += h.getTotalCount();
-            }
-        }
-        double rate = secs <= 0 ? 0 : answered / secs;
-        timeline.add(new double[] {at, rate, ic.getValueAtPercentile(50) / 1e3, ic.getValueAtPercentile(99) / 1e3,
-                iu.getValueAtPercentile(99) / 1e3, HEAP.getHeapMemoryUsage().getUsed() / 1048576.0, secs <= 0 ? 0 : errors / secs});
+        Interval i = Interval.of(intervals, totals);
+        Histogram ic = i.corrected();
+        double rate = secs <= 0 ? 0 : i.answered() / secs;
+        timeline.add(i.timelineRow(at, secs, HEAP.getHeapMemoryUsage().getUsed() / 1048576.0));
         if (progress != null) {
             Histogram all = totals.getOrDefault("all.corrected", ic);
             progress.printf(Locale.ROOT, "\r[%s] %.0f/%.0f req/s, P99 %.2f ms (corrected so far %.2f ms), errors %d, %ds left   ",
-                    label, rate, config.rate(), ic.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99) / 1e6,
+                    label, rate, config.shareRate(), ic.getValueAtPercentile(99) / 1e6, all.getValueAtPercentile(99) / 1e6,
                     book.errorTotal(), Math.max(0, leftNanos / 1_000_000_000L));
             progress.flush();
         }
     }
 
+    /**
+     * One interval's histograms read the one way every timeline row is made (here and in {@link Merge}): answered
+     * calls (successes and misses), errors, and the corrected and uncorrected histograms of all operations.
+     */
+    record Interval(long answered, long errors, Histogram corrected, Histogram uncorrected) {
+        /** Classifies the interval's histograms by tag and adds each to {@code totals} (by tag). */
+        static Interval of(List<Histogram> intervals, Map<String, Histogram> totals) {
+            long answered = 0;
+            long errors = 0;
+            Histogram ic = Latencies.histogram();
+            Histogram iu = Latencies.histogram();
+            for (Histogram h : intervals) {
+                String tag = h.getTag();
+                totals.computeIfAbsent(tag, k -> {
+                    Histogram t = Latencies.histogram();
+                    t.setTag(k);
+                    return t;
+                }).add(h);
+                if (tag.equals("all.corrected")) {
+                    ic = h;
+                } else if (tag.equals("all.uncorrected")) {
+                    iu = h;
+                } else if (tag.contains(".error.")) {
+                    errors += h.getTotalCount();
+                } else if ((tag.endsWith(".corrected") || tag.endsWith(".miss")) && !tag.startsWith("all.")) {
+                    answered += h.getTotalCount();
+                }
+            }
+            return new Interval(answered, errors, ic, iu);
+        }
+
+        /** seconds, answered/s, corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap MB, errors/s. */
+        double[] timelineRow(double at, double secs, double heapMb) {
+            return new double[] {at, secs <= 0 ? 0 : answered / secs, corrected.getValueAtPercentile(50) / 1e3,
+                    corrected.getValueAtPercentile(99) / 1e3, uncorrected.getValueAtPercentile(99) / 1e3, heapMb,
+                    secs <= 0 ? 0 : errors / secs};
+        }
+    }
+
     private void work(ScenarioWorkload.Worker worker, MeasuredCall measured, Lane lane, int id, long start, long measureStart, long end) {
-        double gap = 1e9 * config.workers() / config.rate();
-        SplittableRandom rnd = new SplittableRandom(31 + id);
-        double offset = config.poisson() ? exponential(rnd, gap) : gap * id / config.workers();
+        // Lane id·N + g of all generators' W·N lanes: constant arrivals give request m of the total schedule (at
+        // start + m/rate, computed from m alone, so every process rounds it alike) to lane m mod W·N, so the
+        // generators together run exactly the single-generator schedule; Poisson lanes each run at rate/(W·N), whose
+        // union is a Poisson process at the total rate.
+        int lanes = config.workers() * config.generators();
+        int laneId = id * config.generators() + config.generator();
+        Schedule next = new Schedule(config, lanes, laneId);
         while (!stop) {
-            long intended = start + (long) offset;
+            long intended = start + next.offset();
             if (intended >= end) {
                 return;
             }
@@ -229,7 +272,7 @@ public final class OpenLoopRunner {
             if (stop) {
                 break;
             }
-            offset += config.poisson() ? exponential(rnd, gap) : gap;
+            next.advance();
             if (intended >= measureStart) {
                 lane.scheduled.incrementAndGet();
             }
@@ -246,12 +289,43 @@ public final class OpenLoopRunner {
         // recorded as (end of run − intended start). A stopped run owes only what was due by the time it stopped.
         long closed = System.nanoTime();
         long limit = Math.min(end, closed);
-        for (long t = start + (long) offset; t < limit; t = start + (long) offset) {
+        for (long t = start + next.offset(); t < limit; t = start + next.offset()) {
             if (t >= measureStart) {
                 lane.scheduled.incrementAndGet();
                 book.notStarted(t, closed);
             }
-            offset += config.poisson() ? exponential(rnd, gap) : gap;
+            next.advance();
+        }
+    }
+
+    /** One lane's intended start times, as nanoseconds from the schedule's start. */
+    private static final class Schedule {
+        private final Config config;
+        private final int lanes;
+        private final SplittableRandom rnd;
+        private final double gap;
+        private long m;
+        private double poissonOffset;
+
+        Schedule(Config config, int lanes, int laneId) {
+            this.config = config;
+            this.lanes = lanes;
+            this.m = laneId;
+            this.gap = 1e9 * lanes / config.rate();
+            this.rnd = new SplittableRandom(31 + laneId);
+            this.poissonOffset = config.poisson() ? exponential(rnd, gap) : 0;
+        }
+
+        long offset() {
+            return config.poisson() ? (long) poissonOffset : (long) (m * 1e9 / config.rate());
+        }
+
+        void advance() {
+            if (config.poisson()) {
+                poissonOffset += exponential(rnd, gap);
+            } else {
+                m += lanes;
+            }
         }
     }
 

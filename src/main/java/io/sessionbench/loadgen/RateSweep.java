@@ -29,18 +29,42 @@ public final class RateSweep {
     public record Overrides(Double rate, Integer connections, Long warmupNanos, Long durationNanos) {
     }
 
+    /**
+     * How this process shares a run with other generators: generator {@code index} of {@code count}, every rate step
+     * starting at {@code startEpochNanos} + step × ({@code warm-up + duration +} {@link #STEP_PAUSE_NANOS}) (0: now);
+     * sessions preloaded once into, or read from, {@code sessionsDir} (null: preload here); {@code preloadOnly}: preload,
+     * write the sessions file and stop.
+     */
+    public record Sharing(int index, int count, long startEpochNanos, Path sessionsDir, boolean preloadOnly) {
+        public static final Sharing ALONE = new Sharing(0, 1, 0, null, false);
+
+        /** The file of one scenario's sessions on one layout. */
+        public Path sessionsFile(String scenario, Layout layout) {
+            return sessionsDir.resolve(scenario.replaceAll("[^A-Za-z0-9._-]", "-") + "." + layout.label() + ".sessions");
+        }
+    }
+
+    /** The pause between the rate steps of generators sharing a start instant: time for the lost-update check and joins. */
+    public static final long STEP_PAUSE_NANOS = 5_000_000_000L;
+
     private final Scenario scenario;
     private final Layout layout;
     private final RedisClientKind client;
     private final Overrides overrides;
+    private final Sharing sharing;
     private volatile OpenLoopRunner current;
     private volatile boolean stopped;
 
     public RateSweep(Scenario scenario, Layout layout, RedisClientKind client, Overrides overrides) {
+        this(scenario, layout, client, overrides, Sharing.ALONE);
+    }
+
+    public RateSweep(Scenario scenario, Layout layout, RedisClientKind client, Overrides overrides, Sharing sharing) {
         this.scenario = scenario;
         this.layout = layout;
         this.client = client;
         this.overrides = overrides;
+        this.sharing = sharing;
     }
 
     /** Stops the running rate (Ctrl-C); it still returns what was measured. */
@@ -66,36 +90,58 @@ public final class RateSweep {
         long warm = overrides.warmupNanos() != null ? overrides.warmupNanos() : s.warmup().toNanos();
         long dur = overrides.durationNanos() != null ? overrides.durationNanos() : s.duration().toNanos();
         try (SessionStore store = layout.open(endpoints, new Layout.StoreOptions(client, policy, conns, false))) {
-            ScenarioWorkload workload = new ScenarioWorkload(s, store);
-            log.printf(Locale.ROOT, "[%s %s] preloading %,d sessions%n", s.name(), target, workload.sessions());
-            try {
-                workload.preload(Math.min(16, Math.max(4, conns)), () -> stopped);
-            } catch (java.util.concurrent.CancellationException e) {
-                // Stopping promptly comes first: sessions created so far are left to expire by their idle TTL.
-                log.printf(Locale.ROOT, "[%s %s] stopped during the preload; the sessions created so far expire by their TTL%n",
-                        s.name(), target);
+            ScenarioWorkload workload = new ScenarioWorkload(s, store).asGenerator(sharing.index(), sharing.count());
+            // Sessions are preloaded once: here when alone; by 'load --preload-only' or by generator 0 when shared
+            // (the others wait for its file until the start instant). Shared sessions are left to their idle TTL.
+            Path file = sharing.sessionsDir() == null ? null : sharing.sessionsFile(s.name(), layout);
+            boolean alone = file == null;
+            boolean preloadHere = alone || sharing.preloadOnly() || (sharing.index() == 0 && !java.nio.file.Files.isRegularFile(file));
+            if (preloadHere) {
+                log.printf(Locale.ROOT, "[%s %s] preloading %,d sessions%n", s.name(), target, workload.sessions());
+                try {
+                    workload.preload(Math.min(16, Math.max(4, conns)), () -> stopped);
+                } catch (java.util.concurrent.CancellationException e) {
+                    // Stopping promptly comes first: sessions created so far are left to expire by their idle TTL.
+                    log.printf(Locale.ROOT, "[%s %s] stopped during the preload; the sessions created so far expire by their TTL%n",
+                            s.name(), target);
+                    return;
+                }
+                if (!alone) {
+                    workload.writeSessions(file);
+                    log.printf(Locale.ROOT, "[%s %s] sessions written to %s (they expire by the scenario's idle TTL)%n", s.name(), target, file);
+                }
+            } else {
+                waitForSessions(file, log, target);
+                workload.readSessions(file);
+                log.printf(Locale.ROOT, "[%s %s] generator %d of %d: %,d sessions read from %s%n", s.name(), target,
+                        sharing.index(), sharing.count(), workload.sessions(), file);
+            }
+            if (sharing.preloadOnly()) {
                 return;
             }
             int first = runs.size();
             try {
-                for (double r : rates) {
+                for (int step = 0; step < rates.size(); step++) {
+                    double r = rates.get(step);
                     if (stopped) {
                         break;
                     }
-                    LoadRun lr = runRate(workload, r, conns, warm, dur, out, progress);
+                    long startAt = sharing.startEpochNanos() == 0 ? 0 : sharing.startEpochNanos() + step * (warm + dur + STEP_PAUSE_NANOS);
+                    LoadRun lr = runRate(workload, r, conns, warm, dur, startAt, out, progress);
                     runs.add(lr);
                     log.printf(Locale.ROOT, "[%s %s] %.0f req/s intended, %.0f answered, %d never started, late %.2f%%, "
                                     + "P99 %.2f ms (uncorrected %.2f ms), misses %d, errors %d, lost updates %d of %d%s%n",
                             s.name(), target, r, lr.achievedRate(), lr.notStarted(), lr.latePercent(), lr.corrected().p99() / 1000,
                             lr.uncorrected().p99() / 1000, lr.missCount(), lr.errorCount(), lr.lostUpdates().lost(),
                             lr.lostUpdates().acknowledged(), lr.sustained() ? "" : " — target not sustained");
-                    if (!lr.meetsObjective()) {
+                    // Generators sharing a schedule run every step: each sees only its share, the merge judges the whole.
+                    if (!lr.meetsObjective() && sharing.count() == 1) {
                         break;
                     }
                 }
             } finally {
                 current = null;
-                if (!stopped) {
+                if (!stopped && alone) {
                     String failed = workload.cleanup();
                     if (failed != null) {
                         log.println("sessionbench: " + failed);
@@ -108,15 +154,32 @@ public final class RateSweep {
         }
     }
 
-    private LoadRun runRate(ScenarioWorkload workload, double r, int conns, long warm, long dur, Path out, PrintStream progress)
-            throws InterruptedException {
+    /** Waits for generator 0's sessions file until the shared start instant (or 10 minutes when none is set). */
+    private void waitForSessions(Path file, PrintStream log, String target) throws InterruptedException {
+        long deadline = sharing.startEpochNanos() > 0 ? OpenLoopRunner.nanoTimeAt(sharing.startEpochNanos())
+                : System.nanoTime() + 600_000_000_000L;
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            log.printf(Locale.ROOT, "[%s %s] generator %d of %d: waiting for the preloaded sessions at %s%n", scenario.name(), target,
+                    sharing.index(), sharing.count(), file);
+        }
+        while (!java.nio.file.Files.isRegularFile(file)) {
+            if (stopped || System.nanoTime() > deadline) {
+                throw new io.sessionbench.infra.ConfigException("no preloaded sessions at " + file + " by the start instant; run "
+                        + "'load --preload-only --sessions-dir " + sharing.sessionsDir() + "' first, or start generator 0 earlier");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private LoadRun runRate(ScenarioWorkload workload, double r, int conns, long warm, long dur, long startAt, Path out,
+                            PrintStream progress) throws InterruptedException {
         Scenario s = scenario;
         String target = target();
         OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(r, s.arrivals() == Scenario.Arrivals.POISSON,
-                conns, warm, dur, 1_000_000_000L), workload);
+                conns, warm, dur, 1_000_000_000L, sharing.index(), sharing.count(), startAt), workload);
         current = runner;
-        String file = RunKey.fileName(s.name() + "." + target, Map.of("rate", String.format(Locale.ROOT, "%.0f", r),
-                "connections", String.valueOf(conns))) + ".hlog";
+        String file = RunKey.fileName(s.name() + "." + target, new java.util.TreeMap<>(Map.of("rate", String.format(Locale.ROOT, "%.0f", r),
+                "connections", String.valueOf(conns)))) + ".hlog";
         Path hlog = out.resolve("histograms").resolve(file);
         List<ScenarioWorkload.Worker> workers = new ArrayList<>();
         OpenLoopRunner.Outcome o = runner.run(hlog, progress, s.name() + " " + target + " @" + (long) r, workers);
@@ -137,7 +200,7 @@ public final class RateSweep {
         LoadRun.Percentiles corrected = LoadRun.Percentiles.of(o.allCorrected());
         double objective = s.objective().p99().toNanos() / 1e3;
         boolean meets = o.sustained() && corrected.p99() <= objective;
-        return new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, dur / 1e9, r,
+        return new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, dur / 1e9, o.intendedRate(),
                 o.achievedRate(), o.scheduled(), o.ok(), o.misses(), o.notStarted(), o.latePercent(), o.sustained(),
                 o.interrupted(), meets, objective, o.errors(), lost, s.updates().name().toLowerCase(Locale.ROOT), corrected,
                 LoadRun.Percentiles.of(o.allUncorrected()), ops, o.timeline(), "histograms/" + file, incomplete);

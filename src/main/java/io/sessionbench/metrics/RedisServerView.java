@@ -15,7 +15,7 @@ import redis.clients.jedis.Jedis;
  * beside the latency the client saw (the rest is the client, the kernel and scheduling). {@code INFO} itself is
  * left out. Reads the targets the benchmark uses (the endpoints file or {@code SESSIONBENCH_*} variables).
  */
-final class RedisServerView implements AutoCloseable {
+public final class RedisServerView implements AutoCloseable {
     private final Jedis jedis;
     private long[] start;
 
@@ -32,18 +32,22 @@ final class RedisServerView implements AutoCloseable {
             if (!e.hasRedis()) {
                 return null;
             }
-            RedisTarget t = e.redis();
-            DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder().ssl(t.tls()).timeoutMillis(2000);
-            if (!t.user().isEmpty()) {
-                c.user(t.user());
-            }
-            if (!t.password().value().isEmpty()) {
-                c.password(t.password().value());
-            }
-            return new RedisServerView(new Jedis(new HostAndPort(t.host(), t.port()), c.build()));
+            return new RedisServerView(connect(e.redis()));
         } catch (RuntimeException unavailable) {
             return null;
         }
+    }
+
+    /** A plain Jedis connection to {@code t} (user, password, TLS as given; 2 s timeout) for side queries. */
+    public static Jedis connect(RedisTarget t) {
+        DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder().ssl(t.tls()).timeoutMillis(2000);
+        if (!t.user().isEmpty()) {
+            c.user(t.user());
+        }
+        if (!t.password().value().isEmpty()) {
+            c.password(t.password().value());
+        }
+        return new Jedis(new HostAndPort(t.host(), t.port()), c.build());
     }
 
     void begin() {

@@ -58,15 +58,19 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
         return out;
     }
 
-    /** Slower when the whole interval of the ratio lies below 1; cannot judge without an interval or when it is too wide. */
+    /**
+     * Slower when the whole interval of the ratio lies below 1 (the difference is real; the interval says how large);
+     * within noise when the interval reaches 1 but is narrow enough to bound the difference (±25 %); cannot judge
+     * without an interval, or when it reaches 1 and is wider than that.
+     */
     static Judgement judge(Stats.Ratio r) {
         if (Double.isNaN(r.low())) {
             return Judgement.CANNOT_JUDGE;
         }
-        if (50.0 * (r.high() - r.low()) / r.ratio() > NOISE_LIMIT_PERCENT) {
-            return Judgement.CANNOT_JUDGE;
+        if (r.high() < 1) {
+            return Judgement.SLOWER;
         }
-        return r.high() < 1 ? Judgement.SLOWER : Judgement.WITHIN_NOISE;
+        return 50.0 * (r.high() - r.low()) / r.ratio() > NOISE_LIMIT_PERCENT ? Judgement.CANNOT_JUDGE : Judgement.WITHIN_NOISE;
     }
 
     /** {@code request, 2 KB sessions, 1 thread, synchronous}: what the ranking covers. */
@@ -140,9 +144,11 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
             b.append(v.sentence()).append("\n\n").append(v.table()).append('\n');
         }
         b.append("Ratios are medians of successful calls per second over the fastest real backend's, with a 95 % bootstrap ")
-                .append("interval from the per-iteration samples of both. *Slower, judged*: the whole interval lies below 1. ")
-                .append("*Within noise*: the interval reaches 1. *Cannot judge*: fewer than 3 iterations, or an interval wider ")
-                .append("than ±").append((int) NOISE_LIMIT_PERCENT).append(" %. Closed loop, one client machine: a ranking of ")
+                .append("interval from the per-iteration samples of both. *Slower, judged*: the whole interval lies below 1 (how much ")
+                .append("slower is that interval). *Within noise*: the interval reaches 1 and is no wider than ±")
+                .append((int) NOISE_LIMIT_PERCENT).append(" %: this run shows no difference. *Cannot judge*: fewer than ")
+                .append("3 iterations, or an interval that reaches 1 and is wider: rerun with more iterations or forks. ")
+                .append("Closed loop, one client machine: a ranking of ")
                 .append("this setup, not of the servers' capacity (see the CPU columns below).\n\n");
         return b.toString();
     }

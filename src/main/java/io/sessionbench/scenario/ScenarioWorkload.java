@@ -26,7 +26,10 @@ public final class ScenarioWorkload {
     /** The live session of each slot and how many times a login or logout replaced it. */
     private final AtomicReferenceArray<Slot> slots;
     private final int[] sizes;
-    private final String runTag = Long.toString(System.nanoTime(), 36);
+    private String runTag = Long.toString(System.nanoTime(), 36);
+    /** This generator's index and the number of generators sharing the schedule (0 of 1 alone). */
+    private int generator;
+    private int generators = 1;
 
     private record Slot(SessionId id, int generation) {
     }
@@ -47,6 +50,51 @@ public final class ScenarioWorkload {
 
     public int sessions() {
         return slots.length();
+    }
+
+    /**
+     * Makes this workload generator {@code index} of {@code count}: its workers take the lanes {@code index × W + w}
+     * of all generators' workers, so their key and operation sequences and their increment counters differ from the
+     * other generators'.
+     */
+    public ScenarioWorkload asGenerator(int index, int count) {
+        this.generator = index;
+        this.generators = count;
+        return this;
+    }
+
+    /**
+     * Writes the preloaded sessions (user tag and ids, one per slot) for the other generators; the file is written
+     * beside and moved into place, so a reader never sees half of it.
+     */
+    public void writeSessions(java.nio.file.Path file) throws java.io.IOException {
+        StringBuilder b = new StringBuilder("# sessionbench sessions: scenario ").append(scenario.name()).append(", ")
+                .append(slots.length()).append(" slots\nrunTag ").append(runTag).append('\n');
+        for (int i = 0; i < slots.length(); i++) {
+            b.append(slots.get(i).id().value()).append('\n');
+        }
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(tmp, b);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Uses the sessions another process preloaded ({@link #writeSessions}) instead of preloading. */
+    public void readSessions(java.nio.file.Path file) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        if (lines.size() != slots.length() + 2 || !lines.get(1).startsWith("runTag ")) {
+            throw new io.sessionbench.infra.ConfigException(file + " holds " + Math.max(0, lines.size() - 2) + " sessions, not the "
+                    + slots.length() + " of scenario '" + scenario.name() + "'; preload again with 'load --preload-only' for this scenario");
+        }
+        runTag = lines.get(1).substring("runTag ".length()).trim();
+        for (int i = 0; i < slots.length(); i++) {
+            try {
+                slots.set(i, new Slot(SessionId.parse(lines.get(i + 2).trim()), 0));
+            } catch (IllegalArgumentException e) {
+                throw new io.sessionbench.infra.ConfigException(file + " line " + (i + 3) + " is not a session id (" + e.getMessage()
+                        + "); preload again with 'load --preload-only'");
+            }
+        }
     }
 
     public String user(int slot) {
@@ -99,7 +147,7 @@ public final class ScenarioWorkload {
 
         Worker(int id, long seed) {
             this.id = id;
-            this.counter = "cnt_w" + id;
+            this.counter = generators == 1 ? "cnt_w" + id : "cnt_g" + generator + "_w" + id;
             // Increment counts per session only when the mix increments: n × workers longs add up on big populations.
             boolean increments = scenario.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0;
             this.acked = new long[increments ? slots.length() : 0];
@@ -183,8 +231,13 @@ public final class ScenarioWorkload {
         return store.setAttribute(id, counter, Long.toString(now + 1));
     }
 
+    /** Worker {@code id} of {@code workers} on this generator; its sequences are seeded by its lane among all generators'. */
+    public Worker worker(int id, int workers) {
+        return new Worker(id, 1000 + (long) generator * workers + id);
+    }
+
     public Worker worker(int id) {
-        return new Worker(id, 1000 + id);
+        return worker(id, 1);
     }
 
     /** Lost updates after a run, and sessions that could not be checked because they were gone. */

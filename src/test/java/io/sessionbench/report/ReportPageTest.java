@@ -124,7 +124,8 @@ class ReportPageTest {
     void aDifferenceIsJudgedOnlyWhenTheWholeIntervalOfTheRatioLiesBelowOne() {
         assertThat(Verdict.judge(new Stats.Ratio(0.8, 0.75, 0.86))).isEqualTo(Verdict.Judgement.SLOWER);
         assertThat(Verdict.judge(new Stats.Ratio(0.95, 0.88, 1.02))).isEqualTo(Verdict.Judgement.WITHIN_NOISE);
-        assertThat(Verdict.judge(new Stats.Ratio(0.5, 0.2, 0.7))).as("±50 %: too wide").isEqualTo(Verdict.Judgement.CANNOT_JUDGE);
+        assertThat(Verdict.judge(new Stats.Ratio(0.13, 0.08, 0.2))).as("wide, but wholly below 1").isEqualTo(Verdict.Judgement.SLOWER);
+        assertThat(Verdict.judge(new Stats.Ratio(0.8, 0.5, 1.1))).as("reaches 1, ±38 %: too wide").isEqualTo(Verdict.Judgement.CANNOT_JUDGE);
         assertThat(Verdict.judge(new Stats.Ratio(0.5, Double.NaN, Double.NaN))).isEqualTo(Verdict.Judgement.CANNOT_JUDGE);
     }
 

@@ -1,0 +1,138 @@
+package io.sessionbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.loadgen.LoadReport;
+import io.sessionbench.loadgen.LoadRun;
+import io.sessionbench.metrics.HistogramFiles;
+import io.sessionbench.testing.Cli;
+import io.sessionbench.testing.TestStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three generator processes share one schedule against the real Redis: sessions preloaded once, a shared start
+ * instant, each process its interleaved share; 'merge' joins them. The three together schedule exactly what one
+ * generator schedules at the total rate, their counts add up, and the merged corrected histogram holds every
+ * scheduled request.
+ */
+@ExtendWith(TestStack.class)
+class GeneratorsTest {
+    private static final int RATE = 600;
+
+    @Test
+    void threeGeneratorsRunExactlyTheSingleGeneratorScheduleAndMergeIntoOneHistogram() throws Exception {
+        Path root = Files.createTempDirectory(Path.of("target"), "generators-");
+        Path scenario = root.resolve("shared.yaml");
+        Files.writeString(scenario, """
+                name: shared
+                layouts: [redis-hash]
+                mix: {request: 90, updateAttribute: 10}
+                sessionBytes: {min: 512, max: 512}
+                users: {count: 300, sessionsPerUser: 1, distribution: uniform}
+                rate: {target: %d}
+                arrivals: constant
+                connections: 2
+                warmup: 1s
+                duration: 3s
+                objective: {p99: 200ms}
+                """.formatted(RATE));
+        Endpoints e = TestStack.endpoints();
+        String redis = e.redis().withSecret();
+        Path sessions = root.resolve("sessions");
+
+        Cli.Result preload = Cli.run(Map.of(), "load", scenario.toString(), "--preload-only", "--sessions-dir", sessions.toString(),
+                "--redis", redis);
+        assertThat(preload.exitCode()).as(preload.output()).isZero();
+        assertThat(sessions.resolve("shared.redis-hash.sessions")).isRegularFile();
+
+        // The single-generator schedule at the total rate, on the same sessions.
+        Cli.Result single = Cli.run(Map.of(), "load", scenario.toString(), "--sessions-dir", sessions.toString(), "--redis", redis,
+                "--results", root.resolve("single").toString(), "--label", "single");
+        assertThat(single.exitCode()).as(single.output()).isZero();
+        LoadRun one = LoadReport.read(onlyFolder(root.resolve("single"))).get(0);
+
+        String startAt = Instant.now().plus(12, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS).toString();
+        List<CompletableFuture<Cli.Result>> generators = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String[] args = {"load", scenario.toString(), "--generator", i + "/3", "--start-at", startAt, "--sessions-dir",
+                    sessions.toString(), "--redis", redis, "--results", root.resolve("generators").toString(), "--label", "shared"};
+            generators.add(CompletableFuture.supplyAsync(() -> Cli.run(Map.of(), args)));
+        }
+        List<LoadRun> parts = new ArrayList<>();
+        List<Path> folders;
+        for (CompletableFuture<Cli.Result> g : generators) {
+            assertThat(g.get().exitCode()).as(g.get().output()).isZero();
+        }
+        try (Stream<Path> s = Files.list(root.resolve("generators"))) {
+            folders = s.sorted().toList();
+        }
+        assertThat(folders).hasSize(3);
+        for (Path f : folders) {
+            parts.add(LoadReport.read(f).get(0));
+        }
+        assertThat(folders).extracting(f -> f.getFileName().toString()).allMatch(n -> n.matches(".*_load_shared_g[012]of3"));
+
+        long scheduled = parts.stream().mapToLong(LoadRun::scheduled).sum();
+        assertThat(scheduled).as("three shares together are the single-generator schedule").isEqualTo(one.scheduled())
+                .isEqualTo((long) RATE * 3);
+        for (LoadRun p : parts) {
+            assertThat(p.intendedRate()).isEqualTo(RATE / 3.0);
+            assertThat(p.scheduled()).isBetween(one.scheduled() / 3 - 1, one.scheduled() / 3 + 1);
+        }
+
+        Cli.Result merged = Cli.run(Map.of(), Stream.concat(Stream.of("merge", "--results", root.resolve("merged").toString()),
+                folders.stream().map(Path::toString)).toArray(String[]::new));
+        assertThat(merged.exitCode()).as(merged.output()).isZero();
+        Path out = onlyFolder(root.resolve("merged"));
+        LoadRun m = LoadReport.read(out).get(0);
+        assertThat(m.scheduled()).isEqualTo(scheduled);
+        assertThat(m.ok()).isEqualTo(parts.stream().mapToLong(LoadRun::ok).sum());
+        assertThat(m.missCount()).isEqualTo(parts.stream().mapToLong(LoadRun::missCount).sum());
+        assertThat(m.errorCount()).isEqualTo(parts.stream().mapToLong(LoadRun::errorCount).sum());
+        assertThat(m.notStarted()).isEqualTo(parts.stream().mapToLong(LoadRun::notStarted).sum());
+        assertThat(m.intendedRate()).isEqualTo(RATE);
+        Map<String, org.HdrHistogram.Histogram> histograms = HistogramFiles.readMerged(out.resolve(m.hlog()));
+        assertThat(histograms.get("all.corrected").getTotalCount()).as("every scheduled request in the merged corrected histogram")
+                .isEqualTo(scheduled);
+        assertThat(m.incomplete()).isNull();
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report).contains("## Generators");
+        assertThat(report.lines().filter(l -> l.matches("\\| [012] \\| .*"))).hasSize(3);
+    }
+
+    @Test
+    void aGeneratorWithoutAStartInstantOrSharedSessionsIsRefusedBeforeAnythingStarts() {
+        Cli.Result noStart = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--generator", "1/3", "--sessions-dir", "target/x");
+        assertThat(noStart.exitCode()).isEqualTo(2);
+        assertThat(noStart.output()).contains("--start-at").doesNotContain("target redis");
+        Cli.Result badIndex = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--generator", "3/3");
+        assertThat(badIndex.exitCode()).isEqualTo(2);
+        assertThat(badIndex.output()).contains("is not I/N");
+        Cli.Result noSessions = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--generator", "0/2", "--start-at",
+                Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString());
+        assertThat(noSessions.exitCode()).isEqualTo(2);
+        assertThat(noSessions.output()).contains("--sessions-dir");
+        Cli.Result localStack = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--preload-only", "--sessions-dir", "target/x");
+        assertThat(localStack.exitCode()).isEqualTo(2);
+        assertThat(localStack.output()).contains("outlive").doesNotContain("target redis");
+    }
+
+    private static Path onlyFolder(Path parent) throws Exception {
+        try (Stream<Path> s = Files.list(parent)) {
+            List<Path> all = s.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0);
+        }
+    }
+}
