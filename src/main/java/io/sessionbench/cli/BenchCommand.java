@@ -91,6 +91,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Range checks of every numeric option, before anything starts. */
     private void validate() {
+        targets.topology();
         Limits.range("--forks", forks, 0, 100);
         Limits.range("--iterations", iterations, 1, 1000);
         Limits.range("--iteration-seconds", seconds, 1, 3600);
@@ -127,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
         }, "sessionbench-bench-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
         String failed = null;
-        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
+        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir, targets.topology())) {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }

@@ -49,6 +49,9 @@ final class CalibrateCommand implements Callable<Integer> {
         Limits.range("--keys", keys, 1, 10_000_000);
         Limits.range("--bytes", bytes, 1, 1_500_000);
         Limits.range("--seconds", seconds, 1, 3600);
+        if (targets.topology() != LocalStack.Topology.STANDALONE) {
+            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one standalone server; leave --topology out");
+        }
         List<Calibration.Figure> figures;
         Calibration calibration;
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(),

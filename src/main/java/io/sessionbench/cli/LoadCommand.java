@@ -147,6 +147,7 @@ final class LoadCommand implements Callable<Integer> {
 
     /** Checks every override and every scenario (with the overrides applied) before anything starts. */
     private List<Scenario> validate() {
+        targets.topology();
         sharing();
         Limits.range("--rate", rate, 1, 10_000_000);
         Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
@@ -216,7 +217,7 @@ final class LoadCommand implements Callable<Integer> {
             }
         }, "sessionbench-load-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir)) {
+        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir, targets.topology())) {
             t.endpoints().describe().forEach(l -> System.out.println("target " + l));
             if (sharing.preloadOnly()) {
                 return preloadOnly(loaded, t, sharing);

@@ -33,6 +33,10 @@ final class StackCommand {
         @Option(names = "--only", split = ",", paramLabel = "SERVER", description = "start only these: ${COMPLETION-CANDIDATES}")
         Set<Server> only;
 
+        @Option(names = "--topology", defaultValue = "standalone", description = "Redis: standalone, or sentinel (a primary, "
+                + "2 replicas and 3 sentinels monitoring it as '" + LocalStack.SENTINEL_MASTER + "'); default ${DEFAULT-VALUE}")
+        String topology;
+
         @Option(names = "--redis-port", paramLabel = "PORT", description = "fixed port for redis-server (default: a free one)")
         Integer redisPort;
 
@@ -54,7 +58,7 @@ final class StackCommand {
                 ports.put(Server.POSTGRES, postgresPort);
             }
             Set<Server> servers = only == null || only.isEmpty() ? EnumSet.allOf(Server.class) : EnumSet.copyOf(only);
-            return LocalStack.start(dir, servers, ports);
+            return LocalStack.start(dir, servers, ports, LocalStack.Topology.of(topology));
         }
     }
 
@@ -62,6 +66,10 @@ final class StackCommand {
         out.println("local stack in " + stack.root());
         for (LocalStack.Running r : stack.servers()) {
             out.printf("  %-10s %-8s 127.0.0.1:%-6d pid %d%n", r.server().name().toLowerCase(), r.version(), r.port(), r.pid());
+        }
+        for (LocalStack.Running r : stack.helpers()) {
+            out.printf("    %-8s %-8s 127.0.0.1:%-6d pid %d%n", r.settings().get(0).equals("sentinel") ? "sentinel" : "replica",
+                    r.version(), r.port(), r.pid());
         }
         for (String line : stack.endpoints().describe()) {
             out.println("  " + line);

@@ -16,6 +16,15 @@ final class TargetOptions {
     @Option(names = "--memcached", paramLabel = "HOST:PORT[,…]", description = "Memcached servers (env SESSIONBENCH_MEMCACHED)")
     String memcached;
 
+    @Option(names = "--topology", defaultValue = "standalone", paramLabel = "TOPOLOGY", description = "local Redis: "
+            + "standalone (one server) or sentinel (a primary, 2 replicas, 3 sentinels; the layouts find the primary "
+            + "through the sentinels); default ${DEFAULT-VALUE}")
+    String topology;
+
+    io.sessionbench.infra.LocalStack.Topology topology() {
+        return io.sessionbench.infra.LocalStack.Topology.of(topology);
+    }
+
     Map<Setting, String> settings() {
         Map<Setting, String> s = new EnumMap<>(Setting.class);
         put(s, Setting.REDIS_URI, redis);

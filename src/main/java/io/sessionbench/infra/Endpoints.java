@@ -84,6 +84,10 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
         return new Endpoints(r, postgres, memcached, redisCluster, redisSentinel);
     }
 
+    public Endpoints withRedisSentinel(SentinelTarget s) {
+        return new Endpoints(redis, postgres, memcached, redisCluster, s);
+    }
+
     public Endpoints withPostgres(PostgresTarget p) {
         return new Endpoints(redis, p, memcached, redisCluster, redisSentinel);
     }

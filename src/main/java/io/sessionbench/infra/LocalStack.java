@@ -39,6 +39,26 @@ public final class LocalStack implements AutoCloseable {
     /** The servers the stack can run. */
     public enum Server { REDIS, MEMCACHED, POSTGRES }
 
+    /**
+     * How the local Redis runs: one server, or a primary with 2 replicas watched by 3 sentinels (master name
+     * {@value #SENTINEL_MASTER}); the layouts then find the primary through the sentinels.
+     */
+    public enum Topology {
+        STANDALONE, SENTINEL;
+
+        public static Topology of(String name) {
+            for (Topology t : values()) {
+                if (t.name().equalsIgnoreCase(name)) {
+                    return t;
+                }
+            }
+            throw new ConfigException("unknown --topology '" + name + "'; use standalone or sentinel (cluster is not supported yet)");
+        }
+    }
+
+    /** The master name the local sentinels monitor. */
+    public static final String SENTINEL_MASTER = "sessionbench";
+
     /** A started server: what it is, where it listens, which version, and the process. */
     public record Running(Server server, int port, String version, long pid, Path dir, List<String> settings) {
     }
@@ -47,6 +67,9 @@ public final class LocalStack implements AutoCloseable {
     private static final String PG_USER = "sessionbench";
 
     private final Path root;
+    private Topology topology = Topology.STANDALONE;
+    /** Replicas and sentinels of a Sentinel topology (the primary is the REDIS entry of {@link #running}). */
+    private final List<Running> helpers = new ArrayList<>();
     private final Map<Server, Running> running = new EnumMap<>(Server.class);
     private final List<Process> processes = new ArrayList<>();
     /** How each server was started, so {@link #restartServers()} can start it again on the same port and data. */
@@ -71,7 +94,13 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the given servers under {@code root}; {@code ports} pins a server to a port (else a free one is picked). */
     public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports) {
+        return start(root, servers, ports, Topology.STANDALONE);
+    }
+
+    /** {@link #start(Path, Set, Map)} with Redis in the given topology. */
+    public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports, Topology topology) {
         LocalStack stack = new LocalStack(root.toAbsolutePath());
+        stack.topology = topology;
         try {
             Files.createDirectories(stack.root);
             for (Server s : Server.values()) {
@@ -98,6 +127,15 @@ public final class LocalStack implements AutoCloseable {
         return List.copyOf(running.values());
     }
 
+    /** The replicas and sentinels of a Sentinel topology (a sentinel's settings start with "sentinel"). */
+    public List<Running> helpers() {
+        return List.copyOf(helpers);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
     public Path root() {
         return root;
     }
@@ -108,7 +146,13 @@ public final class LocalStack implements AutoCloseable {
         deleteTree(dir);
         Files.createDirectories(dir);
         switch (s) {
-            case REDIS -> startRedis(dir, port);
+            case REDIS -> {
+                if (topology == Topology.SENTINEL) {
+                    startRedisSentinel(dir, port);
+                } else {
+                    startRedis(dir, port);
+                }
+            }
             case MEMCACHED -> startMemcached(dir, port);
             case POSTGRES -> startPostgres(dir, port);
             default -> throw new IllegalStateException(s.name());
@@ -131,6 +175,125 @@ public final class LocalStack implements AutoCloseable {
         String version = waitFor(Server.REDIS, p, l.log(), l.probe());
         running.put(Server.REDIS, new Running(Server.REDIS, port, version, p.pid(), dir, settings));
         endpoints = endpoints.withRedis(target);
+    }
+
+    /**
+     * A primary on {@code port}, two replicas, and three sentinels that monitor it as {@value #SENTINEL_MASTER}, all
+     * with one password (the sentinels require it too); returns once both replicas are linked and each sentinel
+     * knows the two replicas and the two other sentinels.
+     */
+    private void startRedisSentinel(Path dir, int port) throws IOException {
+        String bin = binary("redis-server");
+        Secret password = new Secret(randomHex(16));
+        List<String> common = List.of("bind 127.0.0.1", "save \"\"", "appendonly no", "protected-mode yes",
+                "maxmemory-policy noeviction");
+        List<Integer> nodePorts = List.of(port, freePort(), freePort());
+        RedisTarget primary = null;
+        for (int i = 0; i < nodePorts.size(); i++) {
+            int p = nodePorts.get(i);
+            Path d = dir.resolve(i == 0 ? "primary" : "replica-" + i);
+            Files.createDirectories(d);
+            List<String> settings = new ArrayList<>(common);
+            settings.add(1, "port " + p);
+            if (i > 0) {
+                settings.add("replicaof 127.0.0.1 " + port);
+            }
+            writePrivate(d.resolve("redis.conf"), String.join("\n", settings) + "\ndir " + d + "\nrequirepass " + password.value()
+                    + "\nmasterauth " + password.value() + "\n");
+            RedisTarget node = new RedisTarget(false, "127.0.0.1", p, "", password, 0);
+            Launch l = new Launch(List.of(bin, d.resolve("redis.conf").toString()), d, d.resolve("redis.log"), null,
+                    i == 0 ? () -> redisVersion(node) : () -> replicaLinked(node));
+            Process proc = launch(l);
+            String version = waitFor(Server.REDIS, proc, l.log(), l.probe());
+            Running r = new Running(Server.REDIS, p, version, proc.pid(), d, settings);
+            if (i == 0) {
+                launches.put(Server.REDIS, l);
+                running.put(Server.REDIS, r);
+                primary = node;
+            } else {
+                helpers.add(r);
+            }
+        }
+        List<HostPort> sentinels = new ArrayList<>();
+        List<Process> sentinelProcesses = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            int p = freePort();
+            Path d = dir.resolve("sentinel-" + i);
+            Files.createDirectories(d);
+            List<String> settings = List.of("sentinel", "bind 127.0.0.1", "port " + p,
+                    "sentinel monitor " + SENTINEL_MASTER + " 127.0.0.1 " + port + " 2",
+                    "sentinel down-after-milliseconds " + SENTINEL_MASTER + " 2000",
+                    "sentinel failover-timeout " + SENTINEL_MASTER + " 10000");
+            writePrivate(d.resolve("sentinel.conf"), String.join("\n", settings.subList(1, settings.size())) + "\ndir " + d
+                    + "\nsentinel auth-pass " + SENTINEL_MASTER + " " + password.value() + "\nrequirepass " + password.value()
+                    + "\nsentinel sentinel-pass " + password.value() + "\n");
+            Launch l = new Launch(List.of(bin, d.resolve("sentinel.conf").toString(), "--sentinel"), d, d.resolve("sentinel.log"),
+                    null, () -> redisVersion(new RedisTarget(false, "127.0.0.1", p, "", password, 0)));
+            Process proc = launch(l);
+            helpers.add(new Running(Server.REDIS, p, waitFor(Server.REDIS, proc, l.log(), l.probe()), proc.pid(), d, settings));
+            sentinels.add(new HostPort("127.0.0.1", p));
+            sentinelProcesses.add(proc);
+        }
+        for (int i = 0; i < sentinels.size(); i++) {
+            HostPort h = sentinels.get(i);
+            RedisTarget sentinel = new RedisTarget(false, h.host(), h.port(), "", password, 0);
+            waitFor(Server.REDIS, sentinelProcesses.get(i), helpers.get(helpers.size() - 3 + i).dir().resolve("sentinel.log"),
+                    () -> sentinelReady(sentinel));
+        }
+        endpoints = endpoints.withRedis(primary).withRedisSentinel(new SentinelTarget(sentinels, SENTINEL_MASTER, "", password));
+    }
+
+    /** A replica's version once its link to the primary is up. */
+    private static String replicaLinked(RedisTarget t) throws IOException {
+        String info = command(t, "INFO", "replication");
+        if (!info.contains("master_link_status:up")) {
+            throw new IOException("replica at " + t.port() + " not linked to its primary yet");
+        }
+        return redisVersion(t);
+    }
+
+    /** A sentinel's version once it sees the master with 2 replicas and 2 other sentinels. */
+    private static String sentinelReady(RedisTarget t) throws IOException {
+        String master = command(t, "SENTINEL", "MASTER", SENTINEL_MASTER);
+        if (!master.contains("num-slaves\r\n:2") && !master.contains("num-slaves\r\n$1\r\n2")) {
+            throw new IOException("sentinel at " + t.port() + " does not see 2 replicas yet");
+        }
+        if (!master.contains("num-other-sentinels\r\n$1\r\n2") && !master.contains("num-other-sentinels\r\n:2")) {
+            throw new IOException("sentinel at " + t.port() + " does not see the 2 other sentinels yet");
+        }
+        return redisVersion(t);
+    }
+
+    /** AUTH and one command over a plain socket; the raw RESP reply (read until the socket has nothing more for 100 ms). */
+    private static String command(RedisTarget t, String... parts) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(t.host(), t.port()), 1000);
+            s.setSoTimeout(2000);
+            StringBuilder cmd = new StringBuilder();
+            if (t.password().isPresent()) {
+                cmd.append(resp("AUTH", t.password().value()));
+            }
+            cmd.append(resp(parts));
+            s.getOutputStream().write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            InputStream in = s.getInputStream();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            int n = in.read(buf);
+            while (n > 0) {
+                out.write(buf, 0, n);
+                s.setSoTimeout(100);
+                try {
+                    n = in.read(buf);
+                } catch (java.net.SocketTimeoutException done) {
+                    break;
+                }
+            }
+            String reply = out.toString(StandardCharsets.UTF_8);
+            if (reply.startsWith("-")) {
+                throw new IOException(reply.lines().findFirst().orElse(reply));
+            }
+            return reply;
+        }
     }
 
     /** AUTH + INFO over a plain socket: a real request, and the server's version. */

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * A standalone Redis server: {@code redis://[user[:password]@]host[:port][/db]}, or {@code rediss://} for TLS.
  * {@link #toString()} and {@link #redacted()} hide the password.
  */
-public record RedisTarget(boolean tls, String host, int port, String user, Secret password, int database) {
+public record RedisTarget(boolean tls, String host, int port, String user, Secret password, int database) implements RedisAddress {
 
     public static RedisTarget parse(String uriText) {
         String shown = redactUri(uriText);

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Redis behind Sentinel: {@code redis-sentinel://[user:password@]host:port[,host:port]/master-name}. */
-public record SentinelTarget(List<HostPort> sentinels, String master, String user, Secret password) {
+public record SentinelTarget(List<HostPort> sentinels, String master, String user, Secret password) implements RedisAddress {
     private static final String SCHEME = "redis-sentinel://";
 
     public static SentinelTarget parse(String text) {
@@ -37,6 +37,17 @@ public record SentinelTarget(List<HostPort> sentinels, String master, String use
     public String withSecret() {
         String auth = password.isPresent() ? user + ":" + password.value() + "@" : "";
         return SCHEME + auth + String.join(",", sentinels.stream().map(HostPort::toString).toList()) + "/" + master;
+    }
+
+    @Override
+    public String redacted() {
+        return toString();
+    }
+
+    /** Sentinel targets here are plain TCP (TLS to Sentinel is not supported yet). */
+    @Override
+    public boolean tls() {
+        return false;
     }
 
     @Override

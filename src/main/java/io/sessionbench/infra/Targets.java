@@ -14,18 +14,29 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
 
     public static Targets resolve(Map<Endpoints.Setting, String> options, Map<String, String> env,
                                   Set<LocalStack.Server> needed, Path stackDir) {
+        return resolve(options, env, needed, stackDir, LocalStack.Topology.STANDALONE);
+    }
+
+    /** {@link #resolve(Map, Map, Set, Path)} with a local Redis started in {@code topology} when one is started. */
+    public static Targets resolve(Map<Endpoints.Setting, String> options, Map<String, String> env,
+                                  Set<LocalStack.Server> needed, Path stackDir, LocalStack.Topology topology) {
         Endpoints given = Endpoints.from(Endpoints.environment(env), options);
+        if (topology != LocalStack.Topology.STANDALONE && given.hasRedis()) {
+            throw new ConfigException("--topology " + topology.name().toLowerCase(java.util.Locale.ROOT) + " shapes the local "
+                    + "stack, but a Redis target is given; for your own Sentinel set SESSIONBENCH_REDIS_SENTINEL instead");
+        }
         Set<LocalStack.Server> missing = missing(given, needed);
         if (missing.isEmpty()) {
             return new Targets(given, null);
         }
-        LocalStack stack = LocalStack.start(stackDir, missing);
+        LocalStack stack = LocalStack.start(stackDir, missing, Map.of(), topology);
         Endpoints local = stack.endpoints();
+        boolean localRedis = !given.hasRedis();
         Endpoints merged = new Endpoints(
-                given.hasRedis() ? given.redis() : local.redis(),
+                localRedis ? local.redis() : given.redis(),
                 given.postgres() != null ? given.postgres() : local.postgres(),
                 given.memcached().isEmpty() ? local.memcached() : given.memcached(),
-                given.redisCluster(), given.redisSentinel());
+                given.redisCluster(), localRedis ? local.redisSentinel() : given.redisSentinel());
         return new Targets(merged, stack);
     }
 
@@ -47,6 +58,11 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
             missing.add(LocalStack.Server.POSTGRES);
         }
         return missing;
+    }
+
+    /** Replicas and sentinels of a local Sentinel topology; empty otherwise. */
+    public List<LocalStack.Running> localHelpers() {
+        return stack == null ? List.of() : stack.helpers();
     }
 
     public List<LocalStack.Running> localServers() {

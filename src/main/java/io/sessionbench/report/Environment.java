@@ -41,6 +41,22 @@ public final class Environment {
             addServer(servers, "redis", e.redis().redacted(), local, LocalStack.Server.REDIS, () -> LocalStack.redisVersion(e.redis()));
             loopback &= LOOPBACK.contains(e.redis().host());
         }
+        if (e.redisSentinel() != null) {
+            if (e.redis() == null) {
+                ObjectNode s = servers.addObject();
+                s.put("server", "redis");
+                s.put("target", e.redisSentinel().redacted());
+                s.put("version", "?");
+                s.put("settings", "given target; settings not inspected");
+                loopback &= e.redisSentinel().sentinels().stream().allMatch(h -> LOOPBACK.contains(h.host()));
+            }
+            List<LocalStack.Running> helpers = targets.localHelpers();
+            long sentinels = helpers.stream().filter(h -> h.settings().get(0).equals("sentinel")).count();
+            ((ObjectNode) servers.get(servers.size() - 1)).put("topology", "sentinel " + e.redisSentinel().redacted()
+                    + (helpers.isEmpty() ? " (the layouts find the master through it)" : ": primary + " + (helpers.size() - sentinels)
+                    + " replicas (asynchronous replication) + " + sentinels + " sentinels started here, down-after 2 s, "
+                    + "failover-timeout 10 s; the layouts find the primary through the sentinels"));
+        }
         if (!e.memcached().isEmpty()) {
             var mc = e.memcached().get(0);
             addServer(servers, "memcached", String.valueOf(e.memcached()), local, LocalStack.Server.MEMCACHED,

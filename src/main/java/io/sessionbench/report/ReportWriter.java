@@ -196,6 +196,9 @@ public final class ReportWriter {
             if (s.has("settings")) {
                 b.append(" (").append(s.path("settings").asText()).append(')');
             }
+            if (s.has("topology")) {
+                b.append("; topology: ").append(s.path("topology").asText());
+            }
             b.append('\n');
         }
         return b.toString();

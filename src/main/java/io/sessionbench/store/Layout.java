@@ -94,10 +94,14 @@ public enum Layout {
     abstract SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock);
 
     private static RedisPort redis(Endpoints e, StoreOptions o) {
-        if (!e.redisCluster().isEmpty() || e.redisSentinel() != null) {
-            throw new ConfigException("Redis Cluster and Sentinel targets are parsed but the session layouts run Lua "
-                    + "over several keys per user, which Cluster rejects; point --redis at a standalone server or a "
-                    + "Sentinel-managed master's address");
+        if (!e.redisCluster().isEmpty()) {
+            throw new ConfigException("Redis Cluster targets are parsed but the session layouts run Lua over several keys "
+                    + "per user, which Cluster rejects across slots; point --redis at a standalone server, or use Sentinel "
+                    + "(SESSIONBENCH_REDIS_SENTINEL)");
+        }
+        if (e.redisSentinel() != null) {
+            // a Sentinel-managed master is one server to the layouts: every script's keys are on it
+            return o.client().openViaSentinel(e.redisSentinel(), o.poolSize());
         }
         if (e.redis() == null) {
             throw noTarget("Redis", "--redis or SESSIONBENCH_REDIS_URI");

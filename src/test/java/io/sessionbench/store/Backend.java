@@ -6,8 +6,32 @@ import io.sessionbench.infra.Secret;
 import io.sessionbench.store.redis.RedisClientKind;
 import java.util.List;
 
-/** A layout × client combination under test, with raw write access for planting corrupt data. */
-record Backend(Layout layout, RedisClientKind client) {
+/**
+ * A layout × client combination under test, with raw write access for planting corrupt data; {@code sentinel}: the
+ * Redis layouts reach their server through Sentinel (a second local stack: primary, 2 replicas, 3 sentinels).
+ */
+record Backend(Layout layout, RedisClientKind client, boolean sentinel) {
+
+    Backend(Layout layout, RedisClientKind client) {
+        this(layout, client, false);
+    }
+
+    /** Every layout × client on the standalone stack, then every Redis layout × client through Sentinel. */
+    static List<Backend> withSentinel() {
+        List<Backend> out = new java.util.ArrayList<>(all());
+        for (Layout l : Layout.values()) {
+            if (l.usesRedisClient()) {
+                for (RedisClientKind c : RedisClientKind.values()) {
+                    out.add(new Backend(l, c, true));
+                }
+            }
+        }
+        return out;
+    }
+
+    Endpoints endpoints() {
+        return sentinel ? io.sessionbench.testing.TestStack.sentinelEndpoints() : io.sessionbench.testing.TestStack.endpoints();
+    }
 
     static List<Backend> all() {
         List<Backend> out = new java.util.ArrayList<>();
@@ -32,6 +56,10 @@ record Backend(Layout layout, RedisClientKind client) {
             return e.withPostgres(new io.sessionbench.infra.PostgresTarget(e.postgres().jdbcUrl(),
                     e.postgres().user(), new Secret("wrong-" + e.postgres().password().value())));
         }
+        if (sentinel) {
+            io.sessionbench.infra.SentinelTarget s = e.redisSentinel();
+            return e.withRedisSentinel(new io.sessionbench.infra.SentinelTarget(s.sentinels(), s.master(), "", new Secret("wrong-password-123")));
+        }
         return e.withRedis(new RedisTarget(false, e.redis().host(), e.redis().port(), "", new Secret("wrong-password-123"), 0));
     }
 
@@ -50,7 +78,7 @@ record Backend(Layout layout, RedisClientKind client) {
 
     @Override
     public String toString() {
-        return layout.usesRedisClient() ? layout.label() + "/" + client.label() : layout.label();
+        return (layout.usesRedisClient() ? layout.label() + "/" + client.label() : layout.label()) + (sentinel ? " via sentinel" : "");
     }
 
 }

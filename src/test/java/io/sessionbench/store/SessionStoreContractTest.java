@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The store's contract, run against every layout × Redis client on real servers. */
+/** The store's contract, run against every layout × Redis client on real servers, and every Redis layout × client through Sentinel. */
 @ExtendWith(TestStack.class)
 @ExtendWith(SessionStoreContractTest.NamesTheBackend.class)
 @ParameterizedClass(name = "{0}")
@@ -56,11 +56,11 @@ class SessionStoreContractTest {
     }
 
     static Stream<Backend> backends() {
-        return Backend.all().stream();
+        return Backend.withSentinel().stream();
     }
 
     private SessionStore store(SessionPolicy policy) {
-        SessionStore s = backend.open(TestStack.endpoints(), policy);
+        SessionStore s = backend.open(backend.endpoints(), policy);
         opened.add(s);
         return s;
     }
@@ -139,11 +139,11 @@ class SessionStoreContractTest {
         assertThat(s.requestAsync(SessionId.random(), names).toCompletableFuture().get()).isEmpty();
         if (backend.layout().usesRedisClient()) {
             // The server forgets its scripts (restart, SCRIPT FLUSH): the async path falls back to EVAL like the sync one.
-            RawWrites.redis(TestStack.endpoints(), j -> j.scriptFlush());
+            RawWrites.redis(backend.endpoints(), j -> j.scriptFlush());
         }
         assertThat(s.requestAsync(c.id(), names).toCompletableFuture().get()).contains(Map.of("auth", "u1", "perms", "rw"));
         RawWrites.Corruption corruption = RawWrites.corruptions(backend.layout()).get(0);
-        corruption.plant().accept(TestStack.endpoints(), c.id());
+        corruption.plant().accept(backend.endpoints(), c.id());
         assertThatThrownBy(() -> s.requestAsync(c.id(), names).toCompletableFuture().join())
                 .as(corruption.name()).hasCauseInstanceOf(StoreException.class)
                 .cause().hasMessageContaining(c.id().value());
@@ -355,7 +355,7 @@ class SessionStoreContractTest {
         List<RawWrites.Corruption> corruptions = RawWrites.corruptions(backend.layout());
         assumeTrue(!corruptions.isEmpty(), "the memory layout keeps objects, not bytes: nothing to corrupt");
         SessionStore s = store();
-        Endpoints e = TestStack.endpoints();
+        Endpoints e = backend.endpoints();
         for (RawWrites.Corruption corruption : corruptions) {
             Session c = s.create(user(), Map.of("a", "1"));
             corruption.plant().accept(e, c.id());
@@ -371,7 +371,7 @@ class SessionStoreContractTest {
     @Test
     void aWrongPasswordIsReportedAsSuch() {
         assumeTrue(backend.hasPassword(), "this backend has no authentication");
-        Endpoints wrong = backend.withWrongPassword(TestStack.endpoints());
+        Endpoints wrong = backend.withWrongPassword(backend.endpoints());
         assertThatThrownBy(() -> {
             try (SessionStore s = backend.open(wrong, SessionPolicy.DEFAULT)) {
                 s.load(SessionId.random());

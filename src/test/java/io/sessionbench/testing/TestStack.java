@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestStack implements BeforeAllCallback {
     private static LocalStack stack;
+    private static LocalStack sentinelStack;
+    private static ExtensionContext root;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -22,7 +24,8 @@ public final class TestStack implements BeforeAllCallback {
     public static synchronized Endpoints endpoints(ExtensionContext context) {
         if (stack == null) {
             stack = LocalStack.start(Path.of("target", "test-stack"), EnumSet.allOf(LocalStack.Server.class));
-            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            root = context.getRoot();
+            root.getStore(ExtensionContext.Namespace.GLOBAL)
                     .put("sessionbench-test-stack", (ExtensionContext.Store.CloseableResource) TestStack::stop);
         }
         return stack.endpoints();
@@ -35,10 +38,26 @@ public final class TestStack implements BeforeAllCallback {
         return stack.endpoints();
     }
 
+    /** A second Redis, in the Sentinel topology (primary, 2 replicas, 3 sentinels), started on first use. */
+    public static synchronized Endpoints sentinelEndpoints() {
+        if (root == null) {
+            throw new IllegalStateException("annotate the test class with @ExtendWith(TestStack.class)");
+        }
+        if (sentinelStack == null) {
+            sentinelStack = LocalStack.start(Path.of("target", "test-stack-sentinel"), EnumSet.of(LocalStack.Server.REDIS),
+                    java.util.Map.of(), LocalStack.Topology.SENTINEL);
+        }
+        return sentinelStack.endpoints();
+    }
+
     private static synchronized void stop() {
         if (stack != null) {
             stack.close();
             stack = null;
+        }
+        if (sentinelStack != null) {
+            sentinelStack.close();
+            sentinelStack = null;
         }
     }
 }

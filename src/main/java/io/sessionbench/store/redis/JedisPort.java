@@ -11,30 +11,61 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /** {@link RedisPort} over Jedis: a pool of blocking connections, one borrowed per command. */
 public final class JedisPort implements RedisPort {
-    private final RedisTarget target;
-    private final JedisPooled jedis;
+    private final io.sessionbench.infra.RedisAddress target;
+    private final UnifiedJedis jedis;
 
     public JedisPort(RedisTarget target, int poolSize) {
-        this.target = target;
-        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().database(target.database())
-                .ssl(target.tls()).connectionTimeoutMillis(3000).socketTimeoutMillis(3000).clientName("sessionbench");
-        if (target.password().isPresent()) {
-            cfg.password(target.password().value());
-            if (!target.user().isEmpty()) {
-                cfg.user(target.user());
+        this(target, new JedisPooled(pool(poolSize), new HostAndPort(target.host(), target.port()),
+                config(target.user(), target.password()).database(target.database()).ssl(target.tls()).build()));
+    }
+
+    /** The master named by a Sentinel target, found through its sentinels (asked with the same password). */
+    public JedisPort(io.sessionbench.infra.SentinelTarget sentinel, int poolSize) {
+        this(sentinel, sentineled(sentinel, poolSize));
+    }
+
+    private static UnifiedJedis sentineled(io.sessionbench.infra.SentinelTarget s, int poolSize) {
+        java.util.Set<HostAndPort> sentinels = new java.util.LinkedHashSet<>();
+        s.sentinels().forEach(h -> sentinels.add(new HostAndPort(h.host(), h.port())));
+        try {
+            return new JedisSentineled(s.master(), config(s.user(), s.password()).build(), pool(poolSize), sentinels,
+                    config("", s.password()).clientName("sessionbench-sentinel").build());
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, s, "connect");
+        }
+    }
+
+    private static DefaultJedisClientConfig.Builder config(String user, io.sessionbench.infra.Secret password) {
+        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(3000).socketTimeoutMillis(3000).clientName("sessionbench");
+        if (password.isPresent()) {
+            cfg.password(password.value());
+            if (!user.isEmpty()) {
+                cfg.user(user);
             }
         }
+        return cfg;
+    }
+
+    private static GenericObjectPoolConfig<Connection> pool(int poolSize) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
         pool.setJmxEnabled(false);
-        this.jedis = new JedisPooled(pool, new HostAndPort(target.host(), target.port()), cfg.build());
+        return pool;
+    }
+
+    private JedisPort(io.sessionbench.infra.RedisAddress target, UnifiedJedis jedis) {
+        this.target = target;
+        this.jedis = jedis;
         try {
             jedis.ping();
         } catch (RuntimeException e) {

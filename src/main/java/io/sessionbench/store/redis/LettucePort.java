@@ -27,24 +27,58 @@ import java.util.concurrent.CompletionStage;
 public final class LettucePort implements RedisPort {
     /** Event loops and timers shared by every Lettuce client in the JVM, as Lettuce recommends; never shut down. */
     private static final ClientResources RESOURCES = DefaultClientResources.create();
-    private final RedisTarget target;
+    private final io.sessionbench.infra.RedisAddress target;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final RedisCommands<byte[], byte[]> sync;
     private final RedisAsyncCommands<byte[], byte[]> async;
 
     public LettucePort(RedisTarget target) {
-        this.target = target;
-        RedisURI.Builder uri = RedisURI.builder().withHost(target.host()).withPort(target.port())
-                .withDatabase(target.database()).withSsl(target.tls()).withTimeout(Duration.ofSeconds(3));
-        if (target.password().isPresent()) {
-            if (target.user().isEmpty()) {
-                uri.withPassword(target.password().chars());
+        this(target, authenticated(RedisURI.builder().withHost(target.host()).withPort(target.port())
+                .withDatabase(target.database()).withSsl(target.tls()), target.user(), target.password()).build());
+    }
+
+    /**
+     * The master named by a Sentinel target, found through its sentinels (each asked with the target's password,
+     * as the local stack's sentinels require it); Lettuce follows a failover to the new master.
+     */
+    public LettucePort(io.sessionbench.infra.SentinelTarget sentinel) {
+        this(sentinel, sentinelUri(sentinel));
+    }
+
+    private static RedisURI sentinelUri(io.sessionbench.infra.SentinelTarget s) {
+        RedisURI.Builder uri = null;
+        for (io.sessionbench.infra.HostPort h : s.sentinels()) {
+            if (uri == null) {
+                uri = RedisURI.Builder.sentinel(h.host(), h.port(), s.master());
             } else {
-                uri.withAuthentication(target.user(), target.password().chars());
+                uri.withSentinel(h.host(), h.port());
             }
         }
-        RedisClient c = RedisClient.create(RESOURCES, uri.build());
+        RedisURI built = authenticated(uri, s.user(), s.password()).build();
+        for (RedisURI each : built.getSentinels()) {
+            if (s.password().isPresent()) {
+                each.setPassword(s.password().chars());
+            }
+        }
+        return built;
+    }
+
+    private static RedisURI.Builder authenticated(RedisURI.Builder uri, String user, io.sessionbench.infra.Secret password) {
+        uri.withTimeout(Duration.ofSeconds(3));
+        if (password.isPresent()) {
+            if (user.isEmpty()) {
+                uri.withPassword(password.chars());
+            } else {
+                uri.withAuthentication(user, password.chars());
+            }
+        }
+        return uri;
+    }
+
+    private LettucePort(io.sessionbench.infra.RedisAddress target, RedisURI uri) {
+        this.target = target;
+        RedisClient c = RedisClient.create(RESOURCES, uri);
         c.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {

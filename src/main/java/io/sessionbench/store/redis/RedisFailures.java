@@ -1,6 +1,6 @@
 package io.sessionbench.store.redis;
 
-import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.infra.RedisAddress;
 import io.sessionbench.store.StoreException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -13,7 +13,7 @@ public final class RedisFailures {
     }
 
     /** Runs one command of an adapter, turning the client's failure into the store's typed error (message built only then). */
-    static <T> T call(RedisTarget target, String command, byte[] key, java.util.function.Supplier<T> body) {
+    static <T> T call(RedisAddress target, String command, byte[] key, java.util.function.Supplier<T> body) {
         try {
             return body.get();
         } catch (RuntimeException e) {
@@ -22,7 +22,7 @@ public final class RedisFailures {
     }
 
     /** {@code EVALSHA}, and {@code EVAL} once when the server does not know the script yet (after a restart or flush). */
-    static Object evalSha(RedisTarget target, RedisScript script, byte[][] keys, java.util.function.Supplier<Object> evalsha,
+    static Object evalSha(RedisAddress target, RedisScript script, byte[][] keys, java.util.function.Supplier<Object> evalsha,
                           java.util.function.Supplier<Object> eval) {
         try {
             try {
@@ -44,7 +44,7 @@ public final class RedisFailures {
     }
 
     /** {@link #evalSha} without waiting: the fallback and the translation happen when the reply arrives. */
-    static java.util.concurrent.CompletionStage<Object> evalShaAsync(RedisTarget target, RedisScript script, byte[][] keys,
+    static java.util.concurrent.CompletionStage<Object> evalShaAsync(RedisAddress target, RedisScript script, byte[][] keys,
             java.util.function.Supplier<java.util.concurrent.CompletionStage<Object>> evalsha,
             java.util.function.Supplier<java.util.concurrent.CompletionStage<Object>> eval) {
         return evalsha.get()
@@ -67,7 +67,7 @@ public final class RedisFailures {
         return messageChainContains(t, "NOSCRIPT");
     }
 
-    public static RuntimeException translate(RuntimeException e, RedisTarget target, String command) {
+    public static RuntimeException translate(RuntimeException e, RedisAddress target, String command) {
         if (e instanceof StoreException) {
             return e;
         }

@@ -24,12 +24,20 @@ import org.redisson.config.SingleServerConfig;
 public final class RedissonPort implements RedisPort {
     private static final CompositeCodec HASH_CODEC =
             new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE, ByteArrayCodec.INSTANCE);
-    private final RedisTarget target;
+    private final io.sessionbench.infra.RedisAddress target;
     private final RedissonClient redisson;
     private final RScript script;
 
     public RedissonPort(RedisTarget target, int poolSize) {
-        this.target = target;
+        this(target, single(target, poolSize));
+    }
+
+    /** The master named by a Sentinel target; reads go to the master too (Redisson's default reads replicas). */
+    public RedissonPort(io.sessionbench.infra.SentinelTarget sentinel, int poolSize) {
+        this(sentinel, sentinel(sentinel, poolSize));
+    }
+
+    private static Config single(RedisTarget target, int poolSize) {
         Config config = new Config();
         SingleServerConfig single = config.useSingleServer()
                 .setAddress((target.tls() ? "rediss://" : "redis://") + target.host() + ":" + target.port())
@@ -41,6 +49,29 @@ public final class RedissonPort implements RedisPort {
                 single.setUsername(target.user());
             }
         }
+        return config;
+    }
+
+    private static Config sentinel(io.sessionbench.infra.SentinelTarget s, int poolSize) {
+        Config config = new Config();
+        org.redisson.config.SentinelServersConfig c = config.useSentinelServers().setMasterName(s.master())
+                .setReadMode(org.redisson.config.ReadMode.MASTER).setCheckSentinelsList(false)
+                .setConnectTimeout(3000).setTimeout(3000).setRetryAttempts(0)
+                .setMasterConnectionPoolSize(poolSize).setMasterConnectionMinimumIdleSize(Math.min(4, poolSize))
+                .setSlaveConnectionMinimumIdleSize(0);
+        s.sentinels().forEach(h -> c.addSentinelAddress("redis://" + h.host() + ":" + h.port()));
+        if (s.password().isPresent()) {
+            c.setPassword(s.password().value());
+            c.setSentinelPassword(s.password().value());
+            if (!s.user().isEmpty()) {
+                c.setUsername(s.user());
+            }
+        }
+        return config;
+    }
+
+    private RedissonPort(io.sessionbench.infra.RedisAddress target, Config config) {
+        this.target = target;
         try {
             this.redisson = Redisson.create(config);
         } catch (RuntimeException e) {

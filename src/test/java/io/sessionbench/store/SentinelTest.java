@@ -1,0 +1,75 @@
+package io.sessionbench.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.HostPort;
+import io.sessionbench.infra.SentinelTarget;
+import io.sessionbench.store.redis.RedisClientKind;
+import io.sessionbench.testing.TestStack;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/** The local Sentinel topology as the stack starts it, and bad Sentinel targets refused in one line. */
+@ExtendWith(TestStack.class)
+class SentinelTest {
+
+    @Test
+    void theStackRunsAPrimaryWithTwoReplicasWatchedByThreeSentinelsThatKnowEachOther() {
+        Endpoints e = TestStack.sentinelEndpoints();
+        SentinelTarget s = e.redisSentinel();
+        assertThat(s.sentinels()).hasSize(3);
+        for (HostPort h : s.sentinels()) {
+            try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()),
+                    DefaultJedisClientConfig.builder().password(s.password().value()).build())) {
+                assertThat(j.sentinelGetMasterAddrByName(s.master())).containsExactly("127.0.0.1", String.valueOf(e.redis().port()));
+                assertThat(j.sentinelReplicas(s.master())).hasSize(2);
+                assertThat(j.sentinelSentinels(s.master())).hasSize(2);
+            }
+        }
+        // what a layout writes through Sentinel lands on the primary
+        try (SessionStore store = Layout.REDIS_HASH.open(e, Layout.StoreOptions.DEFAULT)) {
+            Session created = store.create("sentinel-user", Map.of("a", "1"));
+            try (Jedis primary = new Jedis(new HostAndPort(e.redis().host(), e.redis().port()),
+                    DefaultJedisClientConfig.builder().password(e.redis().password().value()).build())) {
+                assertThat(primary.scan("0", new redis.clients.jedis.params.ScanParams().match("*" + created.id().value() + "*")
+                        .count(1000)).getResult()).isNotEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RedisClientKind.class)
+    void anUnknownMasterNameIsOneLineNamingTheMastersTheSentinelsKnow(RedisClientKind client) {
+        Endpoints e = TestStack.sentinelEndpoints();
+        SentinelTarget s = e.redisSentinel();
+        Endpoints wrong = e.withRedisSentinel(new SentinelTarget(s.sentinels(), "nope", "", s.password()));
+        assertThatThrownBy(() -> Layout.REDIS_HASH.open(wrong, Layout.StoreOptions.DEFAULT.withClient(client)).close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("monitors no master named 'nope'").hasMessageContaining("it monitors sessionbench")
+                .message().doesNotContain(s.password().value()).doesNotContain("\n");
+    }
+
+    @Test
+    void sentinelsThatDoNotAnswerAreNamed() throws Exception {
+        int closed;
+        try (ServerSocket free = new ServerSocket(0)) {
+            closed = free.getLocalPort();
+        }
+        SentinelTarget nobody = new SentinelTarget(List.of(new HostPort("127.0.0.1", closed)), "sessionbench", "",
+                TestStack.sentinelEndpoints().redisSentinel().password());
+        assertThatThrownBy(() -> Layout.REDIS_JSON.open(Endpoints.NONE.withRedisSentinel(nobody), Layout.StoreOptions.DEFAULT).close())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no sentinel of redis-sentinel://:****@127.0.0.1:" + closed)
+                .hasMessageContaining("answered");
+    }
+}
