@@ -128,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
         }, "sessionbench-bench-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
         String failed = null;
-        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir, targets.topology())) {
+        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir, targets.topology(), targets.tls)) {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }

@@ -49,8 +49,8 @@ final class CalibrateCommand implements Callable<Integer> {
         Limits.range("--keys", keys, 1, 10_000_000);
         Limits.range("--bytes", bytes, 1, 1_500_000);
         Limits.range("--seconds", seconds, 1, 3600);
-        if (targets.topology() != LocalStack.Topology.STANDALONE) {
-            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one standalone server; leave --topology out");
+        if (targets.topology() != LocalStack.Topology.STANDALONE || targets.tls) {
+            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one plain standalone server; leave --topology and --tls out");
         }
         List<Calibration.Figure> figures;
         Calibration calibration;

@@ -217,7 +217,7 @@ final class LoadCommand implements Callable<Integer> {
             }
         }, "sessionbench-load-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir, targets.topology())) {
+        try (Targets t = Targets.resolve(targets.settings(), System.getenv(), needed, stackDir, targets.topology(), targets.tls)) {
             t.endpoints().describe().forEach(l -> System.out.println("target " + l));
             if (sharing.preloadOnly()) {
                 return preloadOnly(loaded, t, sharing);

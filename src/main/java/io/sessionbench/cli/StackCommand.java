@@ -37,6 +37,9 @@ final class StackCommand {
                 + "2 replicas and 3 sentinels monitoring it as '" + LocalStack.SENTINEL_MASTER + "'); default ${DEFAULT-VALUE}")
         String topology;
 
+        @Option(names = "--tls", description = "Redis on TLS only, with a CA and server certificate made at start")
+        boolean tls;
+
         @Option(names = "--redis-port", paramLabel = "PORT", description = "fixed port for redis-server (default: a free one)")
         Integer redisPort;
 
@@ -58,7 +61,7 @@ final class StackCommand {
                 ports.put(Server.POSTGRES, postgresPort);
             }
             Set<Server> servers = only == null || only.isEmpty() ? EnumSet.allOf(Server.class) : EnumSet.copyOf(only);
-            return LocalStack.start(dir, servers, ports, LocalStack.Topology.of(topology));
+            return LocalStack.start(dir, servers, ports, LocalStack.Topology.of(topology), tls);
         }
     }
 

@@ -21,6 +21,10 @@ final class TargetOptions {
             + "through the sentinels); default ${DEFAULT-VALUE}")
     String topology;
 
+    @Option(names = "--tls", description = "local Redis listens on TLS only, with a CA and server certificate made at start "
+            + "(for your own server: rediss://…?ca=CA.pem)")
+    boolean tls;
+
     io.sessionbench.infra.LocalStack.Topology topology() {
         return io.sessionbench.infra.LocalStack.Topology.of(topology);
     }

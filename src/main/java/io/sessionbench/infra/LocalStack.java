@@ -68,6 +68,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Path root;
     private Topology topology = Topology.STANDALONE;
+    private boolean tls;
     /** Replicas and sentinels of a Sentinel topology (the primary is the REDIS entry of {@link #running}). */
     private final List<Running> helpers = new ArrayList<>();
     private final Map<Server, Running> running = new EnumMap<>(Server.class);
@@ -99,8 +100,22 @@ public final class LocalStack implements AutoCloseable {
 
     /** {@link #start(Path, Set, Map)} with Redis in the given topology. */
     public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports, Topology topology) {
+        return start(root, servers, ports, topology, false);
+    }
+
+    /**
+     * {@link #start(Path, Set, Map, Topology)}; with {@code tls}, Redis listens on TLS only, with a CA and a server
+     * certificate (for 127.0.0.1) generated at start by {@code openssl}; clients get the CA as {@code ?ca=} of the
+     * target URI.
+     */
+    public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports, Topology topology, boolean tls) {
+        if (tls && topology != Topology.STANDALONE) {
+            throw new ConfigException("--tls with --topology " + topology.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is not supported yet; use --tls with the standalone topology");
+        }
         LocalStack stack = new LocalStack(root.toAbsolutePath());
         stack.topology = topology;
+        stack.tls = tls;
         try {
             Files.createDirectories(stack.root);
             for (Server s : Server.values()) {
@@ -164,11 +179,20 @@ public final class LocalStack implements AutoCloseable {
     private void startRedis(Path dir, int port) throws IOException {
         String bin = binary("redis-server");
         Secret password = new Secret(randomHex(16));
-        List<String> settings = List.of("bind 127.0.0.1", "port " + port, "save \"\"", "appendonly no",
-                "protected-mode yes", "maxmemory-policy noeviction");
+        List<String> settings = new ArrayList<>(List.of("bind 127.0.0.1", "port " + port, "save \"\"", "appendonly no",
+                "protected-mode yes", "maxmemory-policy noeviction"));
+        TlsFiles files = null;
+        if (tls) {
+            Path certs = dir.resolve("tls");
+            files = new TlsFiles(certificates(certs), null, null);
+            settings.set(1, "port 0");
+            settings.addAll(List.of("tls-port " + port, "tls-cert-file " + certs.resolve("server.crt"),
+                    "tls-key-file " + certs.resolve("server.key"), "tls-ca-cert-file " + certs.resolve("ca.crt"),
+                    "tls-auth-clients no"));
+        }
         Path conf = dir.resolve("redis.conf");
         writePrivate(conf, String.join("\n", settings) + "\ndir " + dir + "\nrequirepass " + password.value() + "\n");
-        RedisTarget target = new RedisTarget(false, "127.0.0.1", port, "", password, 0);
+        RedisTarget target = new RedisTarget(tls, "127.0.0.1", port, "", password, 0, files);
         Launch l = new Launch(List.of(bin, conf.toString()), dir, dir.resolve("redis.log"), null, () -> redisVersion(target));
         launches.put(Server.REDIS, l);
         Process p = launch(l);
@@ -243,6 +267,37 @@ public final class LocalStack implements AutoCloseable {
         endpoints = endpoints.withRedis(primary).withRedisSentinel(new SentinelTarget(sentinels, SENTINEL_MASTER, "", password));
     }
 
+    /**
+     * A throw-away CA and a server certificate for 127.0.0.1 and localhost signed by it, as Redis's
+     * {@code utils/gen-test-certs.sh} makes them; returns the CA file.
+     */
+    private static Path certificates(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String openssl = binary("openssl");
+        Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        run(dir, openssl, "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-sha256", "-days", "2",
+                "-subj", "/CN=sessionbench local CA", "-keyout", "ca.key", "-out", "ca.crt");
+        run(dir, openssl, "req", "-new", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
+                "-out", "server.csr");
+        run(dir, openssl, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "2", "-sha256", "-extfile", "server.ext", "-out", "server.crt");
+        return dir.resolve("ca.crt");
+    }
+
+    private static void run(Path dir, String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new ConfigException("'" + String.join(" ", List.of(cmd).subList(0, 2)) + "' failed making the local TLS "
+                        + "certificates: " + out.lines().reduce((a, b) -> b).orElse(""));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while making the local TLS certificates");
+        }
+    }
+
     /** A replica's version once its link to the primary is up. */
     private static String replicaLinked(RedisTarget t) throws IOException {
         String info = command(t, "INFO", "replication");
@@ -298,8 +353,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** AUTH + INFO over a plain socket: a real request, and the server's version. */
     public static String redisVersion(RedisTarget t) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(t.host(), t.port()), 1000);
+        try (Socket s = socket(t)) {
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
             StringBuilder cmd = new StringBuilder();
@@ -315,6 +369,21 @@ public final class LocalStack implements AutoCloseable {
             int i = reply.indexOf("redis_version:");
             return reply.substring(i + "redis_version:".length(), reply.indexOf('\r', i)).trim();
         }
+    }
+
+    /** A connected socket to {@code t}: TLS with its CA when the target is TLS. */
+    private static Socket socket(RedisTarget t) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(t.host(), t.port()), 1000);
+        if (!t.tls()) {
+            return plain;
+        }
+        javax.net.ssl.SSLSocketFactory f = t.files() == null ? (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault()
+                : t.files().context().getSocketFactory();
+        javax.net.ssl.SSLSocket tlsSocket = (javax.net.ssl.SSLSocket) f.createSocket(plain, t.host(), t.port(), true);
+        tlsSocket.setSoTimeout(2000);
+        tlsSocket.startHandshake();
+        return tlsSocket;
     }
 
     private static String resp(String... parts) {

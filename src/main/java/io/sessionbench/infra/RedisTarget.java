@@ -9,7 +9,12 @@ import java.nio.charset.StandardCharsets;
  * A standalone Redis server: {@code redis://[user[:password]@]host[:port][/db]}, or {@code rediss://} for TLS.
  * {@link #toString()} and {@link #redacted()} hide the password.
  */
-public record RedisTarget(boolean tls, String host, int port, String user, Secret password, int database) implements RedisAddress {
+public record RedisTarget(boolean tls, String host, int port, String user, Secret password, int database, TlsFiles files)
+        implements RedisAddress {
+
+    public RedisTarget(boolean tls, String host, int port, String user, Secret password, int database) {
+        this(tls, host, port, user, password, database, null);
+    }
 
     public static RedisTarget parse(String uriText) {
         String shown = redactUri(uriText);
@@ -51,7 +56,29 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
                         + "'; the path must be a database number such as /0");
             }
         }
-        return new RedisTarget("rediss".equals(scheme), uri.getHost(), port, user, password, db);
+        return new RedisTarget("rediss".equals(scheme), uri.getHost(), port, user, password, db, tlsFiles(uri, shown));
+    }
+
+    /** {@code ?ca=FILE&cert=FILE&key=FILE} of a rediss:// URI; null when none is given. */
+    private static TlsFiles tlsFiles(URI uri, String shown) {
+        String query = uri.getRawQuery();
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        if (!"rediss".equals(uri.getScheme())) {
+            throw new ConfigException("Redis URI '" + shown + "' has TLS files but the scheme redis://; use rediss:// for TLS");
+        }
+        java.util.Map<String, java.nio.file.Path> files = new java.util.HashMap<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (!java.util.Set.of("ca", "cert", "key").contains(name) || eq < 0 || eq == pair.length() - 1) {
+                throw new ConfigException("Redis URI '" + shown + "' has query '" + name + "'; only ca=FILE, cert=FILE and key=FILE "
+                        + "(PEM files) are understood");
+            }
+            files.put(name, java.nio.file.Path.of(decode(pair.substring(eq + 1))));
+        }
+        return new TlsFiles(files.get("ca"), files.get("cert"), files.get("key"));
     }
 
     /** Names what is wrong with a URI whose host could not be read: an unencoded character, a port that is not a number. */
@@ -83,7 +110,8 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
         if (password.isPresent() || !user.isEmpty()) {
             auth = user + (password.isPresent() ? ":****" : "") + "@";
         }
-        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + (database == 0 ? "" : "/" + database);
+        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + (database == 0 ? "" : "/" + database)
+                + (files == null ? "" : files.query());
     }
 
     /** The full URI including the password: only for handing to a client library or a 0600 file, never for output. */
@@ -92,7 +120,8 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
         if (password.isPresent() || !user.isEmpty()) {
             auth = enc(user) + (password.isPresent() ? ":" + enc(password.value()) : "") + "@";
         }
-        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + (database == 0 ? "" : "/" + database);
+        return (tls ? "rediss://" : "redis://") + auth + host + ":" + port + (database == 0 ? "" : "/" + database)
+                + (files == null ? "" : files.query());
     }
 
     private static String enc(String s) {

@@ -14,22 +14,29 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
 
     public static Targets resolve(Map<Endpoints.Setting, String> options, Map<String, String> env,
                                   Set<LocalStack.Server> needed, Path stackDir) {
-        return resolve(options, env, needed, stackDir, LocalStack.Topology.STANDALONE);
+        return resolve(options, env, needed, stackDir, LocalStack.Topology.STANDALONE, false);
     }
 
-    /** {@link #resolve(Map, Map, Set, Path)} with a local Redis started in {@code topology} when one is started. */
+    /**
+     * {@link #resolve(Map, Map, Set, Path)} with a local Redis started in {@code topology}, and on TLS only when
+     * {@code tls}, when one is started.
+     */
     public static Targets resolve(Map<Endpoints.Setting, String> options, Map<String, String> env,
-                                  Set<LocalStack.Server> needed, Path stackDir, LocalStack.Topology topology) {
+                                  Set<LocalStack.Server> needed, Path stackDir, LocalStack.Topology topology, boolean tls) {
         Endpoints given = Endpoints.from(Endpoints.environment(env), options);
         if (topology != LocalStack.Topology.STANDALONE && given.hasRedis()) {
             throw new ConfigException("--topology " + topology.name().toLowerCase(java.util.Locale.ROOT) + " shapes the local "
                     + "stack, but a Redis target is given; for your own Sentinel set SESSIONBENCH_REDIS_SENTINEL instead");
         }
+        if (tls && given.hasRedis()) {
+            throw new ConfigException("--tls makes the local Redis listen on TLS, but a Redis target is given; for your own "
+                    + "server use rediss://…?ca=CA.pem in its URI instead");
+        }
         Set<LocalStack.Server> missing = missing(given, needed);
         if (missing.isEmpty()) {
             return new Targets(given, null);
         }
-        LocalStack stack = LocalStack.start(stackDir, missing, Map.of(), topology);
+        LocalStack stack = LocalStack.start(stackDir, missing, Map.of(), topology, tls);
         Endpoints local = stack.endpoints();
         boolean localRedis = !given.hasRedis();
         Endpoints merged = new Endpoints(

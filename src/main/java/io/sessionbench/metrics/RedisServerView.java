@@ -41,6 +41,9 @@ public final class RedisServerView implements AutoCloseable {
     /** A plain Jedis connection to {@code t} (user, password, TLS as given; 2 s timeout) for side queries. */
     public static Jedis connect(RedisTarget t) {
         DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder().ssl(t.tls()).timeoutMillis(2000);
+        if (t.tls() && t.files() != null) {
+            c.sslSocketFactory(t.files().context().getSocketFactory());
+        }
         if (!t.user().isEmpty()) {
             c.user(t.user());
         }

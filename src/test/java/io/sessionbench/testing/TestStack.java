@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestStack implements BeforeAllCallback {
     private static LocalStack stack;
     private static LocalStack sentinelStack;
+    private static LocalStack tlsStack;
     private static ExtensionContext root;
 
     @Override
@@ -50,7 +51,23 @@ public final class TestStack implements BeforeAllCallback {
         return sentinelStack.endpoints();
     }
 
+    /** A third Redis, on TLS only, with its CA in the target URI, started on first use. */
+    public static synchronized Endpoints tlsEndpoints() {
+        if (root == null) {
+            throw new IllegalStateException("annotate the test class with @ExtendWith(TestStack.class)");
+        }
+        if (tlsStack == null) {
+            tlsStack = LocalStack.start(Path.of("target", "test-stack-tls"), EnumSet.of(LocalStack.Server.REDIS),
+                    java.util.Map.of(), LocalStack.Topology.STANDALONE, true);
+        }
+        return tlsStack.endpoints();
+    }
+
     private static synchronized void stop() {
+        if (tlsStack != null) {
+            tlsStack.close();
+            tlsStack = null;
+        }
         if (stack != null) {
             stack.close();
             stack = null;

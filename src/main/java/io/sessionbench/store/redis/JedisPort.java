@@ -24,7 +24,7 @@ public final class JedisPort implements RedisPort {
 
     public JedisPort(RedisTarget target, int poolSize) {
         this(target, new JedisPooled(pool(poolSize), new HostAndPort(target.host(), target.port()),
-                config(target.user(), target.password()).database(target.database()).ssl(target.tls()).build()));
+                tls(config(target.user(), target.password()).database(target.database()), target).build()));
     }
 
     /** The master named by a Sentinel target, found through its sentinels (asked with the same password). */
@@ -51,6 +51,20 @@ public final class JedisPort implements RedisPort {
             if (!user.isEmpty()) {
                 cfg.user(user);
             }
+        }
+        return cfg;
+    }
+
+    /** TLS with the target's CA (or the JVM's trust store), verifying the host name as Lettuce and Redisson do. */
+    static DefaultJedisClientConfig.Builder tls(DefaultJedisClientConfig.Builder cfg, RedisTarget target) {
+        if (!target.tls()) {
+            return cfg;
+        }
+        javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        cfg.ssl(true).sslParameters(params);
+        if (target.files() != null) {
+            cfg.sslSocketFactory(target.files().context().getSocketFactory());
         }
         return cfg;
     }

@@ -35,7 +35,7 @@ public final class LettucePort implements RedisPort {
 
     public LettucePort(RedisTarget target) {
         this(target, authenticated(RedisURI.builder().withHost(target.host()).withPort(target.port())
-                .withDatabase(target.database()).withSsl(target.tls()), target.user(), target.password()).build());
+                .withDatabase(target.database()).withSsl(target.tls()), target.user(), target.password()).build(), target.files());
     }
 
     /**
@@ -43,7 +43,7 @@ public final class LettucePort implements RedisPort {
      * as the local stack's sentinels require it); Lettuce follows a failover to the new master.
      */
     public LettucePort(io.sessionbench.infra.SentinelTarget sentinel) {
-        this(sentinel, sentinelUri(sentinel));
+        this(sentinel, sentinelUri(sentinel), null);
     }
 
     private static RedisURI sentinelUri(io.sessionbench.infra.SentinelTarget s) {
@@ -76,11 +76,23 @@ public final class LettucePort implements RedisPort {
         return uri;
     }
 
-    private LettucePort(io.sessionbench.infra.RedisAddress target, RedisURI uri) {
+    private LettucePort(io.sessionbench.infra.RedisAddress target, RedisURI uri, io.sessionbench.infra.TlsFiles files) {
         this.target = target;
         RedisClient c = RedisClient.create(RESOURCES, uri);
-        c.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        ClientOptions.Builder options = ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        if (files != null) {
+            // the given CA (and client certificate); host names are verified against the server's certificate
+            io.lettuce.core.SslOptions.Builder ssl = io.lettuce.core.SslOptions.builder().jdkSslProvider();
+            if (files.ca() != null) {
+                ssl.trustManager(files.trustManagers());
+            }
+            if (files.cert() != null) {
+                ssl.keyManager(files.keyManagers());
+            }
+            options.sslOptions(ssl.build());
+        }
+        c.setOptions(options.build());
         try {
             this.connection = connectOnceMore(c);
         } catch (RuntimeException e) {

@@ -86,6 +86,13 @@ public final class RedisFailures {
             return new StoreException.Corrupt("Redis at " + where + " holds a value of the wrong type for " + command
                     + "; another program wrote it, invalidate the session", e);
         }
+        if (hasCause(e, java.security.cert.CertificateException.class) || messageChainContains(e, "PKIX path")
+                || messageChainContains(e, "unable to find valid certification path")
+                || messageChainContains(e, "No subject alternative") || messageChainContains(e, "No name matching")) {
+            return new StoreException.Unavailable("Redis at " + where + " presented a TLS certificate that does not verify ("
+                    + rootMessage(e) + "); give the CA that signed it as ?ca=FILE in the rediss:// URI, and connect by a host "
+                    + "name or IP address the certificate names", e);
+        }
         if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)
                 || hasCause(e, TimeoutException.class) || looksLikeConnectionProblem(e)) {
             return new StoreException.Unavailable("Redis at " + where + " is unreachable (" + command + ": "

@@ -49,6 +49,10 @@ public final class RedissonPort implements RedisPort {
                 single.setUsername(target.user());
             }
         }
+        if (target.files() != null) {
+            single.setSslTrustManagerFactory(target.files().trustManagers());
+            single.setSslKeyManagerFactory(target.files().keyManagers());
+        }
         return config;
     }
 
