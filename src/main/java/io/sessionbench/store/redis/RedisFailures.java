@@ -150,6 +150,9 @@ public final class RedisFailures {
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        m = nl < 0 ? m : m.substring(0, nl);
+        // Redisson appends the channel, the command and its raw parameters: not for people, and they hold the values
+        int channel = m.indexOf(". channel: [");
+        return channel < 0 ? m : m.substring(0, channel);
     }
 }

@@ -1,0 +1,67 @@
+package io.sessionbench.store.redis;
+
+import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.infra.Secret;
+import io.sessionbench.metrics.RedisServerView;
+import io.sessionbench.store.Layout;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The least-privilege Redis ACL of each Redis layout: its own key prefix only, no channels, and only the commands its
+ * client sends and its Lua scripts run (ACLs apply inside scripts too). Used to create a user per layout, and printed
+ * in the README as the {@code ACL SETUSER} line to give a production user.
+ */
+public final class RedisAcl {
+    /** What every client needs to connect and what every layout sends: handshake, scripts, listing, the version. */
+    private static final List<String> COMMON = List.of("+hello", "+auth", "+ping", "+client|setname", "+info", "+evalsha", "+eval", "+script|load",
+            "+scan", "+del", "+exists", "+pexpire", "+zadd", "+zrange", "+zrevrange", "+zrem", "+zcard");
+    private static final List<String> HASH = List.of("+hgetall", "+hmget", "+hget", "+hset", "+hexists", "+hstrlen");
+    private static final List<String> STRING = List.of("+get", "+set");
+
+    private RedisAcl() {
+    }
+
+    /** The key prefix of a Redis layout's sessions and user indexes ({@code sh}, {@code sj}, {@code sb}). */
+    public static String prefix(Layout layout) {
+        return switch (layout) {
+            case REDIS_HASH -> "sh";
+            case REDIS_JSON -> "sj";
+            case REDIS_BLOB -> "sb";
+            default -> throw new IllegalArgumentException(layout.label() + " is not a Redis layout");
+        };
+    }
+
+    /** The ACL rules after {@code on >password}: {@code resetkeys ~sh:* resetchannels -@all +…}. */
+    public static List<String> rules(Layout layout) {
+        List<String> r = new ArrayList<>(List.of("resetkeys", "~" + prefix(layout) + ":*", "resetchannels", "-@all"));
+        r.addAll(COMMON);
+        r.addAll(layout == Layout.REDIS_HASH ? HASH : STRING);
+        return r;
+    }
+
+    /** {@code ACL SETUSER <user> on >PASSWORD resetkeys ~sh:* …}, for the README and for operators. */
+    public static String setUserLine(Layout layout, String user) {
+        return "ACL SETUSER " + user + " on >PASSWORD " + String.join(" ", rules(layout));
+    }
+
+    /**
+     * Creates (or resets) user {@code sessionbench-<layout>} with a fresh random password through {@code admin}, and
+     * returns the target as that user.
+     */
+    public static RedisTarget createUser(RedisTarget admin, Layout layout) {
+        String user = "sessionbench-" + layout.label();
+        byte[] raw = new byte[16];
+        new java.security.SecureRandom().nextBytes(raw);
+        Secret password = new Secret(java.util.HexFormat.of().formatHex(raw));
+        List<String> args = new ArrayList<>(List.of("reset", "on", ">" + password.value()));
+        args.addAll(rules(layout));
+        try (Jedis j = RedisServerView.connect(admin)) {
+            j.aclSetUser(user, args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, admin, "ACL SETUSER " + user);
+        }
+        return new RedisTarget(admin.tls(), admin.host(), admin.port(), user, password, admin.database(), admin.files());
+    }
+}

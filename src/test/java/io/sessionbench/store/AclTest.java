@@ -1,0 +1,97 @@
+package io.sessionbench.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionbench.infra.Endpoints;
+import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.metrics.RedisServerView;
+import io.sessionbench.scenario.Workload;
+import io.sessionbench.store.redis.RedisAcl;
+import io.sessionbench.store.redis.RedisClientKind;
+import io.sessionbench.testing.TestStack;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The least-privilege ACL of each Redis layout ({@link RedisAcl}, the README's ACL SETUSER lines): every operation of
+ * the layout works with every client as that user, safe and naive; other layouts' keys and other commands get NOPERM,
+ * named with the command and the key.
+ */
+@ExtendWith(TestStack.class)
+class AclTest {
+    static Stream<Arguments> layoutsAndClients() {
+        return Stream.of(Layout.REDIS_HASH, Layout.REDIS_JSON, Layout.REDIS_BLOB)
+                .flatMap(l -> Stream.of(RedisClientKind.values()).map(c -> Arguments.of(l, c)));
+    }
+
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("layoutsAndClients")
+    void everyOperationWorksAsTheLayoutsOwnUser(Layout layout, RedisClientKind client) {
+        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), layout);
+        for (boolean safe : new boolean[] {true, false}) {
+            SessionPolicy policy = new SessionPolicy(Duration.ofMinutes(30), Duration.ZERO, 3, 1_500_000, safe);
+            try (SessionStore s = layout.open(Endpoints.NONE.withRedis(user), Layout.StoreOptions.DEFAULT.withClient(client).withPolicy(policy))) {
+                String who = "acl-" + layout.label() + "-" + client.label() + "-" + safe;
+                Session first = s.create(who, Map.of("auth", "yes", "perms", "r"));
+                for (int i = 0; i < 3; i++) {
+                    s.create(who, Map.of("auth", "yes"));
+                }
+                assertThat(s.load(first.id())).as("the cap of 3 evicted the oldest").isEmpty();
+                Session c = s.create(who, Map.of("auth", "yes", "perms", "r", "prefs", "p"));
+                assertThat(s.request(c.id(), Workload.CHECKS)).isPresent();
+                assertThat(s.attribute(c.id(), "perms")).contains("r");
+                assertThat(s.setAttribute(c.id(), "cart", "1")).isTrue();
+                assertThat(s.setAttributes(c.id(), Map.of("cart", "2", "x", "y"))).isTrue();
+                assertThat(s.touch(c.id())).isTrue();
+                assertThat(s.sessions(who)).contains(c.id());
+                assertThat(s.sample(2)).isNotEmpty();
+                assertThat(s.invalidate(c.id())).isTrue();
+                assertThat(s.invalidateAll(who)).isEqualTo(2);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("layoutsAndClients")
+    void anotherLayoutsKeysAreRefusedNamingTheCommandAndTheKey(Layout layout, RedisClientKind client) {
+        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), layout);
+        Layout other = layout == Layout.REDIS_HASH ? Layout.REDIS_JSON : Layout.REDIS_HASH;
+        assertThatThrownBy(() -> {
+            try (SessionStore s = other.open(Endpoints.NONE.withRedis(user), Layout.StoreOptions.DEFAULT.withClient(client))) {
+                s.create("acl-other", Map.of("a", "1"));
+            }
+        }).isInstanceOf(StoreException.AuthenticationFailed.class)
+                .hasMessageContaining("does not allow user '" + user.user() + "'")
+                .hasMessageContaining("EVALSHA").hasMessageContaining(" " + RedisAcl.prefix(other) + ":{")
+                .hasMessageContaining("NOPERM").message().doesNotContain("channel: [").doesNotContain(user.password().value());
+    }
+
+    @Test
+    void commandsOutsideTheLayoutAndForeignKeysGetNoPerm() {
+        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), Layout.REDIS_HASH);
+        try (Jedis j = RedisServerView.connect(user)) {
+            for (Runnable forbidden : List.<Runnable>of(j::flushAll, () -> j.keys("*"), () -> j.get("sj:{x}"),
+                    () -> j.configGet("maxmemory"), () -> j.set("other:key", "v"))) {
+                assertThatThrownBy(forbidden::run).hasMessageContaining("NOPERM");
+            }
+            assertThat(j.hgetAll("sh:{absent}")).isEmpty();
+        }
+    }
+
+    @Test
+    void theReadmeListsTheLinesThisTestProves() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (Layout l : List.of(Layout.REDIS_HASH, Layout.REDIS_JSON, Layout.REDIS_BLOB)) {
+            assertThat(readme).contains(RedisAcl.setUserLine(l, "sessions-" + l.label()));
+        }
+    }
+}
