@@ -28,10 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(TestStack.class)
 class GeneratorsTest {
-    private static final int RATE = 600;
+    /** A sweep of two steps, so each rate step is checked as one merged run. */
+    private static final int[] RATES = {300, 600};
+    private static final int SECONDS = 2;
 
     @Test
-    void threeGeneratorsRunExactlyTheSingleGeneratorScheduleAndMergeIntoOneHistogram() throws Exception {
+    void threeGeneratorsRunExactlyTheSingleGeneratorScheduleAndMergeIntoOneHistogramPerRateStep() throws Exception {
         Path root = Files.createTempDirectory(Path.of("target"), "generators-");
         Path scenario = root.resolve("shared.yaml");
         Files.writeString(scenario, """
@@ -40,13 +42,13 @@ class GeneratorsTest {
                 mix: {request: 90, updateAttribute: 10}
                 sessionBytes: {min: 512, max: 512}
                 users: {count: 300, sessionsPerUser: 1, distribution: uniform}
-                rate: {target: %d}
+                rate: {from: %d, to: %d, step: %d}
                 arrivals: constant
                 connections: 2
                 warmup: 1s
-                duration: 3s
-                objective: {p99: 200ms}
-                """.formatted(RATE));
+                duration: %ds
+                objective: {p99: 10s}
+                """.formatted(RATES[0], RATES[1], RATES[1] - RATES[0], SECONDS));
         Endpoints e = TestStack.endpoints();
         String redis = e.redis().withSecret();
         Path sessions = root.resolve("sessions");
@@ -60,7 +62,8 @@ class GeneratorsTest {
         Cli.Result single = Cli.run(Map.of(), "load", scenario.toString(), "--sessions-dir", sessions.toString(), "--redis", redis,
                 "--results", root.resolve("single").toString(), "--label", "single");
         assertThat(single.exitCode()).as(single.output()).isZero();
-        LoadRun one = LoadReport.read(onlyFolder(root.resolve("single"))).get(0);
+        List<LoadRun> one = LoadReport.read(onlyFolder(root.resolve("single")));
+        assertThat(one).as("the single generator ran both steps").hasSize(RATES.length);
 
         String startAt = Instant.now().plus(12, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS).toString();
         List<CompletableFuture<Cli.Result>> generators = new ArrayList<>();
@@ -69,46 +72,52 @@ class GeneratorsTest {
                     sessions.toString(), "--redis", redis, "--results", root.resolve("generators").toString(), "--label", "shared"};
             generators.add(CompletableFuture.supplyAsync(() -> Cli.run(Map.of(), args)));
         }
-        List<LoadRun> parts = new ArrayList<>();
-        List<Path> folders;
         for (CompletableFuture<Cli.Result> g : generators) {
             assertThat(g.get().exitCode()).as(g.get().output()).isZero();
         }
+        List<Path> folders;
         try (Stream<Path> s = Files.list(root.resolve("generators"))) {
             folders = s.sorted().toList();
         }
         assertThat(folders).hasSize(3);
-        for (Path f : folders) {
-            parts.add(LoadReport.read(f).get(0));
-        }
         assertThat(folders).extracting(f -> f.getFileName().toString()).allMatch(n -> n.matches(".*_load_shared_g[012]of3"));
-
-        long scheduled = parts.stream().mapToLong(LoadRun::scheduled).sum();
-        assertThat(scheduled).as("three shares together are the single-generator schedule").isEqualTo(one.scheduled())
-                .isEqualTo((long) RATE * 3);
-        for (LoadRun p : parts) {
-            assertThat(p.intendedRate()).isEqualTo(RATE / 3.0);
-            assertThat(p.scheduled()).isBetween(one.scheduled() / 3 - 1, one.scheduled() / 3 + 1);
+        List<List<LoadRun>> parts = new ArrayList<>();
+        for (Path f : folders) {
+            parts.add(LoadReport.read(f));
         }
 
         Cli.Result merged = Cli.run(Map.of(), Stream.concat(Stream.of("merge", "--results", root.resolve("merged").toString()),
                 folders.stream().map(Path::toString)).toArray(String[]::new));
         assertThat(merged.exitCode()).as(merged.output()).isZero();
         Path out = onlyFolder(root.resolve("merged"));
-        LoadRun m = LoadReport.read(out).get(0);
-        assertThat(m.scheduled()).isEqualTo(scheduled);
-        assertThat(m.ok()).isEqualTo(parts.stream().mapToLong(LoadRun::ok).sum());
-        assertThat(m.missCount()).isEqualTo(parts.stream().mapToLong(LoadRun::missCount).sum());
-        assertThat(m.errorCount()).isEqualTo(parts.stream().mapToLong(LoadRun::errorCount).sum());
-        assertThat(m.notStarted()).isEqualTo(parts.stream().mapToLong(LoadRun::notStarted).sum());
-        assertThat(m.intendedRate()).isEqualTo(RATE);
-        Map<String, org.HdrHistogram.Histogram> histograms = HistogramFiles.readMerged(out.resolve(m.hlog()));
-        assertThat(histograms.get("all.corrected").getTotalCount()).as("every scheduled request in the merged corrected histogram")
-                .isEqualTo(scheduled);
-        assertThat(m.incomplete()).isNull();
+        List<LoadRun> mergedRuns = LoadReport.read(out);
+        assertThat(mergedRuns).as("one merged run per rate step").hasSize(RATES.length);
+
+        for (int step = 0; step < RATES.length; step++) {
+            int k = step;
+            List<LoadRun> shares = parts.stream().map(p -> p.get(k)).toList();
+            long scheduled = shares.stream().mapToLong(LoadRun::scheduled).sum();
+            assertThat(scheduled).as("step %d: three shares together are the single-generator schedule", k)
+                    .isEqualTo(one.get(k).scheduled()).isEqualTo((long) RATES[k] * SECONDS);
+            for (LoadRun p : shares) {
+                assertThat(p.intendedRate()).isEqualTo(RATES[k] / 3.0);
+                assertThat(p.scheduled()).isBetween(scheduled / 3 - 1, scheduled / 3 + 1);
+            }
+            LoadRun m = mergedRuns.get(k);
+            assertThat(m.intendedRate()).isEqualTo(RATES[k]);
+            assertThat(m.scheduled()).isEqualTo(scheduled);
+            assertThat(m.ok()).isEqualTo(shares.stream().mapToLong(LoadRun::ok).sum());
+            assertThat(m.missCount()).isEqualTo(shares.stream().mapToLong(LoadRun::missCount).sum());
+            assertThat(m.errorCount()).isEqualTo(shares.stream().mapToLong(LoadRun::errorCount).sum());
+            assertThat(m.notStarted()).isEqualTo(shares.stream().mapToLong(LoadRun::notStarted).sum());
+            Map<String, org.HdrHistogram.Histogram> histograms = HistogramFiles.readMerged(out.resolve(m.hlog()));
+            assertThat(histograms.get("all.corrected").getTotalCount()).as("every scheduled request in the merged corrected histogram")
+                    .isEqualTo(scheduled);
+            assertThat(m.incomplete()).isNull();
+        }
         String report = Files.readString(out.resolve("report.md"));
         assertThat(report).contains("## Generators");
-        assertThat(report.lines().filter(l -> l.matches("\\| [012] \\| .*"))).hasSize(3);
+        assertThat(report.lines().filter(l -> l.matches("\\| [012] \\| .*"))).as("3 generators × 2 steps").hasSize(6);
     }
 
     @Test
