@@ -41,6 +41,12 @@ public final class Environment {
             addServer(servers, "redis", e.redis().redacted(), local, LocalStack.Server.REDIS, () -> LocalStack.redisVersion(e.redis()));
             loopback &= LOOPBACK.contains(e.redis().host());
         }
+        if (e.hasRedis()) {
+            ObjectNode clients = env.putObject("redisClients");
+            for (io.sessionbench.store.redis.RedisClientKind k : io.sessionbench.store.redis.RedisClientKind.values()) {
+                clients.put(k.label(), k.settings());
+            }
+        }
         if (e.redisSentinel() != null) {
             if (e.redis() == null) {
                 ObjectNode s = servers.addObject();

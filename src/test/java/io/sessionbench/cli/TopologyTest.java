@@ -34,6 +34,8 @@ class TopologyTest {
         assertThat(records).allSatisfy(r -> assertThat(r.secondary().get("errors").score()).as(r.key()).isZero());
         JsonNode env = new ObjectMapper().readTree(folder.resolve("env.json").toFile());
         assertThat(env.toString()).contains("redis-sentinel://");
+        assertThat(env.path("redisClients").path("redisson").asText()).contains("readMode MASTER").contains("retryAttempts 0");
+        assertThat(env.path("redisClients").path("lettuce").asText()).contains("REJECT_COMMANDS");
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(stack.toAbsolutePath().toString()))
                 .orElse(false))).as("no server of the run's stack is left running").isEmpty();
     }

@@ -51,6 +51,21 @@ public enum RedisClientKind {
 
     abstract RedisPort open(SentinelTarget sentinel, int poolSize);
 
+    /**
+     * The settings of this client that decide how it behaves when a server is slow, goes away or fails over, as the
+     * ports set them (written to {@code env.json}, so a figure can be read with them).
+     */
+    public String settings() {
+        return switch (this) {
+            case LETTUCE -> "one multiplexed connection; command timeout 3 s; autoReconnect on; disconnectedBehavior "
+                    + "REJECT_COMMANDS; Sentinel: master looked up through the sentinels at connect and after a reconnect";
+            case JEDIS -> "pooled blocking connections (pool = connections); connect and socket timeout 3 s; no retries; "
+                    + "Sentinel: JedisSentineled follows the sentinels' master switch (+switch-master)";
+            case REDISSON -> "connect timeout 3 s; response timeout 3 s; retryAttempts 0; Sentinel: readMode MASTER, "
+                    + "checkSentinelsList off, sentinels and master rescanned every 1 s (scanInterval)";
+        };
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

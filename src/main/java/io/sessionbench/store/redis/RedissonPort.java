@@ -59,7 +59,7 @@ public final class RedissonPort implements RedisPort {
     private static Config sentinel(io.sessionbench.infra.SentinelTarget s, int poolSize) {
         Config config = new Config();
         org.redisson.config.SentinelServersConfig c = config.useSentinelServers().setMasterName(s.master())
-                .setReadMode(org.redisson.config.ReadMode.MASTER).setCheckSentinelsList(false)
+                .setReadMode(org.redisson.config.ReadMode.MASTER).setCheckSentinelsList(false).setScanInterval(1000)
                 .setConnectTimeout(3000).setTimeout(3000).setRetryAttempts(0)
                 .setMasterConnectionPoolSize(poolSize).setMasterConnectionMinimumIdleSize(Math.min(4, poolSize))
                 .setSlaveConnectionMinimumIdleSize(0);
