@@ -88,11 +88,11 @@ public final class Calibration {
     }
 
     /** The Markdown written to {@code calibration.md}. */
-    public String markdown(List<Figure> figures) {
+    public String markdown(List<Figure> figures, String targets) {
         return "# Calibration against native tools\n\n"
                 + "Same servers, same data (" + keys + " keys of " + bytes + " B), closed loop, one connection per client "
-                + "thread, " + seconds + " s measured after 2 s warm-up; machine: " + Runtime.getRuntime().availableProcessors()
-                + " cores, client and servers on loopback; " + pinning.describe() + ".\n\n```\n" + table(figures) + "```\n";
+                + "thread, " + seconds + " s measured after 2 s warm-up; machine: " + io.sessionbench.report.Environment.machineCores()
+                + " cores; targets: " + targets + "; " + pinning.describe() + ".\n\n```\n" + table(figures) + "```\n";
     }
 
     static String key(int i) {
@@ -124,6 +124,16 @@ public final class Calibration {
             cmd.addAll(List.of("-a", redis.password().value()));
             if (!redis.user().isEmpty()) {
                 cmd.addAll(List.of("--user", redis.user()));
+            }
+        }
+        if (redis.tls()) {
+            // the same TLS as the Java clients: the target's CA (and client certificate when given)
+            cmd.add("--tls");
+            if (redis.files() != null && redis.files().ca() != null) {
+                cmd.addAll(List.of("--cacert", redis.files().ca().toString()));
+            }
+            if (redis.files() != null && redis.files().cert() != null) {
+                cmd.addAll(List.of("--cert", redis.files().cert().toString(), "--key", redis.files().key().toString()));
             }
         }
         cmd.addAll(List.of("HGETALL", "cal:{__rand_int__}"));

@@ -49,22 +49,24 @@ final class CalibrateCommand implements Callable<Integer> {
         Limits.range("--keys", keys, 1, 10_000_000);
         Limits.range("--bytes", bytes, 1, 1_500_000);
         Limits.range("--seconds", seconds, 1, 3600);
-        if (targets.topology() != LocalStack.Topology.STANDALONE || targets.tls) {
-            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one plain standalone server; leave --topology and --tls out");
+        if (targets.topology() != LocalStack.Topology.STANDALONE) {
+            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one standalone server; leave --topology out");
         }
         List<Calibration.Figure> figures;
         Calibration calibration;
+        String targetsShown;
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(),
-                EnumSet.of(LocalStack.Server.REDIS, LocalStack.Server.POSTGRES), stackDir)) {
+                EnumSet.of(LocalStack.Server.REDIS, LocalStack.Server.POSTGRES), stackDir, LocalStack.Topology.STANDALONE, targets.tls)) {
             Pinning pinning = noPinning ? Pinning.none("--no-pinning")
                     : Pinning.forLocalServers(t.localServers().stream().map(LocalStack.Running::pid).toList());
             calibration = new Calibration(new Calibration.Config(connections, keys, bytes, seconds), pinning);
             System.out.println("calibrate: " + pinning.describe());
             figures = calibration.run(t.endpoints());
+            targetsShown = String.join("; ", t.endpoints().describe());
         }
         System.out.print(Calibration.table(figures));
         Path out = ResultsFolder.fresh(resultsRoot, "calibration");
-        Files.writeString(out.resolve("calibration.md"), calibration.markdown(figures));
+        Files.writeString(out.resolve("calibration.md"), calibration.markdown(figures, targetsShown));
         System.out.println("calibration: " + out.resolve("calibration.md"));
         return 0;
     }

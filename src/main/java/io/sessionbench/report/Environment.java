@@ -25,7 +25,7 @@ public final class Environment {
         ObjectNode env = m.createObjectNode();
         ObjectNode machine = env.putObject("machine");
         machine.put("cpu", cpuModel());
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cores", machineCores());
         machine.put("memory", memory());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         ObjectNode jvm = env.putObject("jvm");
@@ -128,5 +128,16 @@ public final class Environment {
             return "?";
         }
         return "?";
+    }
+
+    /** The machine's cores, not this JVM's share of them ({@code --pin} narrows {@code availableProcessors()}). */
+    public static int machineCores() {
+        try {
+            long n = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("processor")).count();
+            return n > 0 ? (int) n : Runtime.getRuntime().availableProcessors();
+        } catch (java.io.IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 }
