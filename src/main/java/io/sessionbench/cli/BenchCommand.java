@@ -210,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
             throw e;
         } finally {
             Files.deleteIfExists(secrets);
-            deleteTree(preload);
+            ResultsFolder.deleteTree(preload);
             try {
                 Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException shuttingDown) {
@@ -317,7 +317,7 @@ final class BenchCommand implements Callable<Integer> {
 
         private static void deleteQuietly(Path dir) {
             try {
-                deleteTree(dir);
+                ResultsFolder.deleteTree(dir);
             } catch (IOException ignored) {
                 // an empty results folder left behind names no result
             }
@@ -356,17 +356,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return refused;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private int measurementIterations(Profile p, Profile.RunSpec spec) {

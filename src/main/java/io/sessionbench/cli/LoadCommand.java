@@ -99,6 +99,7 @@ final class LoadCommand implements Callable<Integer> {
     Path stackDir;
 
     private volatile RateSweep current;
+    private RateSweep.Sharing sharing;
     private String incomplete;
     private volatile boolean interrupted;
 
@@ -148,7 +149,7 @@ final class LoadCommand implements Callable<Integer> {
     /** Checks every override and every scenario (with the overrides applied) before anything starts. */
     private List<Scenario> validate() {
         targets.topology();
-        sharing();
+        sharing = sharing();
         Limits.range("--rate", rate, 1, 10_000_000);
         Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
         if (duration != null && parse(duration).toMillis() < 1000) {
@@ -185,7 +186,6 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Scenario> loaded = validate();
-        RateSweep.Sharing sharing = sharing();
         io.sessionbench.report.Charts.warmUp();
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         for (Scenario s : loaded) {

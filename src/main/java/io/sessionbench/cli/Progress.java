@@ -58,7 +58,7 @@ final class Progress {
         return java.util.Collections.nCopies((int) combinations, seconds);
     }
 
-    synchronized String line(String what, double runSeconds) {
+    synchronized String line(String what) {
         double elapsed = (System.nanoTime() - started) / 1e9;
         double left = plannedSeconds - doneSeconds;
         if (done > 0 && doneSeconds > 0) {
@@ -108,7 +108,7 @@ final class Progress {
             @Override
             public void println(String s) {
                 if (s != null && s.startsWith("# Run progress:")) {
-                    jmh.println(line(current, index < specRuns.size() ? specRuns.get(index) : 0));
+                    jmh.println(line(current));
                     return;
                 }
                 jmh.println(s);

@@ -35,12 +35,22 @@ final class ResultsFolder {
 
     /** Removes a results folder this process created and could not fill (no half-written results stay behind). */
     static void discard(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException ignored) {
+            // nothing more to do: the folder is named by date and label, and holds no result
+        }
+    }
+
+    /** Deletes a folder and everything in it; nothing when it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException ignored) {
-            // nothing more to do: the folder is named by date and label, and holds no result
         }
     }
 }

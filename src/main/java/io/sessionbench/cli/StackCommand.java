@@ -71,7 +71,7 @@ final class StackCommand {
             out.printf("  %-10s %-8s 127.0.0.1:%-6d pid %d%n", r.server().name().toLowerCase(), r.version(), r.port(), r.pid());
         }
         for (LocalStack.Running r : stack.helpers()) {
-            out.printf("    %-8s %-8s 127.0.0.1:%-6d pid %d%n", r.settings().get(0).equals("sentinel") ? "sentinel" : "replica",
+            out.printf("    %-8s %-8s 127.0.0.1:%-6d pid %d%n", LocalStack.isSentinel(r) ? "sentinel" : "replica",
                     r.version(), r.port(), r.pid());
         }
         for (String line : stack.endpoints().describe()) {

@@ -2,7 +2,6 @@ package io.sessionbench.infra;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -142,9 +141,14 @@ public final class LocalStack implements AutoCloseable {
         return List.copyOf(running.values());
     }
 
-    /** The replicas and sentinels of a Sentinel topology (a sentinel's settings start with "sentinel"). */
+    /** The replicas and sentinels of a Sentinel topology. */
     public List<Running> helpers() {
         return List.copyOf(helpers);
+    }
+
+    /** Whether a helper of {@link #helpers()} is a sentinel (the others are replicas). */
+    public static boolean isSentinel(Running r) {
+        return !r.settings().isEmpty() && r.settings().get(0).equals("sentinel");
     }
 
     public Topology topology() {
@@ -321,15 +325,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** AUTH and one command over a plain socket; the raw RESP reply (read until the socket has nothing more for 100 ms). */
     private static String command(RedisTarget t, String... parts) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(t.host(), t.port()), 1000);
-            s.setSoTimeout(2000);
-            StringBuilder cmd = new StringBuilder();
-            if (t.password().isPresent()) {
-                cmd.append(resp("AUTH", t.password().value()));
-            }
-            cmd.append(resp(parts));
-            s.getOutputStream().write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+        try (Socket s = send(t, parts)) {
             InputStream in = s.getInputStream();
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             byte[] buf = new byte[8192];
@@ -351,23 +347,33 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** AUTH + INFO over a plain socket: a real request, and the server's version. */
+    /** AUTH + INFO over a socket (TLS when the target is): a real request, and the server's version. */
     public static String redisVersion(RedisTarget t) throws IOException {
-        try (Socket s = socket(t)) {
-            s.setSoTimeout(2000);
-            OutputStream out = s.getOutputStream();
-            StringBuilder cmd = new StringBuilder();
-            if (t.password().isPresent()) {
-                cmd.append(resp("AUTH", t.password().value()));
-            }
-            cmd.append(resp("INFO", "server"));
-            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+        try (Socket s = send(t, "INFO", "server")) {
             String reply = readUntil(s.getInputStream(), "redis_version:", "\r\n");
             if (reply.startsWith("-")) {
                 throw new IOException(reply.trim());
             }
             int i = reply.indexOf("redis_version:");
             return reply.substring(i + "redis_version:".length(), reply.indexOf('\r', i)).trim();
+        }
+    }
+
+    /** Connects to {@code t} and sends AUTH (when it has a password) and one command; the caller reads the replies. */
+    private static Socket send(RedisTarget t, String... parts) throws IOException {
+        Socket s = socket(t);
+        try {
+            s.setSoTimeout(2000);
+            StringBuilder cmd = new StringBuilder();
+            if (t.password().isPresent()) {
+                cmd.append(resp("AUTH", t.password().value()));
+            }
+            cmd.append(resp(parts));
+            s.getOutputStream().write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
         }
     }
 

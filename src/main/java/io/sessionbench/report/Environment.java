@@ -57,7 +57,7 @@ public final class Environment {
                 loopback &= e.redisSentinel().sentinels().stream().allMatch(h -> LOOPBACK.contains(h.host()));
             }
             List<LocalStack.Running> helpers = targets.localHelpers();
-            long sentinels = helpers.stream().filter(h -> h.settings().get(0).equals("sentinel")).count();
+            long sentinels = helpers.stream().filter(LocalStack::isSentinel).count();
             ((ObjectNode) servers.get(servers.size() - 1)).put("topology", "sentinel " + e.redisSentinel().redacted()
                     + (helpers.isEmpty() ? " (the layouts find the master through it)" : ": primary + " + (helpers.size() - sentinels)
                     + " replicas (asynchronous replication) + " + sentinels + " sentinels started here, down-after 2 s, "

@@ -62,9 +62,10 @@ public record Group(Question question, String setup, String slug, List<SummaryRo
                 out.add(new Group(Question.CONTENTION, setup, slug + Question.CONTENTION.suffix, same));
                 continue;
             }
-            add(out, Question.LAYOUTS, setup, slug, same, s -> s.record().inFlight() == 1 && isDefaultClient(s.record()));
+            add(out, Question.LAYOUTS, setup, slug + Question.LAYOUTS.suffix, same,
+                    s -> s.record().inFlight() == 1 && isDefaultClient(s.record()));
             if (same.stream().anyMatch(s -> !isDefaultClient(s.record()) && s.record().inFlight() == 1)) {
-                add(out, Question.CLIENTS, setup, slug, same,
+                add(out, Question.CLIENTS, setup, slug + Question.CLIENTS.suffix, same,
                         s -> s.record().inFlight() == 1 && s.record().layout().startsWith("redis-"));
             }
             List<Integer> inFlight = same.stream().map(s -> s.record().inFlight()).filter(n -> n > 1).distinct().toList();
@@ -81,7 +82,7 @@ public record Group(Question question, String setup, String slug, List<SummaryRo
     private static void add(List<Group> out, Question q, String setup, String slug, List<SummaryRow> rows, Predicate<SummaryRow> keep) {
         List<SummaryRow> kept = rows.stream().filter(keep).toList();
         if (!kept.isEmpty()) {
-            out.add(new Group(q, setup, q == Question.IN_FLIGHT ? slug : slug + q.suffix, kept));
+            out.add(new Group(q, setup, slug, kept));
         }
     }
 

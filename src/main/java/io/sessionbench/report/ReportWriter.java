@@ -192,16 +192,21 @@ public final class ReportWriter {
         }
         for (JsonNode s : env.path("servers")) {
             b.append("- ").append(s.path("server").asText()).append(' ').append(s.path("version").asText())
-                    .append(" at ").append(s.path("target").asText());
+                    .append(" at ").append(code(s.path("target").asText()));
             if (s.has("settings")) {
                 b.append(" (").append(s.path("settings").asText()).append(')');
             }
             if (s.has("topology")) {
-                b.append("; topology: ").append(s.path("topology").asText());
+                b.append("; topology: ").append(s.path("topology").asText().replace("*", "\\*"));
             }
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** A Markdown code span: redacted URIs ({@code :****@}) and paths read literally, not as emphasis. */
+    private static String code(String text) {
+        return "`" + text.replace("`", "'") + "`";
     }
 
     /** What an operation's figures include, where that is not the operation alone. */

@@ -43,7 +43,7 @@ public final class JedisPort implements RedisPort {
         }
     }
 
-    private static DefaultJedisClientConfig.Builder config(String user, io.sessionbench.infra.Secret password) {
+    static DefaultJedisClientConfig.Builder config(String user, io.sessionbench.infra.Secret password) {
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(3000).socketTimeoutMillis(3000).clientName("sessionbench");
         if (password.isPresent()) {

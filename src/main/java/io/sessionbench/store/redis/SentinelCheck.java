@@ -5,7 +5,6 @@ import io.sessionbench.infra.HostPort;
 import io.sessionbench.infra.SentinelTarget;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
@@ -21,12 +20,8 @@ final class SentinelCheck {
     static HostPort master(SentinelTarget s) {
         List<String> problems = new ArrayList<>();
         for (HostPort h : s.sentinels()) {
-            DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(2000)
-                    .socketTimeoutMillis(2000).clientName("sessionbench-check");
-            if (s.password().isPresent()) {
-                cfg.password(s.password().value());
-            }
-            try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()), cfg.build())) {
+            try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()),
+                    JedisPort.config("", s.password()).clientName("sessionbench-check").build())) {
                 List<String> addr = j.sentinelGetMasterAddrByName(s.master());
                 if (addr == null || addr.isEmpty()) {
                     List<String> known = j.sentinelMasters().stream().map(m -> m.get("name")).toList();
