@@ -18,7 +18,20 @@ public final class BenchParams {
     public static final int MAX_LIVE_SESSIONS = 10_000_000;
     public static final int MAX_SESSION_BYTES = 1_500_000;
 
+    /**
+     * System properties a benchmark fork opens its Redis stores with ({@code bench --keys}, {@code --cluster-client});
+     * for plain JMH: {@code -jvmArgsAppend -Dsessionbench.keys=user}.
+     */
+    public static final String KEYS_PROPERTY = "sessionbench.keys";
+    public static final String CLUSTER_CLIENT_PROPERTY = "sessionbench.cluster-client";
+
     private BenchParams() {
+    }
+
+    /** The store options of a fork: {@code base} with the key design and cluster settings of the system properties. */
+    public static io.sessionbench.store.Layout.StoreOptions withRedisChoices(io.sessionbench.store.Layout.StoreOptions base) {
+        return base.withKeys(io.sessionbench.store.redis.KeyDesign.of(System.getProperty(KEYS_PROPERTY, "session")))
+                .withCluster(io.sessionbench.store.redis.ClusterSettings.parse(System.getProperty(CLUSTER_CLIENT_PROPERTY, "")));
     }
 
     /** Throws a one-line {@link ConfigException} when {@code value} is not allowed for parameter {@code name}. */

@@ -91,8 +91,8 @@ public class StoreState {
         RedisClientKind c = RedisClientKind.of(client);
         Scenario.Updates mode = Scenario.Updates.of(updates);
         targets = BenchTargets.resolve(parsedLayout);
-        store = parsedLayout.open(targets.endpoints(), new Layout.StoreOptions(c,
-                SessionPolicy.DEFAULT.withSafeUpdates(mode == Scenario.Updates.SAFE), 64, false));
+        store = parsedLayout.open(targets.endpoints(), BenchParams.withRedisChoices(new Layout.StoreOptions(c,
+                SessionPolicy.DEFAULT.withSafeUpdates(mode == Scenario.Updates.SAFE), 64, false)));
         effectiveLiveSessions = (int) Math.max(1, Math.min(liveSessions, PRELOAD_BYTES_CAP / Math.max(1, sessionBytes)));
         runTag = Long.toString(System.nanoTime(), 36);
         expectedAuth = new String[effectiveLiveSessions];

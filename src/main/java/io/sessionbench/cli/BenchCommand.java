@@ -92,6 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     /** Range checks of every numeric option, before anything starts. */
     private void validate() {
         targets.topology();
+        targets.keys();
+        targets.clusterSettings();
         Limits.range("--forks", forks, 0, 100);
         Limits.range("--iterations", iterations, 1, 1000);
         Limits.range("--iteration-seconds", seconds, 1, 3600);
@@ -173,6 +175,8 @@ final class BenchCommand implements Callable<Integer> {
                     : iterations) + " × " + seconds(measurementMillis(p)) + " s");
             run.put("started", LocalDateTime.now().toString());
             run.put("pinning", pinning.describe());
+            run.put("redisKeys", targets.keys().label());
+            run.put("clusterClient", targets.clusterSettings().text());
             partial.run = run;
             partial.env = Environment.collect(t, run);
             String serverPids = String.join(",", t.localServers().stream()
@@ -442,7 +446,9 @@ final class BenchCommand implements Callable<Integer> {
                 // Options given here replace the @Fork annotation's, so the heap and GC are set again: a fixed,
                 // pre-touched heap and the throughput collector, so heap growth never happens during measurement.
                 .jvmArgsAppend(FORK_HEAP[0], FORK_HEAP[1], FORK_HEAP[2], "-Dsessionbench.endpoints=" + secrets, "-Dsessionbench.histograms=" + histograms.toAbsolutePath(),
-                        "-Dsessionbench.preload=" + preload, "-D" + io.sessionbench.metrics.NoiseProbe.SERVER_PIDS + "=" + serverPids);
+                        "-Dsessionbench.preload=" + preload,
+                        "-D" + io.sessionbench.bench.BenchParams.KEYS_PROPERTY + "=" + targets.keys().label(),
+                        "-D" + io.sessionbench.bench.BenchParams.CLUSTER_CLIENT_PROPERTY + "=" + targets.clusterSettings().text(), "-D" + io.sessionbench.metrics.NoiseProbe.SERVER_PIDS + "=" + serverPids);
         spec.params().forEach((k, v) -> o.param(k, v.split(",")));
         return o.build();
     }

@@ -149,6 +149,8 @@ final class LoadCommand implements Callable<Integer> {
     /** Checks every override and every scenario (with the overrides applied) before anything starts. */
     private List<Scenario> validate() {
         targets.topology();
+        targets.keys();
+        targets.clusterSettings();
         sharing = sharing();
         Limits.range("--rate", rate, 1, 10_000_000);
         Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
@@ -241,6 +243,8 @@ final class LoadCommand implements Callable<Integer> {
                     clock.put("uncertaintyMillis", c.uncertaintyMillis());
                 }, () -> clock.put("againstServer", "none: no Redis among the targets to read TIME from"));
             }
+            run.put("redisKeys", targets.keys().label());
+            run.put("clusterClient", targets.clusterSettings().text());
             ObjectNode env = Environment.collect(t, run);
             for (Scenario s : loaded) {
                 for (String layout : layoutsOf(s)) {
@@ -302,7 +306,7 @@ final class LoadCommand implements Callable<Integer> {
 
     private RateSweep.Overrides overrides() {
         return new RateSweep.Overrides(rate, connections, warmup == null ? null : parse(warmup).toNanos(),
-                duration == null ? null : parse(duration).toNanos());
+                duration == null ? null : parse(duration).toNanos(), targets.keys(), targets.clusterSettings());
     }
 
     private List<String> layoutsOf(Scenario s) {

@@ -33,8 +33,9 @@ final class StackCommand {
         @Option(names = "--only", split = ",", paramLabel = "SERVER", description = "start only these: ${COMPLETION-CANDIDATES}")
         Set<Server> only;
 
-        @Option(names = "--topology", defaultValue = "standalone", description = "Redis: standalone, or sentinel (a primary, "
-                + "2 replicas and 3 sentinels monitoring it as '" + LocalStack.SENTINEL_MASTER + "'); default ${DEFAULT-VALUE}")
+        @Option(names = "--topology", defaultValue = "standalone", description = "Redis: standalone, sentinel (a primary, "
+                + "2 replicas and 3 sentinels monitoring it as '" + LocalStack.SENTINEL_MASTER + "'), or cluster (3 primaries, "
+                + "3 replicas); default ${DEFAULT-VALUE}")
         String topology;
 
         @Option(names = "--tls", description = "Redis on TLS only, with a CA and server certificate made at start")
@@ -71,8 +72,7 @@ final class StackCommand {
             out.printf("  %-10s %-8s 127.0.0.1:%-6d pid %d%n", r.server().name().toLowerCase(), r.version(), r.port(), r.pid());
         }
         for (LocalStack.Running r : stack.helpers()) {
-            out.printf("    %-8s %-8s 127.0.0.1:%-6d pid %d%n", LocalStack.isSentinel(r) ? "sentinel" : "replica",
-                    r.version(), r.port(), r.pid());
+            out.printf("    %-15s %-8s 127.0.0.1:%-6d pid %d%n", LocalStack.role(r), r.version(), r.port(), r.pid());
         }
         for (String line : stack.endpoints().describe()) {
             out.println("  " + line);

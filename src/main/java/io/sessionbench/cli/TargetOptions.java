@@ -17,13 +17,35 @@ final class TargetOptions {
     String memcached;
 
     @Option(names = "--topology", defaultValue = "standalone", paramLabel = "TOPOLOGY", description = "local Redis: "
-            + "standalone (one server) or sentinel (a primary, 2 replicas, 3 sentinels; the layouts find the primary "
-            + "through the sentinels); default ${DEFAULT-VALUE}")
+            + "standalone (one server), sentinel (a primary, 2 replicas, 3 sentinels; the layouts find the primary "
+            + "through the sentinels) or cluster (3 primaries + 3 replicas; see --keys); default ${DEFAULT-VALUE}")
     String topology;
 
     @Option(names = "--tls", description = "local Redis listens on TLS only, with a CA and server certificate made at start "
             + "(for your own server: rediss://…?ca=CA.pem)")
     boolean tls;
+
+    @Option(names = "--redis-cluster", paramLabel = "URI,…", description = "Redis Cluster seeds (env SESSIONBENCH_REDIS_CLUSTER): "
+            + "comma-separated redis:// or rediss:// URIs of some of its nodes")
+    String redisCluster;
+
+    @Option(names = "--keys", defaultValue = "session", paramLabel = "DESIGN", description = "Redis key design: session ({id} "
+            + "per session; on a cluster create, listing and invalidate-all take several round trips), user (the user's slot "
+            + "tag inside the id; one script per step) or namespace (one {sessions} slot, one hot primary); default ${DEFAULT-VALUE}")
+    String keys;
+
+    @Option(names = "--cluster-client", defaultValue = "", paramLabel = "K=V,…", description = "Redis Cluster client settings: "
+            + "refresh=<s>s|off (periodic topology refresh), adaptive=on|off (Lettuce), attempts=N, read-from=primary|replica; "
+            + "unset keys keep each library's default (written to env.json)")
+    String clusterClient;
+
+    io.sessionbench.store.redis.KeyDesign keys() {
+        return io.sessionbench.store.redis.KeyDesign.of(keys);
+    }
+
+    io.sessionbench.store.redis.ClusterSettings clusterSettings() {
+        return io.sessionbench.store.redis.ClusterSettings.parse(clusterClient);
+    }
 
     io.sessionbench.infra.LocalStack.Topology topology() {
         return io.sessionbench.infra.LocalStack.Topology.of(topology);
@@ -32,6 +54,7 @@ final class TargetOptions {
     Map<Setting, String> settings() {
         Map<Setting, String> s = new EnumMap<>(Setting.class);
         put(s, Setting.REDIS_URI, redis);
+        put(s, Setting.REDIS_CLUSTER, redisCluster);
         put(s, Setting.POSTGRES_URI, postgres);
         put(s, Setting.MEMCACHED, memcached);
         return s;

@@ -84,6 +84,10 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
         return new Endpoints(r, postgres, memcached, redisCluster, redisSentinel);
     }
 
+    public Endpoints withRedisCluster(List<RedisTarget> seeds) {
+        return new Endpoints(redis, postgres, memcached, List.copyOf(seeds), redisSentinel);
+    }
+
     public Endpoints withRedisSentinel(SentinelTarget s) {
         return new Endpoints(redis, postgres, memcached, redisCluster, s);
     }

@@ -39,11 +39,12 @@ public final class LocalStack implements AutoCloseable {
     public enum Server { REDIS, MEMCACHED, POSTGRES }
 
     /**
-     * How the local Redis runs: one server, or a primary with 2 replicas watched by 3 sentinels (master name
-     * {@value #SENTINEL_MASTER}); the layouts then find the primary through the sentinels.
+     * How the local Redis runs: one server; a primary with 2 replicas watched by 3 sentinels (master name
+     * {@value #SENTINEL_MASTER}), the layouts then finding the primary through the sentinels; or a Redis Cluster of 3
+     * primaries and 3 replicas made by {@code redis-cli --cluster create}.
      */
     public enum Topology {
-        STANDALONE, SENTINEL;
+        STANDALONE, SENTINEL, CLUSTER;
 
         public static Topology of(String name) {
             for (Topology t : values()) {
@@ -51,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
                     return t;
                 }
             }
-            throw new ConfigException("unknown --topology '" + name + "'; use standalone or sentinel (cluster is not supported yet)");
+            throw new ConfigException("unknown --topology '" + name + "'; use standalone, sentinel or cluster");
         }
     }
 
@@ -168,6 +169,8 @@ public final class LocalStack implements AutoCloseable {
             case REDIS -> {
                 if (topology == Topology.SENTINEL) {
                     startRedisSentinel(dir, port);
+                } else if (topology == Topology.CLUSTER) {
+                    startRedisCluster(dir, fixedPort == null ? freeClusterPort() : port);
                 } else {
                     startRedis(dir, port);
                 }
@@ -226,17 +229,9 @@ public final class LocalStack implements AutoCloseable {
             if (i > 0) {
                 settings.add("replicaof 127.0.0.1 " + port);
             }
-            writePrivate(d.resolve("redis.conf"), String.join("\n", settings) + "\ndir " + d + "\nrequirepass " + password.value()
-                    + "\nmasterauth " + password.value() + "\n");
             RedisTarget node = new RedisTarget(false, "127.0.0.1", p, "", password, 0);
-            Launch l = new Launch(List.of(bin, d.resolve("redis.conf").toString()), d, d.resolve("redis.log"), null,
-                    i == 0 ? () -> redisVersion(node) : () -> replicaLinked(node));
-            Process proc = launch(l);
-            String version = waitFor(Server.REDIS, proc, l.log(), l.probe());
-            Running r = new Running(Server.REDIS, p, version, proc.pid(), d, settings);
+            Running r = startNode(bin, d, p, settings, password, i == 0 ? () -> redisVersion(node) : () -> replicaLinked(node), i == 0);
             if (i == 0) {
-                launches.put(Server.REDIS, l);
-                running.put(Server.REDIS, r);
                 primary = node;
             } else {
                 helpers.add(r);
@@ -269,6 +264,112 @@ public final class LocalStack implements AutoCloseable {
                     () -> sentinelReady(sentinel));
         }
         endpoints = endpoints.withRedis(primary).withRedisSentinel(new SentinelTarget(sentinels, SENTINEL_MASTER, "", password));
+    }
+
+    /**
+     * Starts {@code redis-server} in {@code d} with {@code settings} and the password (also as {@code masterauth}),
+     * waits for {@code probe}; the first node of a topology ({@code main}) is the stack's REDIS entry and the one
+     * {@link #restartServers()} restarts.
+     */
+    private Running startNode(String bin, Path d, int p, List<String> settings, Secret password, Probe probe, boolean main)
+            throws IOException {
+        Files.createDirectories(d);
+        writePrivate(d.resolve("redis.conf"), String.join("\n", settings) + "\ndir " + d + "\nrequirepass " + password.value()
+                + "\nmasterauth " + password.value() + "\n");
+        Launch l = new Launch(List.of(bin, d.resolve("redis.conf").toString()), d, d.resolve("redis.log"), null, probe);
+        Process proc = launch(l);
+        Running r = new Running(Server.REDIS, p, waitFor(Server.REDIS, proc, l.log(), probe), proc.pid(), d, settings);
+        if (main) {
+            launches.put(Server.REDIS, l);
+            running.put(Server.REDIS, r);
+        }
+        return r;
+    }
+
+    /**
+     * Six cluster-enabled nodes (the first on {@code port}) joined by {@code redis-cli --cluster create
+     * --cluster-replicas 1} into 3 primaries with one replica each, as Redis's {@code utils/create-cluster} does; returns
+     * once every node reports {@code cluster_state:ok} and sees 6 nodes, and every replica is linked. The password
+     * reaches redis-cli through {@code REDISCLI_AUTH}, never its command line.
+     */
+    private void startRedisCluster(Path dir, int port) throws IOException {
+        String bin = binary("redis-server");
+        Secret password = new Secret(randomHex(16));
+        List<RedisTarget> nodes = new ArrayList<>();
+        List<Running> started = new ArrayList<>();
+        for (int i = 0; i < CLUSTER_NODES; i++) {
+            int p = i == 0 ? port : freeClusterPort();
+            List<String> settings = List.of("bind 127.0.0.1", "port " + p, "save \"\"", "appendonly no", "protected-mode yes",
+                    "maxmemory-policy noeviction", "cluster-enabled yes", "cluster-config-file nodes.conf",
+                    "cluster-node-timeout " + CLUSTER_NODE_TIMEOUT_MS);
+            RedisTarget node = new RedisTarget(false, "127.0.0.1", p, "", password, 0);
+            started.add(startNode(bin, dir.resolve("node-" + p), p, settings, password, () -> redisVersion(node), i == 0));
+            nodes.add(node);
+        }
+        List<String> create = new ArrayList<>(List.of(binary("redis-cli"), "--cluster", "create"));
+        nodes.forEach(n -> create.add(n.host() + ":" + n.port()));
+        create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        ProcessBuilder pb = new ProcessBuilder(create).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cluster-create.log").toFile()));
+        pb.environment().put("REDISCLI_AUTH", password.value());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(START_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new ConfigException("redis-cli --cluster create did not make the local cluster: "
+                        + tail(dir.resolve("cluster-create.log")) + " (log: " + dir.resolve("cluster-create.log") + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while creating the local cluster");
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            RedisTarget node = nodes.get(i);
+            Running r = started.get(i);
+            Process proc = processes.stream().filter(x -> x.pid() == r.pid()).findFirst().orElseThrow();
+            String role = waitFor(Server.REDIS, proc, r.dir().resolve("redis.log"), () -> clusterReady(node));
+            List<String> settings = new ArrayList<>(r.settings());
+            settings.add(0, "cluster " + role);
+            Running labelled = new Running(r.server(), r.port(), r.version(), r.pid(), r.dir(), List.copyOf(settings));
+            if (i == 0) {
+                running.put(Server.REDIS, labelled);
+            } else {
+                helpers.add(labelled);
+            }
+        }
+        endpoints = endpoints.withRedis(nodes.get(0)).withRedisCluster(List.copyOf(nodes));
+    }
+
+    private static final int CLUSTER_NODES = 6;
+    /** Short, so a failover experiment sees a promotion within seconds (the default is 15 s). */
+    private static final int CLUSTER_NODE_TIMEOUT_MS = 2000;
+
+    /** "primary" or "replica" once the node reports {@code cluster_state:ok}, knows all 6 nodes, and (replicas) is linked. */
+    private static String clusterReady(RedisTarget t) throws IOException {
+        String info = command(t, "CLUSTER", "INFO");
+        if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + CLUSTER_NODES)) {
+            throw new IOException("cluster node at " + t.port() + " is not in a healthy 6-node cluster yet");
+        }
+        String replication = command(t, "INFO", "replication");
+        if (replication.contains("role:slave")) {
+            if (!replication.contains("master_link_status:up")) {
+                throw new IOException("cluster replica at " + t.port() + " not linked to its primary yet");
+            }
+            return "replica";
+        }
+        return "primary";
+    }
+
+    /**
+     * What a helper (or the main Redis) of this stack is: {@code sentinel}, {@code replica} (of the Sentinel primary),
+     * {@code cluster primary} or {@code cluster replica} (its role when the cluster was made), or {@code redis}.
+     */
+    public static String role(Running r) {
+        String first = r.settings().isEmpty() ? "" : r.settings().get(0);
+        if (first.equals("sentinel") || first.startsWith("cluster ")) {
+            return first;
+        }
+        return r.settings().stream().anyMatch(x -> x.startsWith("replicaof ")) ? "replica" : "redis";
     }
 
     /**
@@ -687,6 +788,22 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException("cannot find a free loopback port: " + e.getMessage());
         }
+    }
+
+    /** A free port whose cluster bus port (+10000) is free too and below 65536. */
+    private static int freeClusterPort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int p = freePort();
+            if (p + 10_000 <= 65_535) {
+                try (ServerSocket bus = new ServerSocket()) {
+                    bus.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 10_000));
+                    return p;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new ConfigException("cannot find a free loopback port whose cluster bus port (+10000) is free too");
     }
 
     private static int checkPortFree(Server s, int port) {

@@ -26,7 +26,13 @@ import java.util.Map;
  */
 public final class RateSweep {
     /** What the command line overrides; null fields keep the scenario's own. */
-    public record Overrides(Double rate, Integer connections, Long warmupNanos, Long durationNanos) {
+    /** Command-line overrides of the scenario, and the Redis key design and cluster client settings to open stores with. */
+    public record Overrides(Double rate, Integer connections, Long warmupNanos, Long durationNanos,
+                            io.sessionbench.store.redis.KeyDesign keys, io.sessionbench.store.redis.ClusterSettings cluster) {
+        public Overrides(Double rate, Integer connections, Long warmupNanos, Long durationNanos) {
+            this(rate, connections, warmupNanos, durationNanos, io.sessionbench.store.redis.KeyDesign.SESSION,
+                    io.sessionbench.store.redis.ClusterSettings.DEFAULT);
+        }
     }
 
     /**
@@ -89,7 +95,8 @@ public final class RateSweep {
         List<Double> rates = overrides.rate() != null ? List.of(overrides.rate()) : s.rate().steps();
         long warm = overrides.warmupNanos() != null ? overrides.warmupNanos() : s.warmup().toNanos();
         long dur = overrides.durationNanos() != null ? overrides.durationNanos() : s.duration().toNanos();
-        try (SessionStore store = layout.open(endpoints, new Layout.StoreOptions(client, policy, conns, false))) {
+        try (SessionStore store = layout.open(endpoints, new Layout.StoreOptions(client, policy, conns, false,
+                overrides.keys(), overrides.cluster()))) {
             ScenarioWorkload workload = new ScenarioWorkload(s, store).asGenerator(sharing.index(), sharing.count());
             // Sessions are preloaded once: here when alone; by 'load --preload-only' or by generator 0 when shared
             // (the others wait for its file until the start instant). Shared sessions are left to their idle TTL.

@@ -43,9 +43,21 @@ public final class Environment {
         }
         if (e.hasRedis()) {
             ObjectNode clients = env.putObject("redisClients");
+            io.sessionbench.store.redis.ClusterSettings cs = io.sessionbench.store.redis.ClusterSettings.parse(run.path("clusterClient").asText(""));
             for (io.sessionbench.store.redis.RedisClientKind k : io.sessionbench.store.redis.RedisClientKind.values()) {
-                clients.put(k.label(), k.settings());
+                clients.put(k.label(), k.settings() + (e.redisCluster().isEmpty() ? "" : "; " + cs.describe(k)));
             }
+        }
+        if (!e.redisCluster().isEmpty()) {
+            List<LocalStack.Running> helpers = targets.localHelpers();
+            List<LocalStack.Running> nodes = new java.util.ArrayList<>(helpers);
+            local.stream().filter(r -> r.server() == LocalStack.Server.REDIS).forEach(nodes::add);
+            long primaries = nodes.stream().filter(r -> LocalStack.role(r).equals("cluster primary")).count();
+            ObjectNode last = servers.isEmpty() ? servers.addObject().put("server", "redis").put("version", "?") : (ObjectNode) servers.get(servers.size() - 1);
+            last.put("topology", "cluster " + new io.sessionbench.infra.ClusterTarget(e.redisCluster()).redacted()
+                    + (helpers.isEmpty() ? " (given seeds; the clients discover the slot map)" : ": " + primaries + " primaries + "
+                    + (nodes.size() - primaries) + " replicas started here (redis-cli --cluster create, cluster-node-timeout 2 s, "
+                    + "asynchronous replication)") + "; key design " + run.path("redisKeys").asText("session"));
         }
         if (e.redisSentinel() != null) {
             if (e.redis() == null) {

@@ -6,6 +6,8 @@ import io.sessionbench.infra.LocalStack.Server;
 import io.sessionbench.store.memcached.MemcachedBlobStore;
 import io.sessionbench.store.memory.MemoryStore;
 import io.sessionbench.store.postgres.PostgresStore;
+import io.sessionbench.store.redis.ClusterSettings;
+import io.sessionbench.store.redis.KeyDesign;
 import io.sessionbench.store.redis.RedisClientKind;
 import io.sessionbench.store.redis.RedisHashLayout;
 import io.sessionbench.store.redis.RedisPort;
@@ -19,19 +21,19 @@ public enum Layout {
     REDIS_HASH("redis-hash", Server.REDIS) {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return new RedisHashLayout(redis(e, o), o.policy(), clock);
+            return new RedisHashLayout(redis(e, o), o.policy(), clock, o.keys());
         }
     },
     REDIS_JSON("redis-json", Server.REDIS) {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return new RedisStringLayout(redis(e, o), new JsonSessionCodec(), o.policy(), clock);
+            return new RedisStringLayout(redis(e, o), new JsonSessionCodec(), o.policy(), clock, o.keys());
         }
     },
     REDIS_BLOB("redis-blob", Server.REDIS) {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return new RedisStringLayout(redis(e, o), new BlobSessionCodec(), o.policy(), clock);
+            return new RedisStringLayout(redis(e, o), new BlobSessionCodec(), o.policy(), clock, o.keys());
         }
     },
     MEMCACHED_BLOB("memcached-blob", Server.MEMCACHED) {
@@ -56,7 +58,7 @@ public enum Layout {
     POSTGRES_UNLOGGED("postgres-unlogged", Server.POSTGRES) {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return POSTGRES.build(e, new StoreOptions(o.client(), o.policy(), o.poolSize(), true), clock);
+            return POSTGRES.build(e, new StoreOptions(o.client(), o.policy(), o.poolSize(), true, o.keys(), o.cluster()), clock);
         }
     },
     MEMORY("memory", null) {
@@ -95,9 +97,7 @@ public enum Layout {
 
     private static RedisPort redis(Endpoints e, StoreOptions o) {
         if (!e.redisCluster().isEmpty()) {
-            throw new ConfigException("Redis Cluster targets are parsed but the session layouts run Lua over several keys "
-                    + "per user, which Cluster rejects across slots; point --redis at a standalone server, or use Sentinel "
-                    + "(SESSIONBENCH_REDIS_SENTINEL)");
+            return o.client().openCluster(new io.sessionbench.infra.ClusterTarget(e.redisCluster()), o.poolSize(), o.cluster());
         }
         if (e.redisSentinel() != null) {
             // a Sentinel-managed master is one server to the layouts: every script's keys are on it
@@ -106,7 +106,7 @@ public enum Layout {
         if (e.redis() == null) {
             throw noTarget("Redis", "--redis or SESSIONBENCH_REDIS_URI");
         }
-        return o.client().open(e.redis(), o.poolSize());
+        return o.client().openStandalone(e.redis(), o.poolSize());
     }
 
     private static ConfigException noTarget(String what, String how) {
@@ -123,16 +123,32 @@ public enum Layout {
                 + String.join(", ", Arrays.stream(values()).map(Layout::label).toList()));
     }
 
-    /** How to open a store: which Redis client, the policy, pool size, and Postgres' UNLOGGED option. */
-    public record StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged) {
+    /**
+     * How to open a store: which Redis client, the policy, pool size, Postgres' UNLOGGED option, the Redis key design
+     * and the Redis Cluster client settings.
+     */
+    public record StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged, KeyDesign keys,
+                               ClusterSettings cluster) {
         public static final StoreOptions DEFAULT = new StoreOptions(RedisClientKind.LETTUCE, SessionPolicy.DEFAULT, 16, false);
 
+        public StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged) {
+            this(client, policy, poolSize, unlogged, KeyDesign.SESSION, ClusterSettings.DEFAULT);
+        }
+
         public StoreOptions withClient(RedisClientKind c) {
-            return new StoreOptions(c, policy, poolSize, unlogged);
+            return new StoreOptions(c, policy, poolSize, unlogged, keys, cluster);
         }
 
         public StoreOptions withPolicy(SessionPolicy p) {
-            return new StoreOptions(client, p, poolSize, unlogged);
+            return new StoreOptions(client, p, poolSize, unlogged, keys, cluster);
+        }
+
+        public StoreOptions withKeys(KeyDesign k) {
+            return new StoreOptions(client, policy, poolSize, unlogged, k, cluster);
+        }
+
+        public StoreOptions withCluster(ClusterSettings c) {
+            return new StoreOptions(client, policy, poolSize, unlogged, keys, c);
         }
     }
 }

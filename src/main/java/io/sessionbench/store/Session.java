@@ -20,10 +20,16 @@ public record Session(SessionId id, String userId, long createdAt, long lastAcce
      * user id and attribute names and the size cap before anything reaches a server.
      */
     public static Session create(String userId, Map<String, String> attributes, long now, SessionPolicy policy) {
+        return create(userId, attributes, now, policy, u -> SessionId.random());
+    }
+
+    /** {@link #create(String, Map, long, SessionPolicy)} with the id made from the (validated) user id by {@code newId}. */
+    public static Session create(String userId, Map<String, String> attributes, long now, SessionPolicy policy,
+                                 java.util.function.Function<String, SessionId> newId) {
         Names.userId(userId);
         Names.attributes(attributes);
         policy.checkSize(null, attributeBytes(attributes));
-        return new Session(SessionId.random(), userId, now, now, policy.absoluteExpiry(now), attributes);
+        return new Session(newId.apply(userId), userId, now, now, policy.absoluteExpiry(now), attributes);
     }
 
     /** The named attributes that exist, in the order asked: what a request reads from a whole-session layout. */

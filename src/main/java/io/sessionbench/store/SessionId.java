@@ -28,7 +28,8 @@ public record SessionId(String value) {
         return new SessionId(raw);
     }
 
-    private static String problem(String raw) {
+    /** Why {@code raw} is not a well-formed id, or null when it is. */
+    public static String problem(String raw) {
         if (raw == null || raw.isEmpty()) {
             return "session id is empty; expected 22-64 URL-safe Base64 characters [A-Za-z0-9_-]";
         }

@@ -56,7 +56,7 @@ class SessionStoreContractTest {
     }
 
     static Stream<Backend> backends() {
-        return Backend.withSentinel().stream();
+        return Backend.everywhere().stream();
     }
 
     private SessionStore store(SessionPolicy policy) {

@@ -16,7 +16,9 @@ import java.util.Properties;
 import java.util.function.BiConsumer;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import io.sessionbench.store.redis.KeyDesign;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Plants bytes under a session's key behind the store's back, the way another program or a bad deploy would. */
 public final class RawWrites {
@@ -29,28 +31,28 @@ public final class RawWrites {
     public static List<Corruption> corruptions(Layout layout) {
         return switch (layout) {
             case REDIS_HASH -> List.of(
-                    new Corruption("string under the hash key", (e, id) -> redis(e, j -> {
-                        j.del(key(Layout.REDIS_HASH, id));
-                        j.set(key(Layout.REDIS_HASH, id), "garbage".getBytes(StandardCharsets.UTF_8));
+                    new Corruption("string under the hash key", (e, id) -> keyed(e, Layout.REDIS_HASH, id, (j, k) -> {
+                        j.del(k);
+                        j.set(k, "garbage".getBytes(StandardCharsets.UTF_8));
                     })),
-                    new Corruption("hash without metadata", (e, id) -> redis(e, j -> {
-                        j.del(key(Layout.REDIS_HASH, id));
-                        j.hset(key(Layout.REDIS_HASH, id), "a".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8));
+                    new Corruption("hash without metadata", (e, id) -> keyed(e, Layout.REDIS_HASH, id, (j, k) -> {
+                        j.del(k);
+                        j.hset(k, "a".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8));
                     })));
             case REDIS_JSON -> List.of(
-                    new Corruption("garbage JSON", (e, id) -> redis(e, j -> j.set(key(Layout.REDIS_JSON, id), "{\"u\": nope".getBytes(StandardCharsets.UTF_8)))),
-                    new Corruption("JSON without fields", (e, id) -> redis(e, j -> j.set(key(Layout.REDIS_JSON, id), "[]".getBytes(StandardCharsets.UTF_8)))));
+                    new Corruption("garbage JSON", (e, id) -> keyed(e, Layout.REDIS_JSON, id, (j, k) -> j.set(k, "{\"u\": nope".getBytes(StandardCharsets.UTF_8)))),
+                    new Corruption("JSON without fields", (e, id) -> keyed(e, Layout.REDIS_JSON, id, (j, k) -> j.set(k, "[]".getBytes(StandardCharsets.UTF_8)))));
             case REDIS_BLOB -> List.of(
-                    new Corruption("truncated blob", (e, id) -> redis(e, j -> {
-                        byte[] v = j.get(key(Layout.REDIS_BLOB, id));
-                        j.set(key(Layout.REDIS_BLOB, id), java.util.Arrays.copyOf(v, v.length - 3));
+                    new Corruption("truncated blob", (e, id) -> keyed(e, Layout.REDIS_BLOB, id, (j, k) -> {
+                        byte[] v = j.get(k);
+                        j.set(k, java.util.Arrays.copyOf(v, v.length - 3));
                     })),
-                    new Corruption("wrong blob version", (e, id) -> redis(e, j -> {
-                        byte[] v = j.get(key(Layout.REDIS_BLOB, id));
+                    new Corruption("wrong blob version", (e, id) -> keyed(e, Layout.REDIS_BLOB, id, (j, k) -> {
+                        byte[] v = j.get(k);
                         v[1] = 9;
-                        j.set(key(Layout.REDIS_BLOB, id), v);
+                        j.set(k, v);
                     })),
-                    new Corruption("not a blob", (e, id) -> redis(e, j -> j.set(key(Layout.REDIS_BLOB, id), "{}".getBytes(StandardCharsets.UTF_8)))));
+                    new Corruption("not a blob", (e, id) -> keyed(e, Layout.REDIS_BLOB, id, (j, k) -> j.set(k, "{}".getBytes(StandardCharsets.UTF_8)))));
             case MEMCACHED_BLOB -> List.of(
                     new Corruption("garbage bytes", (e, id) -> memcachedSet(e.memcached().get(0), "s:" + id.value(), "xyz".getBytes(StandardCharsets.US_ASCII))),
                     new Corruption("wrong blob version", (e, id) -> memcachedSet(e.memcached().get(0), "s:" + id.value(), new byte[] {'S', 7, 0, 0})));
@@ -68,13 +70,45 @@ public final class RawWrites {
     }
 
     public static byte[] key(Layout layout, SessionId id) {
-        String prefix = switch (layout) {
+        return KeyDesign.SESSION.sessionKey(prefix(layout), id).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String prefix(Layout layout) {
+        return switch (layout) {
             case REDIS_HASH -> "sh";
             case REDIS_JSON -> "sj";
             case REDIS_BLOB -> "sb";
             default -> throw new IllegalArgumentException(layout + " is not a Redis layout");
         };
-        return (prefix + ":{" + id.value() + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs {@code work} with a client that routes keys (a {@code JedisCluster} on a cluster) and the key the session
+     * {@code id} is stored under, in whichever {@link KeyDesign} the store used (the one whose key exists).
+     */
+    public static void keyed(Endpoints e, Layout layout, SessionId id, java.util.function.BiConsumer<UnifiedJedis, byte[]> work) {
+        try (UnifiedJedis j = routing(e)) {
+            byte[] found = key(layout, id);
+            for (KeyDesign d : KeyDesign.values()) {
+                byte[] k = d.sessionKey(prefix(layout), id).getBytes(StandardCharsets.UTF_8);
+                if (j.exists(k)) {
+                    found = k;
+                }
+            }
+            work.accept(j, found);
+        }
+    }
+
+    /** A client for keys: JedisCluster over the cluster seeds when there are some, else one connection pool to the server. */
+    public static UnifiedJedis routing(Endpoints e) {
+        if (!e.redisCluster().isEmpty()) {
+            java.util.Set<HostAndPort> seeds = new java.util.HashSet<>();
+            e.redisCluster().forEach(t -> seeds.add(new HostAndPort(t.host(), t.port())));
+            return new redis.clients.jedis.JedisCluster(seeds, DefaultJedisClientConfig.builder()
+                    .password(e.redisCluster().get(0).password().value()).build());
+        }
+        return new redis.clients.jedis.JedisPooled(new HostAndPort(e.redis().host(), e.redis().port()),
+                DefaultJedisClientConfig.builder().password(e.redis().password().value()).build());
     }
 
     public interface JedisWork {

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestStack implements BeforeAllCallback {
     private static LocalStack stack;
-    private static LocalStack sentinelStack;
-    private static LocalStack tlsStack;
     private static ExtensionContext root;
 
     @Override
@@ -39,42 +37,38 @@ public final class TestStack implements BeforeAllCallback {
         return stack.endpoints();
     }
 
-    /** A second Redis, in the Sentinel topology (primary, 2 replicas, 3 sentinels), started on first use. */
-    public static synchronized Endpoints sentinelEndpoints() {
+    /** Redis stacks beside the main one, by name, each started on first use. */
+    private static final java.util.Map<String, LocalStack> extra = new java.util.LinkedHashMap<>();
+
+    private static synchronized Endpoints extra(String name, LocalStack.Topology topology, boolean tls) {
         if (root == null) {
             throw new IllegalStateException("annotate the test class with @ExtendWith(TestStack.class)");
         }
-        if (sentinelStack == null) {
-            sentinelStack = LocalStack.start(Path.of("target", "test-stack-sentinel"), EnumSet.of(LocalStack.Server.REDIS),
-                    java.util.Map.of(), LocalStack.Topology.SENTINEL);
-        }
-        return sentinelStack.endpoints();
+        return extra.computeIfAbsent(name, n -> LocalStack.start(Path.of("target", "test-stack-" + n),
+                EnumSet.of(LocalStack.Server.REDIS), java.util.Map.of(), topology, tls)).endpoints();
     }
 
-    /** A third Redis, on TLS only, with its CA in the target URI, started on first use. */
-    public static synchronized Endpoints tlsEndpoints() {
-        if (root == null) {
-            throw new IllegalStateException("annotate the test class with @ExtendWith(TestStack.class)");
-        }
-        if (tlsStack == null) {
-            tlsStack = LocalStack.start(Path.of("target", "test-stack-tls"), EnumSet.of(LocalStack.Server.REDIS),
-                    java.util.Map.of(), LocalStack.Topology.STANDALONE, true);
-        }
-        return tlsStack.endpoints();
+    /** A second Redis, in the Sentinel topology (primary, 2 replicas, 3 sentinels), started on first use. */
+    public static Endpoints sentinelEndpoints() {
+        return extra("sentinel", LocalStack.Topology.SENTINEL, false);
+    }
+
+    /** A Redis Cluster of 3 primaries and 3 replicas, started on first use. */
+    public static Endpoints clusterEndpoints() {
+        return extra("cluster", LocalStack.Topology.CLUSTER, false);
+    }
+
+    /** A Redis on TLS only, with its CA in the target URI, started on first use. */
+    public static Endpoints tlsEndpoints() {
+        return extra("tls", LocalStack.Topology.STANDALONE, true);
     }
 
     private static synchronized void stop() {
-        if (tlsStack != null) {
-            tlsStack.close();
-            tlsStack = null;
-        }
+        extra.values().forEach(LocalStack::close);
+        extra.clear();
         if (stack != null) {
             stack.close();
             stack = null;
-        }
-        if (sentinelStack != null) {
-            sentinelStack.close();
-            sentinelStack = null;
         }
     }
 }

@@ -13,9 +13,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /** {@link RedisPort} over Jedis: a pool of blocking connections, one borrowed per command. */
 public final class JedisPort implements RedisPort {
@@ -40,6 +38,28 @@ public final class JedisPort implements RedisPort {
                     config("", s.password()).clientName("sessionbench-sentinel").build());
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, s, "connect");
+        }
+    }
+
+    /**
+     * A Redis Cluster from its seeds: {@code JedisCluster} with the attempts and topology refresh period of
+     * {@code settings} (Jedis's defaults where unset: 5 attempts, slots renewed only after a MOVED).
+     */
+    public JedisPort(io.sessionbench.infra.ClusterTarget c, int poolSize, ClusterSettings settings) {
+        this(c, clustered(c, poolSize, settings));
+    }
+
+    private static UnifiedJedis clustered(io.sessionbench.infra.ClusterTarget c, int poolSize, ClusterSettings settings) {
+        java.util.Set<HostAndPort> seeds = new java.util.LinkedHashSet<>();
+        c.seeds().forEach(t -> seeds.add(new HostAndPort(t.host(), t.port())));
+        int attempts = settings.attempts() == null ? redis.clients.jedis.JedisCluster.DEFAULT_MAX_ATTEMPTS : settings.attempts();
+        java.time.Duration refresh = settings.refresh() == null || settings.refresh().isZero() ? null : settings.refresh();
+        try {
+            // maxTotalRetriesDuration: Jedis's default, socket timeout × attempts
+            return new redis.clients.jedis.JedisCluster(seeds, tls(config(c.user(), c.password()), c.first()).build(), pool(poolSize),
+                    refresh, attempts, java.time.Duration.ofMillis(3000L * attempts));
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(e, c, "connect");
         }
     }
 
@@ -124,18 +144,16 @@ public final class JedisPort implements RedisPort {
     @Override
     public List<byte[]> scan(String pattern, int limit) {
         try {
+            // scanIteration walks every primary of a cluster, and the one server otherwise
             List<byte[]> out = new ArrayList<>(limit);
-            ScanParams params = new ScanParams().match(pattern.getBytes(StandardCharsets.UTF_8)).count(Math.max(100, limit));
-            byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-            do {
-                ScanResult<byte[]> page = jedis.scan(cursor, params);
-                for (byte[] key : page.getResult()) {
+            redis.clients.jedis.ScanIteration pages = jedis.scanIteration(Math.max(100, limit), pattern);
+            while (!pages.isIterationCompleted() && out.size() < limit) {
+                for (String key : pages.nextBatch().getResult()) {
                     if (out.size() < limit) {
-                        out.add(key);
+                        out.add(key.getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                cursor = page.getCursorAsBytes();
-            } while (!Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY) && out.size() < limit);
+            }
             return out;
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "SCAN");
@@ -151,6 +169,11 @@ public final class JedisPort implements RedisPort {
     @Override
     public String client() {
         return "jedis";
+    }
+
+    @Override
+    public boolean cluster() {
+        return jedis instanceof redis.clients.jedis.JedisCluster;
     }
 
     @Override

@@ -10,8 +10,8 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -28,10 +28,11 @@ public final class LettucePort implements RedisPort {
     /** Event loops and timers shared by every Lettuce client in the JVM, as Lettuce recommends; never shut down. */
     private static final ClientResources RESOURCES = DefaultClientResources.create();
     private final io.sessionbench.infra.RedisAddress target;
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final RedisCommands<byte[], byte[]> sync;
-    private final RedisAsyncCommands<byte[], byte[]> async;
+    private final io.lettuce.core.AbstractRedisClient client;
+    private final io.lettuce.core.api.StatefulConnection<byte[], byte[]> connection;
+    private final RedisClusterCommands<byte[], byte[]> sync;
+    private final RedisClusterAsyncCommands<byte[], byte[]> async;
+    private final boolean cluster;
 
     public LettucePort(RedisTarget target) {
         this(target, authenticated(RedisURI.builder().withHost(target.host()).withPort(target.port())
@@ -78,44 +79,96 @@ public final class LettucePort implements RedisPort {
 
     private LettucePort(io.sessionbench.infra.RedisAddress target, RedisURI uri, io.sessionbench.infra.TlsFiles files) {
         this.target = target;
+        this.cluster = false;
         RedisClient c = RedisClient.create(RESOURCES, uri);
         ClientOptions.Builder options = ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
         if (files != null) {
-            // the given CA (and client certificate); host names are verified against the server's certificate
-            io.lettuce.core.SslOptions.Builder ssl = io.lettuce.core.SslOptions.builder().jdkSslProvider();
-            if (files.ca() != null) {
-                ssl.trustManager(files.trustManagers());
-            }
-            if (files.cert() != null) {
-                ssl.keyManager(files.keyManagers());
-            }
-            options.sslOptions(ssl.build());
+            options.sslOptions(ssl(files));
         }
         c.setOptions(options.build());
+        StatefulRedisConnection<byte[], byte[]> conn;
         try {
-            this.connection = connectOnceMore(c);
+            conn = connectOnceMore(() -> c.connect(ByteArrayCodec.INSTANCE));
         } catch (RuntimeException e) {
             c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             throw RedisFailures.translate(e, target, "connect");
         }
         this.client = c;
-        this.sync = connection.sync();
-        this.async = connection.async();
+        this.connection = conn;
+        this.sync = conn.sync();
+        this.async = conn.async();
+    }
+
+    /**
+     * A Redis Cluster from its seeds, with the topology refresh, redirect limit and read preference of
+     * {@code settings} (Lettuce's defaults where unset: no periodic or adaptive refresh, 5 redirects, primaries).
+     */
+    public LettucePort(io.sessionbench.infra.ClusterTarget target, ClusterSettings settings) {
+        this.target = target;
+        this.cluster = true;
+        List<RedisURI> seeds = new ArrayList<>();
+        for (RedisTarget t : target.seeds()) {
+            seeds.add(authenticated(RedisURI.builder().withHost(t.host()).withPort(t.port()).withSsl(t.tls()), t.user(), t.password()).build());
+        }
+        io.lettuce.core.cluster.RedisClusterClient c = io.lettuce.core.cluster.RedisClusterClient.create(RESOURCES, seeds);
+        io.lettuce.core.cluster.ClusterTopologyRefreshOptions.Builder refresh = io.lettuce.core.cluster.ClusterTopologyRefreshOptions.builder();
+        if (settings.refresh() != null && !settings.refresh().isZero()) {
+            refresh.enablePeriodicRefresh(settings.refresh());
+        }
+        if (Boolean.TRUE.equals(settings.adaptive())) {
+            refresh.enableAllAdaptiveRefreshTriggers();
+        }
+        io.lettuce.core.cluster.ClusterClientOptions.Builder options = io.lettuce.core.cluster.ClusterClientOptions.builder()
+                .autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .topologyRefreshOptions(refresh.build());
+        if (settings.attempts() != null) {
+            options.maxRedirects(settings.attempts());
+        }
+        if (target.first().files() != null) {
+            options.sslOptions(ssl(target.first().files()));
+        }
+        c.setOptions(options.build());
+        io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> conn;
+        try {
+            conn = connectOnceMore(() -> c.connect(ByteArrayCodec.INSTANCE));
+        } catch (RuntimeException e) {
+            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw RedisFailures.translate(e, target, "connect");
+        }
+        if (settings.readReplica()) {
+            conn.setReadFrom(io.lettuce.core.ReadFrom.REPLICA_PREFERRED);
+        }
+        this.client = c;
+        this.connection = conn;
+        this.sync = conn.sync();
+        this.async = conn.async();
+    }
+
+    /** The given CA (and client certificate); host names are verified against the server's certificate. */
+    private static io.lettuce.core.SslOptions ssl(io.sessionbench.infra.TlsFiles files) {
+        io.lettuce.core.SslOptions.Builder ssl = io.lettuce.core.SslOptions.builder().jdkSslProvider();
+        if (files.ca() != null) {
+            ssl.trustManager(files.trustManagers());
+        }
+        if (files.cert() != null) {
+            ssl.keyManager(files.keyManagers());
+        }
+        return ssl.build();
     }
 
     /**
      * Connects, trying a second time when the first attempt failed without a server error: a refused handshake can
      * surface as a bare channel error ("RedisHandshakeHandler not registered") that hides the server's WRONGPASS.
      */
-    private static StatefulRedisConnection<byte[], byte[]> connectOnceMore(RedisClient c) {
+    private static <C> C connectOnceMore(java.util.function.Supplier<C> connect) {
         try {
-            return c.connect(ByteArrayCodec.INSTANCE);
+            return connect.get();
         } catch (RuntimeException first) {
             if (RedisFailures.messageChainContains(first, "WRONGPASS") || RedisFailures.messageChainContains(first, "NOAUTH")) {
                 throw first;
             }
-            return c.connect(ByteArrayCodec.INSTANCE);
+            return connect.get();
         }
     }
 
@@ -212,6 +265,11 @@ public final class LettucePort implements RedisPort {
     @Override
     public String client() {
         return "lettuce";
+    }
+
+    @Override
+    public boolean cluster() {
+        return cluster;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sessionbench.store.redis;
 
+import io.sessionbench.infra.ClusterTarget;
 import io.sessionbench.infra.RedisTarget;
 import io.sessionbench.infra.SentinelTarget;
 import java.util.Locale;
@@ -16,6 +17,11 @@ public enum RedisClientKind {
         public RedisPort open(SentinelTarget sentinel, int poolSize) {
             return new LettucePort(sentinel);
         }
+
+        @Override
+        RedisPort open(ClusterTarget c, int poolSize, ClusterSettings settings) {
+            return new LettucePort(c, settings);
+        }
     },
     JEDIS {
         @Override
@@ -27,6 +33,11 @@ public enum RedisClientKind {
         public RedisPort open(SentinelTarget sentinel, int poolSize) {
             return new JedisPort(sentinel, poolSize);
         }
+
+        @Override
+        RedisPort open(ClusterTarget c, int poolSize, ClusterSettings settings) {
+            return new JedisPort(c, poolSize, settings);
+        }
     },
     REDISSON {
         @Override
@@ -37,6 +48,11 @@ public enum RedisClientKind {
         @Override
         public RedisPort open(SentinelTarget sentinel, int poolSize) {
             return new RedissonPort(sentinel, poolSize);
+        }
+
+        @Override
+        RedisPort open(ClusterTarget c, int poolSize, ClusterSettings settings) {
+            return new RedissonPort(c, poolSize, settings);
         }
     };
 
@@ -50,6 +66,20 @@ public enum RedisClientKind {
     }
 
     abstract RedisPort open(SentinelTarget sentinel, int poolSize);
+
+    /** Connects to a Redis Cluster through its seeds (asked first by {@link ClusterCheck}) with {@code settings}. */
+    public RedisPort openCluster(ClusterTarget c, int poolSize, ClusterSettings settings) {
+        ClusterCheck.seeds(c);
+        return open(c, poolSize, settings);
+    }
+
+    abstract RedisPort open(ClusterTarget c, int poolSize, ClusterSettings settings);
+
+    /** Connects to one server after checking it is not a cluster node (which would answer the layouts with MOVED). */
+    public RedisPort openStandalone(RedisTarget target, int poolSize) {
+        ClusterCheck.standalone(target);
+        return open(target, poolSize);
+    }
 
     /**
      * The settings of this client that decide how it behaves when a server is slow, goes away or fails over, as the

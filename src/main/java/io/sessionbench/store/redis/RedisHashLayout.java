@@ -23,7 +23,11 @@ import java.util.function.LongSupplier;
 public final class RedisHashLayout extends RedisLayout {
 
     public RedisHashLayout(RedisPort redis, SessionPolicy policy, LongSupplier clock) {
-        super("sh", redis, policy, clock);
+        this(redis, policy, clock, KeyDesign.SESSION);
+    }
+
+    public RedisHashLayout(RedisPort redis, SessionPolicy policy, LongSupplier clock, KeyDesign keys) {
+        super("sh", redis, policy, clock, keys);
     }
 
     @Override
@@ -34,7 +38,7 @@ public final class RedisHashLayout extends RedisLayout {
     @Override
     public Session create(String userId, Map<String, String> attributes) {
         long now = clock.getAsLong();
-        Session s = Session.create(userId, attributes, now, policy);
+        Session s = newSession(userId, attributes, now);
         List<byte[]> extra = new ArrayList<>(3 + attributes.size() * 2);
         extra.add(bytes(userId));
         extra.add(bytes(s.absoluteExpiry()));
@@ -43,8 +47,7 @@ public final class RedisHashLayout extends RedisLayout {
             extra.add(bytes(k));
             extra.add(bytes(v));
         });
-        redis.eval(RedisScripts.HASH_CREATE, new byte[][] {sessionKey(s.id()), userKey(userId)},
-                createArgs(s.id(), now, s.absoluteExpiry(), extra));
+        store(RedisScripts.HASH_CREATE, RedisScripts.HASH_WRITE, s, createArgs(s.id(), now, s.absoluteExpiry(), extra));
         return s;
     }
 

@@ -44,6 +44,14 @@ public interface RedisPort extends AutoCloseable {
     /** Up to {@code limit} keys matching {@code pattern}, walked with {@code SCAN … COUNT}, never {@code KEYS}. */
     List<byte[]> scan(String pattern, int limit);
 
+    /**
+     * Whether this port talks to a Redis Cluster, where a script may only touch keys of one slot and each key is
+     * routed to the primary owning its slot.
+     */
+    default boolean cluster() {
+        return false;
+    }
+
     /** The server's {@code redis_version}. */
     String serverVersion();
 

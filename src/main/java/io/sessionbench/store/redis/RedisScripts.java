@@ -3,20 +3,24 @@ package io.sessionbench.store.redis;
 import io.sessionbench.store.redis.RedisScript.Output;
 
 /**
- * The Lua the Redis layouts run. A user's index is a sorted set of session ids scored by creation order. Scripts derive session keys from index members, which is fine on a
- * standalone server or behind Sentinel; on Redis Cluster those keys live in other slots (see the README).
+ * The Lua the Redis layouts run. A user's index is a sorted set of session ids scored by creation order. The
+ * create, listing and invalidate-all scripts derive session keys from index members: one step on a single server, and
+ * on a Redis Cluster only when the {@link KeyDesign} puts a user's sessions in the slot of their index; otherwise
+ * {@link RedisLayout} runs the per-slot scripts at the end of this class step by step.
  */
 final class RedisScripts {
     private RedisScripts() {
     }
 
     /**
-     * Session keys are {@code <p>:{id}} and user indexes {@code <p>:u:{user}} for a layout prefix {@code <p>}, so
-     * layouts sharing a server never read each other's keys; scripts derive the session key from the index key.
+     * The session key of index member {@code sid}, from the index key, for every {@link KeyDesign}: {@code <p>:u:{user}}
+     * gives {@code <p>:{sid}}, and {@code <p>:{T}:u:user} gives {@code <p>:{T}:sid} (tags and ids hold no ':').
      */
     private static final String SESSION_KEY = """
             local function skey(index, sid)
-              return string.sub(index, 1, string.find(index, ':u:{', 1, true)) .. '{' .. sid .. '}'
+              local i = string.find(index, ':u:', 1, true)
+              if string.sub(index, i - 1, i - 1) == '}' then return string.sub(index, 1, i) .. sid end
+              return string.sub(index, 1, i) .. '{' .. sid .. '}'
             end
             """;
 
@@ -44,20 +48,27 @@ final class RedisScripts {
             """;
 
     /** Hash create: ARGV[5] user, ARGV[6] absolute expiry, ARGV[7] attribute bytes, ARGV[8..] name/value pairs. */
-    static final RedisScript HASH_CREATE = RedisScript.of("hash-create", Output.MULTI, INDEX_AND_EVICT + """
+    private static final String HASH_BODY = """
             redis.call('HSET', KEYS[1], '#u', ARGV[5], '#c', ARGV[2], '#a', ARGV[2], '#x', ARGV[6], '#z', ARGV[7])
             for i = 8, #ARGV, 200 do
               redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 199, #ARGV)))
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return index_and_evict(KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]))
-            """);
+            """;
+    private static final String INDEX_CALL = "return index_and_evict(KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]))\n";
+
+    static final RedisScript HASH_CREATE = RedisScript.of("hash-create", Output.MULTI, INDEX_AND_EVICT + HASH_BODY + INDEX_CALL);
+
+    /** {@link #HASH_CREATE} without the index (same arguments, KEYS[1] only): the first step of a cross-slot create. */
+    static final RedisScript HASH_WRITE = RedisScript.of("hash-write", Output.MULTI, HASH_BODY + "return {}\n");
+
+    private static final String STRING_BODY = "redis.call('SET', KEYS[1], ARGV[5], 'PX', ARGV[3])\n";
 
     /** String create: ARGV[5] the encoded session. */
-    static final RedisScript STRING_CREATE = RedisScript.of("string-create", Output.MULTI, INDEX_AND_EVICT + """
-            redis.call('SET', KEYS[1], ARGV[5], 'PX', ARGV[3])
-            return index_and_evict(KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]))
-            """);
+    static final RedisScript STRING_CREATE = RedisScript.of("string-create", Output.MULTI, INDEX_AND_EVICT + STRING_BODY + INDEX_CALL);
+
+    /** {@link #STRING_CREATE} without the index (same arguments, KEYS[1] only). */
+    static final RedisScript STRING_WRITE = RedisScript.of("string-write", Output.MULTI, STRING_BODY + "return {}\n");
 
     /**
      * Hash partial update: ARGV[1] now, ARGV[2] idle ttl, ARGV[3] max bytes, ARGV[4..] pairs.
@@ -156,5 +167,44 @@ final class RedisScripts {
               else redis.call('ZREM', KEYS[1], sid) end
             end
             return live
+            """);
+
+    // ---- per-slot steps, for key designs whose sessions and index sit in different Cluster slots ----------------
+
+    /** The members of an index, oldest first. */
+    static final RedisScript INDEX_MEMBERS = RedisScript.of("index-members", Output.MULTI, """
+            return redis.call('ZRANGE', KEYS[1], 0, -1)
+            """);
+
+    /** 1 when KEYS[1] exists, else 0. */
+    static final RedisScript EXISTS = RedisScript.of("exists", Output.INTEGER, """
+            return redis.call('EXISTS', KEYS[1])
+            """);
+
+    /**
+     * Adds ARGV[1] (created ARGV[2], cap ARGV[3]) to index KEYS[1] after removing the members ARGV[4..] the caller found
+     * gone; returns the members beyond the cap, removed from the index, whose sessions the caller then deletes.
+     */
+    static final RedisScript INDEX_ADD = RedisScript.of("index-add", Output.MULTI, """
+            for i = 4, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end
+            local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            local score = tonumber(ARGV[2])
+            if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 1 end
+            redis.call('ZADD', KEYS[1], score, ARGV[1])
+            local n = redis.call('ZCARD', KEYS[1])
+            local cap = tonumber(ARGV[3])
+            local evicted = {}
+            if n > cap then
+              evicted = redis.call('ZRANGE', KEYS[1], 0, n - cap - 1)
+              redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - cap - 1)
+            end
+            return evicted
+            """);
+
+    /** Removes the members ARGV[1..] from index KEYS[1]; returns how many were there. */
+    static final RedisScript INDEX_REMOVE = RedisScript.of("index-remove", Output.INTEGER, """
+            local n = 0
+            for i = 1, #ARGV do n = n + redis.call('ZREM', KEYS[1], ARGV[i]) end
+            return n
             """);
 }

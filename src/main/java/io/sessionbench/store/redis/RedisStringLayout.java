@@ -24,7 +24,11 @@ public final class RedisStringLayout extends RedisLayout {
     private final SessionCodec codec;
 
     public RedisStringLayout(RedisPort redis, SessionCodec codec, SessionPolicy policy, LongSupplier clock) {
-        super("s" + codec.name().charAt(0), redis, policy, clock);
+        this(redis, codec, policy, clock, KeyDesign.SESSION);
+    }
+
+    public RedisStringLayout(RedisPort redis, SessionCodec codec, SessionPolicy policy, LongSupplier clock, KeyDesign keys) {
+        super("s" + codec.name().charAt(0), redis, policy, clock, keys);
         this.codec = codec;
     }
 
@@ -36,9 +40,8 @@ public final class RedisStringLayout extends RedisLayout {
     @Override
     public Session create(String userId, Map<String, String> attributes) {
         long now = clock.getAsLong();
-        Session s = Session.create(userId, attributes, now, policy);
-        redis.eval(RedisScripts.STRING_CREATE, new byte[][] {sessionKey(s.id()), userKey(userId)},
-                createArgs(s.id(), now, s.absoluteExpiry(), List.of(codec.encode(s))));
+        Session s = newSession(userId, attributes, now);
+        store(RedisScripts.STRING_CREATE, RedisScripts.STRING_WRITE, s, createArgs(s.id(), now, s.absoluteExpiry(), List.of(codec.encode(s))));
         return s;
     }
 

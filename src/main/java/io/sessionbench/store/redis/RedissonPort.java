@@ -56,6 +56,38 @@ public final class RedissonPort implements RedisPort {
         return config;
     }
 
+    /**
+     * A Redis Cluster from its seeds, with the scan interval, retry attempts and read mode of {@code settings}
+     * (Redisson's 5 s scan interval where unset; reads from primaries unless read-from=replica).
+     */
+    public RedissonPort(io.sessionbench.infra.ClusterTarget c, int poolSize, ClusterSettings settings) {
+        this(c, cluster(c, poolSize, settings));
+    }
+
+    private static Config cluster(io.sessionbench.infra.ClusterTarget t, int poolSize, ClusterSettings settings) {
+        Config config = new Config();
+        org.redisson.config.ClusterServersConfig c = config.useClusterServers()
+                .setReadMode(settings.readReplica() ? org.redisson.config.ReadMode.SLAVE : org.redisson.config.ReadMode.MASTER)
+                .setConnectTimeout(3000).setTimeout(3000).setRetryAttempts(settings.attempts() == null ? 0 : settings.attempts())
+                .setMasterConnectionPoolSize(poolSize).setMasterConnectionMinimumIdleSize(Math.min(4, poolSize))
+                .setSlaveConnectionMinimumIdleSize(settings.readReplica() ? Math.min(4, poolSize) : 0);
+        if (settings.refresh() != null && !settings.refresh().isZero()) {
+            c.setScanInterval((int) settings.refresh().toMillis());
+        }
+        t.seeds().forEach(s -> c.addNodeAddress((s.tls() ? "rediss://" : "redis://") + s.host() + ":" + s.port()));
+        if (t.password().isPresent()) {
+            c.setPassword(t.password().value());
+            if (!t.user().isEmpty()) {
+                c.setUsername(t.user());
+            }
+        }
+        if (t.first().files() != null) {
+            c.setSslTrustManagerFactory(t.first().files().trustManagers());
+            c.setSslKeyManagerFactory(t.first().files().keyManagers());
+        }
+        return config;
+    }
+
     private static Config sentinel(io.sessionbench.infra.SentinelTarget s, int poolSize) {
         Config config = new Config();
         org.redisson.config.SentinelServersConfig c = config.useSentinelServers().setMasterName(s.master())
@@ -181,6 +213,11 @@ public final class RedissonPort implements RedisPort {
     @Override
     public String client() {
         return "redisson";
+    }
+
+    @Override
+    public boolean cluster() {
+        return target instanceof io.sessionbench.infra.ClusterTarget;
     }
 
     @Override
