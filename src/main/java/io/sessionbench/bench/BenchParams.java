@@ -19,7 +19,7 @@ public final class BenchParams {
     public static final int MAX_SESSION_BYTES = 1_500_000;
 
     /**
-     * System properties a benchmark fork opens its Redis stores with ({@code bench --keys}, {@code --cluster-client});
+     * System properties a benchmark fork opens its Redis stores with ({@code bench --key-design}, {@code --cluster-client});
      * for plain JMH: {@code -jvmArgsAppend -Dsessionbench.keys=user}.
      */
     public static final String KEYS_PROPERTY = "sessionbench.keys";

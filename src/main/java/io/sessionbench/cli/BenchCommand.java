@@ -187,6 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                         warmupMillis(p), measurementIterations(p, spec), measurementMillis(p)));
             }
             Progress progress = new Progress(System.out, planned.values().stream().flatMap(List::stream).toList());
+            List<io.sessionbench.metrics.ClusterLoad.Node> clusterBefore = io.sessionbench.metrics.ClusterLoad.snapshot(t.endpoints().redisCluster());
             for (Profile.RunSpec spec : specs) {
                 System.out.println("== " + spec.name());
                 partial.current = spec.name();
@@ -200,6 +201,8 @@ final class BenchCommand implements Callable<Integer> {
                     failed = failed == null ? why : failed + "; " + why;
                 }
             }
+            ClusterLoadReport.add(partial.env, clusterBefore, t.endpoints().redisCluster(), "the whole bench run (every "
+                    + "benchmark's preload, JIT warm-up, warm-up and measurement)");
             if (needed.size() > t.localServers().size()) {
                 // some sessions live on the user's own servers: remove them (local servers are thrown away)
                 for (String problem : io.sessionbench.bench.SharedPreload.cleanup(preload,

@@ -70,6 +70,21 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--updates", description = "override the scenario's update mode: safe (compare-and-set) or naive")
     String updates;
 
+    @Option(names = "--clients", split = ",", paramLabel = "CLIENT", description = "override the scenarios' Redis clients (lettuce, jedis, redisson)")
+    List<String> clients;
+
+    @Option(names = "--appendfsync", paramLabel = "MODE", description = "override the scenarios' durability: off (no AOF), everysec "
+            + "or always, set on every local Redis node before the run")
+    String appendfsync;
+
+    @Option(names = "--min-replicas-to-write", paramLabel = "N", description = "override the scenarios' durability: a primary "
+            + "refuses writes unless N replicas are connected (0-2)")
+    Integer minReplicas;
+
+    @Option(names = "--allow-faults-on-target", description = "let a scenario's command faults (failover, pause, durability) act on "
+            + "a Redis target you gave; process faults (kill-primary, restart, stall) act only on local servers")
+    boolean allowFaultsOnTarget;
+
     @Option(names = "--label", description = "results folder label (default: the scenario names)")
     String label;
 
@@ -171,11 +186,23 @@ final class LoadCommand implements Callable<Integer> {
                 throw new ConfigException("--" + e.getMessage());
             }
         }
+        if (appendfsync != null && !List.of("off", "everysec", "always").contains(appendfsync)) {
+            throw new ConfigException("--appendfsync " + appendfsync + " is not a mode; use off, everysec or always");
+        }
+        Limits.range("--min-replicas-to-write", minReplicas, 0, 2);
+        if (clients != null) {
+            clients.forEach(RedisClientKind::of);
+        }
         List<Scenario> loaded = new ArrayList<>();
         for (Path p : scenarios) {
             Scenario s = ScenarioLoader.load(p);
             if (mode != null) {
                 s = s.withUpdates(mode);
+            }
+            if (appendfsync != null || minReplicas != null) {
+                Scenario.Durability d = s.durability() == null ? new Scenario.Durability(null, null) : s.durability();
+                s = s.withDurability(new Scenario.Durability(appendfsync != null ? appendfsync : d.appendfsync(),
+                        minReplicas != null ? minReplicas : d.minReplicasToWrite()));
             }
             if (connections != null) {
                 ScenarioLoader.checkResources(p + " with --connections " + connections, s, connections);
@@ -202,6 +229,13 @@ final class LoadCommand implements Callable<Integer> {
                         + "the servers must outlive each of them: give " + String.join(", ", missing.stream()
                         .map(m -> "--" + m.name().toLowerCase(Locale.ROOT)).toList()) + " (or SESSIONBENCH_*), e.g. from 'stack up'");
             }
+        }
+        Set<LocalStack.Server> local = Targets.missing(targets.settings(), System.getenv(), needed);
+        io.sessionbench.infra.Endpoints given = io.sessionbench.infra.Endpoints.from(io.sessionbench.infra.Endpoints.environment(System.getenv()),
+                targets.settings());
+        for (Scenario s : loaded) {
+            io.sessionbench.loadgen.Faults.check(s, targets.topology(), local, given.redisSentinel() != null || !given.redisCluster().isEmpty(),
+                    !given.redisCluster().isEmpty(), allowFaultsOnTarget);
         }
         String name = label != null ? label : String.join("+", loaded.stream().map(Scenario::name).toList());
         List<LoadRun> runs = new ArrayList<>();
@@ -246,11 +280,13 @@ final class LoadCommand implements Callable<Integer> {
             run.put("redisKeys", targets.keys().label());
             run.put("clusterClient", targets.clusterSettings().text());
             ObjectNode env = Environment.collect(t, run);
+            List<io.sessionbench.metrics.ClusterLoad.Node> clusterBefore = io.sessionbench.metrics.ClusterLoad.snapshot(t.endpoints().redisCluster());
             for (Scenario s : loaded) {
                 for (String layout : layoutsOf(s)) {
-                    for (String client : Layout.of(layout).usesRedisClient() ? s.clients() : List.of("lettuce")) {
+                    for (String client : Layout.of(layout).usesRedisClient() ? clientsOf(s) : List.of("lettuce")) {
                         if (!interrupted) {
-                            RateSweep sweep = new RateSweep(s, Layout.of(layout), RedisClientKind.of(client), overrides(), sharing);
+                            RateSweep sweep = new RateSweep(s, Layout.of(layout), RedisClientKind.of(client), overrides(), sharing)
+                                    .withStack(t.stack());
                             current = sweep;
                             try {
                                 sweep.run(t.endpoints(), out, runs, System.out, System.err);
@@ -271,6 +307,7 @@ final class LoadCommand implements Callable<Integer> {
             }
             run.put("finished", LocalDateTime.now().toString());
             run.put("interrupted", interrupted);
+            ClusterLoadReport.add(env, clusterBefore, t.endpoints().redisCluster(), "the whole load run (preloads, warm-ups and every rate step)");
             if (incomplete != null) {
                 run.put("incomplete", incomplete);
                 Files.writeString(out.resolve("INCOMPLETE"), incomplete + "\n");
@@ -307,6 +344,10 @@ final class LoadCommand implements Callable<Integer> {
     private RateSweep.Overrides overrides() {
         return new RateSweep.Overrides(rate, connections, warmup == null ? null : parse(warmup).toNanos(),
                 duration == null ? null : parse(duration).toNanos(), targets.keys(), targets.clusterSettings());
+    }
+
+    private List<String> clientsOf(Scenario s) {
+        return clients != null ? clients : s.clients();
     }
 
     private List<String> layoutsOf(Scenario s) {

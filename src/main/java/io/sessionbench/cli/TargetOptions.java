@@ -18,7 +18,7 @@ final class TargetOptions {
 
     @Option(names = "--topology", defaultValue = "standalone", paramLabel = "TOPOLOGY", description = "local Redis: "
             + "standalone (one server), sentinel (a primary, 2 replicas, 3 sentinels; the layouts find the primary "
-            + "through the sentinels) or cluster (3 primaries + 3 replicas; see --keys); default ${DEFAULT-VALUE}")
+            + "through the sentinels) or cluster (3 primaries + 3 replicas; see --key-design); default ${DEFAULT-VALUE}")
     String topology;
 
     @Option(names = "--tls", description = "local Redis listens on TLS only, with a CA and server certificate made at start "
@@ -29,7 +29,7 @@ final class TargetOptions {
             + "comma-separated redis:// or rediss:// URIs of some of its nodes")
     String redisCluster;
 
-    @Option(names = "--keys", defaultValue = "session", paramLabel = "DESIGN", description = "Redis key design: session ({id} "
+    @Option(names = "--key-design", defaultValue = "session", paramLabel = "DESIGN", description = "Redis key design: session ({id} "
             + "per session; on a cluster create, listing and invalidate-all take several round trips), user (the user's slot "
             + "tag inside the id; one script per step) or namespace (one {sessions} slot, one hot primary); default ${DEFAULT-VALUE}")
     String keys;

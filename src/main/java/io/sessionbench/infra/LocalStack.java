@@ -78,6 +78,8 @@ public final class LocalStack implements AutoCloseable {
 
     private record Launch(List<String> command, Path dir, Path log, String runAs, Probe probe) {
     }
+    /** How each Redis node (every topology) and server was started, by port, for the fault experiments. */
+    private final Map<Integer, Launch> byPort = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread shutdownHook;
     private Endpoints endpoints = Endpoints.NONE;
     private volatile boolean closed;
@@ -202,6 +204,7 @@ public final class LocalStack implements AutoCloseable {
         RedisTarget target = new RedisTarget(tls, "127.0.0.1", port, "", password, 0, files);
         Launch l = new Launch(List.of(bin, conf.toString()), dir, dir.resolve("redis.log"), null, () -> redisVersion(target));
         launches.put(Server.REDIS, l);
+        byPort.put(port, l);
         Process p = launch(l);
         String version = waitFor(Server.REDIS, p, l.log(), l.probe());
         running.put(Server.REDIS, new Running(Server.REDIS, port, version, p.pid(), dir, settings));
@@ -278,6 +281,7 @@ public final class LocalStack implements AutoCloseable {
                 + "\nmasterauth " + password.value() + "\n");
         Launch l = new Launch(List.of(bin, d.resolve("redis.conf").toString()), d, d.resolve("redis.log"), null, probe);
         Process proc = launch(l);
+        byPort.put(p, l);
         Running r = new Running(Server.REDIS, p, waitFor(Server.REDIS, proc, l.log(), probe), proc.pid(), d, settings);
         if (main) {
             launches.put(Server.REDIS, l);
@@ -737,6 +741,110 @@ public final class LocalStack implements AutoCloseable {
             } catch (IOException ex) {
                 throw new ConfigException("cannot restart " + name(e.getKey()) + ": " + ex.getMessage());
             }
+        }
+    }
+
+    // ---- faults ------------------------------------------------------------------------------------------------
+
+    /** Every Redis data node this stack started (not the sentinels), as targets with the stack's password. */
+    public List<RedisTarget> redisNodes() {
+        List<RedisTarget> out = new ArrayList<>();
+        RedisTarget main = endpoints.redis();
+        if (main == null) {
+            return out;
+        }
+        out.add(main);
+        for (Running r : helpers) {
+            if (!isSentinel(r)) {
+                out.add(new RedisTarget(main.tls(), main.host(), r.port(), main.user(), main.password(), 0, main.files()));
+            }
+        }
+        return out;
+    }
+
+    /** The started process listening on {@code port} (any server of this stack), if there is one. */
+    private java.util.Optional<Running> atPort(int port) {
+        return java.util.stream.Stream.concat(running.values().stream(), helpers.stream()).filter(r -> r.port() == port).findFirst();
+    }
+
+    /** The port of {@code s}'s process as this stack started it (the main Redis node for REDIS). */
+    public int port(Server s) {
+        Running r = running.get(s);
+        if (r == null) {
+            throw new ConfigException(name(s) + " was not started by this stack; faults act only on servers it started");
+        }
+        return r.port();
+    }
+
+    /** {@code kill -9} of the process listening on {@code port}: no shutdown, no final fsync. */
+    public void kill(int port) {
+        Running r = atPort(port).orElseThrow(() -> new ConfigException("no server of this stack listens on " + port));
+        ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(r.pid()).ifPresent(h -> awaitExit(h, 5_000));
+    }
+
+    /**
+     * Stops the process on {@code port} (SIGTERM, or SIGINT for Postgres: its own clean shutdown), waits {@code down},
+     * and starts it again from the same folder, config and port; returns once it answers.
+     */
+    public void restart(int port, Duration down) {
+        Running r = atPort(port).orElseThrow(() -> new ConfigException("no server of this stack listens on " + port));
+        Launch l = r.server() == Server.REDIS ? byPort.get(port) : launches.get(r.server());
+        if (r.server() == Server.POSTGRES) {
+            signal(r.pid(), "INT");
+        } else {
+            ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroy);
+        }
+        ProcessHandle.of(r.pid()).ifPresent(h -> awaitExit(h, 10_000));
+        sleep(down.toMillis());
+        try {
+            Process p = launch(l);
+            waitFor(r.server(), p, l.log(), l.probe());
+            Running again = new Running(r.server(), r.port(), r.version(), p.pid(), r.dir(), r.settings());
+            if (running.get(r.server()) != null && running.get(r.server()).port() == port) {
+                running.put(r.server(), again);
+            } else {
+                helpers.replaceAll(h -> h.port() == port ? again : h);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot start " + name(r.server()) + " on " + port + " again: " + e.getMessage());
+        }
+    }
+
+    /** SIGSTOP of the process on {@code port} and its children for {@code length}, then SIGCONT. */
+    public void stall(int port, Duration length) {
+        Running r = atPort(port).orElseThrow(() -> new ConfigException("no server of this stack listens on " + port));
+        List<Long> pids = new ArrayList<>(List.of(r.pid()));
+        ProcessHandle.of(r.pid()).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        pids.forEach(pid -> signal(pid, "STOP"));
+        try {
+            sleep(length.toMillis());
+        } finally {
+            pids.forEach(pid -> signal(pid, "CONT"));
+        }
+    }
+
+    /**
+     * {@code redis-cli --cluster reshard}: {@code slots} slots from node {@code fromId} to {@code toId}, through the
+     * node at {@code via}; the password reaches redis-cli through {@code REDISCLI_AUTH}. Returns redis-cli's last line.
+     */
+    public String reshard(RedisTarget via, String fromId, String toId, int slots) {
+        List<String> cmd = List.of(binary("redis-cli"), "--cluster", "reshard", via.host() + ":" + via.port(), "--cluster-from", fromId,
+                "--cluster-to", toId, "--cluster-slots", String.valueOf(slots), "--cluster-yes");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("REDISCLI_AUTH", via.password().value());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new ConfigException("redis-cli --cluster reshard failed: " + out.lines().reduce((a, b) -> b).orElse(""));
+            }
+            return out.lines().filter(x -> !x.isBlank()).reduce((a, b) -> b).orElse("").trim();
+        } catch (IOException e) {
+            throw new ConfigException("cannot run redis-cli --cluster reshard: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted during redis-cli --cluster reshard");
         }
     }
 

@@ -43,7 +43,7 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
                 localRedis ? local.redis() : given.redis(),
                 given.postgres() != null ? given.postgres() : local.postgres(),
                 given.memcached().isEmpty() ? local.memcached() : given.memcached(),
-                given.redisCluster(), localRedis ? local.redisSentinel() : given.redisSentinel());
+                localRedis ? local.redisCluster() : given.redisCluster(), localRedis ? local.redisSentinel() : given.redisSentinel());
         return new Targets(merged, stack);
     }
 

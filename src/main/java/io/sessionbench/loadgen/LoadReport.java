@@ -94,6 +94,7 @@ public final class LoadReport {
     static String markdown(List<LoadRun> runs, JsonNode env) {
         StringBuilder b = new StringBuilder("# sessionbench open-loop report\n\n## Conditions\n\n");
         b.append(ReportWriter.conditionsOf(env)).append('\n');
+        b.append(ReportWriter.clusterLoadSection(env));
         b.append("Open model: requests start at scheduled times whatever the replies do. *Corrected* latency counts from the ")
                 .append("intended start (what a user waits), *uncorrected* from the actual send (what closed-loop tools ")
                 .append("report). Every scheduled request is in the corrected histogram: calls in flight when the window closed are ")
@@ -140,6 +141,105 @@ public final class LoadReport {
                         + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""))
                 .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));
         b.append(Merge.generatorsTable(env));
+        b.append(faultsSection(runs));
+        return b.toString();
+    }
+
+    /** The file name (under {@code charts/}) of a fault run's chart {@code what}. */
+    static String faultChart(LoadRun r, String what) {
+        return (r.scenario() + "_" + r.target() + "_" + String.format(Locale.ROOT, "%.0f", r.intendedRate()))
+                .replaceAll("[^A-Za-z0-9._-]", "-") + "_" + what + ".png";
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "–" : String.format(Locale.ROOT, "%+.2f s", s);
+    }
+
+    /** Per run with faults: what fired, the error window, recovery, sessions lost, and errors by type per second. */
+    static String faultsSection(List<LoadRun> runs) {
+        StringBuilder b = new StringBuilder();
+        for (LoadRun r : runs) {
+            FaultRun f = r.faults();
+            if (f == null) {
+                continue;
+            }
+            if (b.length() == 0) {
+                b.append("\n## Faults\n\nTimes are seconds into the measurement. The error window runs from the first to the last ")
+                        .append("failed call that completed after the fault fired; *answering again* is the first success among calls ")
+                        .append("sent after the first error; *P99 back* is the start of the first 1 s interval from which every ")
+                        .append("interval's corrected P99 stays within 2× of its median before the fault. *Acknowledged sessions lost*: ")
+                        .append("each session the store acknowledged (preloaded, or the latest login it confirmed) looked up after ")
+                        .append("the run; with one session per user the cap evicts none of them, so a missing one was lost.\n");
+            }
+            double fault = f.fired().isEmpty() ? Double.NaN : f.fired().get(0).firedSeconds();
+            b.append(String.format(Locale.ROOT, "%n### %s %s @%,.0f req/s%n%n", r.scenario(), r.target(), r.intendedRate()))
+                    .append("- durability: ").append(f.durability()).append("\n- cluster client settings: ").append(f.clientSettings())
+                    .append("\n\n| fault | planned | fired | took | what happened |\n|---|---:|---:|---:|---|\n");
+            for (Faults.Fired x : f.fired()) {
+                b.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %s |%n", x.kind(), x.plannedSeconds(), x.firedSeconds(),
+                        x.tookSeconds(), x.error() != null ? "**failed**: " + x.error() : x.action()));
+            }
+            b.append(String.format(Locale.ROOT, "%n- errors: %s%n", r.errorCount() == 0 ? "none" : r.errorCount() + " " + r.errors()));
+            if (!Double.isNaN(f.firstErrorSeconds())) {
+                b.append(String.format(Locale.ROOT, "- error window: first %s, last %s (%.2f s long; %s after the fault); answering again: %s%n",
+                        seconds(f.firstErrorSeconds()), seconds(f.lastErrorSeconds()), f.lastErrorSeconds() - f.firstErrorSeconds(),
+                        seconds(f.lastErrorSeconds() - fault), seconds(f.firstSuccessAfterErrorSeconds())));
+            }
+            b.append(String.format(Locale.ROOT, "- P99 before the fault: %s ms; back within 2×: %s%n",
+                    Double.isNaN(f.preFaultP99Ms()) ? "–" : String.format(Locale.ROOT, "%.2f", f.preFaultP99Ms()),
+                    Double.isNaN(f.p99BackSeconds()) ? "not within the run" : seconds(f.p99BackSeconds()) + " (" + seconds(f.p99BackSeconds() - fault)
+                            + " after the fault)"));
+            b.append(String.format(Locale.ROOT, "- acknowledged sessions lost: %s of %,d checked; lost increments: %s%n",
+                    f.sessionsMissing() < 0 ? "not checked (the check failed)" : String.format(Locale.ROOT, "%,d", f.sessionsMissing()),
+                    f.sessionsChecked(), r.lostUpdates().acknowledged() == 0 ? "– (no increments)"
+                            : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged() + " acknowledged"
+                            + (r.lostUpdates().sessionsGone() > 0 ? ", " + r.lostUpdates().sessionsGone() + " written sessions gone" : "")));
+            b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")
+                    .append(faultChart(r, "errors")).append(")\n\n| interval end | answered/s | P99 ms | uncorr. P99 ms | errors by type |\n")
+                    .append("|---:|---:|---:|---:|---|\n");
+            for (int i = 0; i < r.timeline().size(); i++) {
+                double[] row = r.timeline().get(i);
+                Map<String, Long> errs = i < f.errorsPerSecond().size() ? f.errorsPerSecond().get(i) : Map.of();
+                b.append(String.format(Locale.ROOT, "| %.1f s | %,.0f | %s | %s | %s |%n", row[0], row[1], ms(row[3]), ms(row[4]),
+                        errs.isEmpty() ? "" : errs.toString()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** The latency and errors-by-type charts of each run with faults, the fault marked; saved under charts/, returned as img tags. */
+    static String faultCharts(Path dir, List<LoadRun> runs) {
+        StringBuilder b = new StringBuilder();
+        for (LoadRun r : runs) {
+            FaultRun f = r.faults();
+            if (f == null) {
+                continue;
+            }
+            Map<String, Double> markers = new LinkedHashMap<>();
+            f.fired().forEach(x -> markers.put(x.kind(), x.firedSeconds()));
+            Map<String, double[][]> lat = new LinkedHashMap<>();
+            lat.put("P99 corrected", r.timeline().stream().map(p -> new double[] {p[0], p[3] / 1000}).toArray(double[][]::new));
+            lat.put("P99 uncorrected", r.timeline().stream().map(p -> new double[] {p[0], p[4] / 1000}).toArray(double[][]::new));
+            String title = r.scenario() + " " + r.target() + " @" + String.format(Locale.ROOT, "%.0f", r.intendedRate());
+            byte[] latency = Charts.lines("Latency per 1 s: " + title, "seconds into the measurement", "P99 ms (log)", lat, false, markers);
+            Map<String, List<double[]>> byType = new java.util.TreeMap<>();
+            for (int i = 0; i < r.timeline().size() && i < f.errorsPerSecond().size(); i++) {
+                double[] row = r.timeline().get(i);
+                double secs = i == 0 ? row[0] : row[0] - r.timeline().get(i - 1)[0];
+                for (Map.Entry<String, Long> e : f.errorsPerSecond().get(i).entrySet()) {
+                    byType.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {row[0], e.getValue() / Math.max(secs, 1e-3)});
+                }
+            }
+            Map<String, double[][]> errs = new LinkedHashMap<>();
+            byType.forEach((k, v) -> errs.put(k, v.toArray(double[][]::new)));
+            errs.put("answered", r.timeline().stream().map(p -> new double[] {p[0], p[1]}).toArray(double[][]::new));
+            byte[] errors = Charts.lines("Errors by type and answered calls per second: " + title, "seconds into the measurement",
+                    "calls per second (log)", errs, false, markers);
+            Charts.save(latency, dir.resolve("charts").resolve(faultChart(r, "latency")));
+            Charts.save(errors, dir.resolve("charts").resolve(faultChart(r, "errors")));
+            b.append("<img alt=\"latency over time with the fault\" src=\"").append(Charts.dataUri(latency)).append("\">")
+                    .append("<img alt=\"errors by type over time with the fault\" src=\"").append(Charts.dataUri(errors)).append("\">");
+        }
         return b.toString();
     }
 
@@ -201,6 +301,7 @@ public final class LoadReport {
                 b.append("<img alt=\"latency against throughput\" src=\"").append(Charts.dataUri(sw)).append("\">");
             }
         }
+        b.append(faultCharts(dir, runs));
         b.append("<pre>").append(md.replace("&", "&amp;").replace("<", "&lt;")).append("</pre></body></html>\n");
         return b.toString();
     }

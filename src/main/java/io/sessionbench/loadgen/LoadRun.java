@@ -14,7 +14,25 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
                       long notStarted, double latePercent, boolean sustained, boolean interrupted, boolean meetsObjective,
                       double objectiveP99Micros, Map<String, Long> errors, LostUpdates lostUpdates, String updates,
                       Percentiles corrected, Percentiles uncorrected, Map<String, Percentiles> operations,
-                      List<double[]> timeline, String hlog, String incomplete) {
+                      List<double[]> timeline, String hlog, String incomplete, FaultRun faults) {
+
+    public LoadRun(String scenario, String target, String arrivals, int connections, double durationSeconds,
+                   double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
+                   long notStarted, double latePercent, boolean sustained, boolean interrupted, boolean meetsObjective,
+                   double objectiveP99Micros, Map<String, Long> errors, LostUpdates lostUpdates, String updates,
+                   Percentiles corrected, Percentiles uncorrected, Map<String, Percentiles> operations,
+                   List<double[]> timeline, String hlog, String incomplete) {
+        this(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok, misses, notStarted,
+                latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates, updates, corrected,
+                uncorrected, operations, timeline, hlog, incomplete, null);
+    }
+
+    /** This run with what its faults did. */
+    public LoadRun withFaults(FaultRun f) {
+        return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
+                misses, notStarted, latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates,
+                updates, corrected, uncorrected, operations, timeline, hlog, incomplete, f);
+    }
 
     /** Exact lost updates of the increment operation; {@code sessionsGone}: written sessions that expired or were evicted. */
     public record LostUpdates(long lost, long acknowledged, long sessionsGone) {
@@ -37,7 +55,7 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
         String all = incomplete == null ? why : incomplete + "; " + why;
         return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
                 misses, notStarted, latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates,
-                updates, corrected, uncorrected, operations, timeline, hlog, all);
+                updates, corrected, uncorrected, operations, timeline, hlog, all, faults);
     }
 
     public long errorCount() {

@@ -58,7 +58,7 @@ public final class OpenLoopRunner {
      */
     public record Outcome(double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
                           Map<String, Long> errors, long notStarted, long late, Map<String, Histogram> histograms,
-                          List<double[]> timeline, boolean interrupted) {
+                          List<double[]> timeline, boolean interrupted, List<Map<String, Long>> errorsPerInterval) {
         /** Calls the store answered (successes and misses); errors are not completed work. */
         public long answered() {
             return ok + misses.values().stream().mapToLong(Long::longValue).sum();
@@ -103,6 +103,24 @@ public final class OpenLoopRunner {
     private final ScenarioWorkload workload;
     private final Latencies book = new Latencies(true);
     private volatile boolean stop;
+    private java.util.function.LongConsumer onMeasureStart = t -> { };
+    private volatile long measureStart;
+
+    /** The measurement's start (System.nanoTime) of the last {@link #run}. */
+    public long measureStart() {
+        return measureStart;
+    }
+    private FaultWatch watch;
+
+    /** Called with the measurement's start (System.nanoTime) before the workers start; faults time themselves from it. */
+    public void onMeasureStart(java.util.function.LongConsumer c) {
+        this.onMeasureStart = c;
+    }
+
+    /** Shows every measured call to {@code w} (a fault's error window and recovery). */
+    public void watch(FaultWatch w) {
+        this.watch = w;
+    }
 
     public OpenLoopRunner(Config config, ScenarioWorkload workload) {
         this.config = config;
@@ -133,6 +151,9 @@ public final class OpenLoopRunner {
         long end = measureStart + config.durationNanos();
         Lane[] lanes = new Lane[w];
         List<Thread> threads = new ArrayList<>();
+        this.measureStart = measureStart;
+        onMeasureStart.accept(measureStart);
+        FaultWatch seen = watch;
         for (int i = 0; i < w; i++) {
             int id = i;
             Lane lane = lanes[i] = new Lane();
@@ -141,6 +162,9 @@ public final class OpenLoopRunner {
             MeasuredCall measured = new MeasuredCall((op, outcome, type, intended, sent, done) -> {
                 if (intended >= measureStart && !lane.abandoned) {
                     book.record(op, outcome, type, intended, sent, done);
+                    if (seen != null) {
+                        seen.saw(outcome, sent, done);
+                    }
                 }
             });
             Thread t = new Thread(() -> work(worker, measured, lane, id, start, measureStart, end), "loadgen-" + id);
@@ -151,6 +175,7 @@ public final class OpenLoopRunner {
 
         Map<String, Histogram> totals = new TreeMap<>();
         List<double[]> timeline = new ArrayList<>();
+        List<Map<String, Long>> errorTypes = new ArrayList<>();
         long nextReport = measureStart;
         sleepUntil(measureStart);
         long last = measureStart;
@@ -161,7 +186,7 @@ public final class OpenLoopRunner {
             if (now >= end || stop) {
                 break;
             }
-            interval(hlog, totals, timeline, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, end - now);
+            interval(hlog, totals, timeline, errorTypes, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, end - now);
             last = now;
         }
         long stoppedAt = System.nanoTime();
@@ -182,7 +207,7 @@ public final class OpenLoopRunner {
             }
         }
         long now = System.nanoTime();
-        interval(hlog, totals, timeline, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, 0);
+        interval(hlog, totals, timeline, errorTypes, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, 0);
         if (progress != null) {
             progress.println();
         }
@@ -193,12 +218,12 @@ public final class OpenLoopRunner {
         double elapsed = ((interrupted ? stoppedAt : end) - measureStart) / 1e9;
         long answered = book.ok() + book.misses().values().stream().mapToLong(Long::longValue).sum();
         return new Outcome(config.shareRate(), answered / Math.max(elapsed, 1e-9), scheduled, book.ok(), book.misses(),
-                book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted);
+                book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted, errorTypes);
     }
 
     /** Collects one interval of every histogram, appends it to the log, adds it to the totals and the timeline. */
-    private void interval(Path hlog, Map<String, Histogram> totals, List<double[]> timeline, double at, double secs,
-                          PrintStream progress, String label, long leftNanos) {
+    private void interval(Path hlog, Map<String, Histogram> totals, List<double[]> timeline, List<Map<String, Long>> errorTypes,
+                          double at, double secs, PrintStream progress, String label, long leftNanos) {
         List<Histogram> intervals = book.intervals();
         if (!intervals.isEmpty()) {
             HistogramFiles.append(hlog, intervals);
@@ -207,6 +232,7 @@ public final class OpenLoopRunner {
         Histogram ic = i.corrected();
         double rate = secs <= 0 ? 0 : i.answered() / secs;
         timeline.add(i.timelineRow(at, secs, HEAP.getHeapMemoryUsage().getUsed() / 1048576.0));
+        errorTypes.add(i.errorTypes());
         if (progress != null) {
             Histogram all = totals.getOrDefault("all.corrected", ic);
             progress.printf(Locale.ROOT, "\r[%s] %.0f/%.0f req/s, P99 %.2f ms (corrected so far %.2f ms), errors %d, %ds left   ",
@@ -220,11 +246,12 @@ public final class OpenLoopRunner {
      * One interval's histograms read the one way every timeline row is made (here and in {@link Merge}): answered
      * calls (successes and misses), errors, and the corrected and uncorrected histograms of all operations.
      */
-    record Interval(long answered, long errors, Histogram corrected, Histogram uncorrected) {
+    record Interval(long answered, long errors, Histogram corrected, Histogram uncorrected, Map<String, Long> errorTypes) {
         /** Classifies the interval's histograms by tag and adds each to {@code totals} (by tag). */
         static Interval of(List<Histogram> intervals, Map<String, Histogram> totals) {
             long answered = 0;
             long errors = 0;
+            Map<String, Long> types = new TreeMap<>();
             Histogram ic = Latencies.histogram();
             Histogram iu = Latencies.histogram();
             for (Histogram h : intervals) {
@@ -240,11 +267,14 @@ public final class OpenLoopRunner {
                     iu = h;
                 } else if (tag.contains(".error.")) {
                     errors += h.getTotalCount();
+                    if (h.getTotalCount() > 0) {
+                        types.merge(tag.substring(tag.indexOf(".error.") + ".error.".length()), h.getTotalCount(), Long::sum);
+                    }
                 } else if ((tag.endsWith(".corrected") || tag.endsWith(".miss")) && !tag.startsWith("all.")) {
                     answered += h.getTotalCount();
                 }
             }
-            return new Interval(answered, errors, ic, iu);
+            return new Interval(answered, errors, ic, iu, types);
         }
 
         /** seconds, answered/s, corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap MB, errors/s. */

@@ -60,6 +60,15 @@ public final class RateSweep {
     private final Sharing sharing;
     private volatile OpenLoopRunner current;
     private volatile boolean stopped;
+    /** The local stack faults act on (null: none started here), and the endpoints of the run. */
+    private io.sessionbench.infra.LocalStack stack;
+    private Endpoints runEndpoints;
+
+    /** Lets this sweep's faults act on the servers of {@code stack} (null when nothing was started locally). */
+    public RateSweep withStack(io.sessionbench.infra.LocalStack stack) {
+        this.stack = stack;
+        return this;
+    }
 
     public RateSweep(Scenario scenario, Layout layout, RedisClientKind client, Overrides overrides) {
         this(scenario, layout, client, overrides, Sharing.ALONE);
@@ -90,6 +99,7 @@ public final class RateSweep {
     public void run(Endpoints endpoints, Path out, List<LoadRun> runs, PrintStream log, PrintStream progress) throws Exception {
         Scenario s = scenario;
         String target = target();
+        runEndpoints = endpoints;
         int conns = overrides.connections() != null ? overrides.connections() : s.connections();
         SessionPolicy policy = new SessionPolicy(s.ttl().idle(), s.ttl().absolute(), 3, 1_500_000, s.updates() == Scenario.Updates.SAFE);
         List<Double> rates = overrides.rate() != null ? List.of(overrides.rate()) : s.rate().steps();
@@ -185,6 +195,14 @@ public final class RateSweep {
         OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(r, s.arrivals() == Scenario.Arrivals.POISSON,
                 conns, warm, dur, 1_000_000_000L, sharing.index(), sharing.count(), startAt), workload);
         current = runner;
+        Faults faults = s.faults().isEmpty() ? null : new Faults(s.faults(), stack, runEndpoints);
+        FaultWatch watch = new FaultWatch();
+        String durability = null;
+        if (faults != null) {
+            durability = faults.applyDurability(s.durability());
+            runner.watch(watch);
+            runner.onMeasureStart(t -> faults.start(t, watch));
+        }
         String file = RunKey.fileName(s.name() + "." + target, new java.util.TreeMap<>(Map.of("rate", String.format(Locale.ROOT, "%.0f", r),
                 "connections", String.valueOf(conns)))) + ".hlog";
         Path hlog = out.resolve("histograms").resolve(file);
@@ -207,9 +225,28 @@ public final class RateSweep {
         LoadRun.Percentiles corrected = LoadRun.Percentiles.of(o.allCorrected());
         double objective = s.objective().p99().toNanos() / 1e3;
         boolean meets = o.sustained() && corrected.p99() <= objective;
-        return new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, dur / 1e9, o.intendedRate(),
+        LoadRun run = new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, dur / 1e9, o.intendedRate(),
                 o.achievedRate(), o.scheduled(), o.ok(), o.misses(), o.notStarted(), o.latePercent(), o.sustained(),
                 o.interrupted(), meets, objective, o.errors(), lost, s.updates().name().toLowerCase(Locale.ROOT), corrected,
                 LoadRun.Percentiles.of(o.allUncorrected()), ops, o.timeline(), "histograms/" + file, incomplete);
+        return faults == null ? run : run.withFaults(faultRun(faults, watch, durability, workload, o, runner));
+    }
+
+    /** What the faults did: as fired, the error window and recovery from the calls, and the sessions missing after. */
+    private FaultRun faultRun(Faults faults, FaultWatch watch, String durability, ScenarioWorkload workload, OpenLoopRunner.Outcome o,
+                              OpenLoopRunner runner) throws InterruptedException {
+        List<Faults.Fired> fired = faults.join();
+        long origin = runner.measureStart();
+        double faultAt = fired.isEmpty() ? Double.NaN : fired.get(0).firedSeconds();
+        double[] p99 = FaultRun.p99Recovery(o.timeline(), faultAt);
+        long[] missing;
+        try {
+            missing = workload.missingSessions();
+        } catch (RuntimeException e) {
+            missing = new long[] {0, -1};
+        }
+        return new FaultRun(durability, overrides.cluster().text().isEmpty() ? "library defaults" : overrides.cluster().text(), fired,
+                o.errorsPerInterval(), watch.firstErrorSeconds(origin), watch.lastErrorSeconds(origin),
+                watch.firstSuccessAfterErrorSeconds(origin), p99[0], p99[1], missing[0], missing[1]);
     }
 }

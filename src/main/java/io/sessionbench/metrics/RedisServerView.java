@@ -29,8 +29,8 @@ public final class RedisServerView implements AutoCloseable {
             String file = System.getProperty("sessionbench.endpoints");
             Map<Endpoints.Setting, String> given = file == null ? Map.of() : Endpoints.readSecretFile(Path.of(file));
             Endpoints e = Endpoints.from(Endpoints.environment(System.getenv()), given);
-            if (!e.hasRedis()) {
-                return null;
+            if (!e.hasRedis() || !e.redisCluster().isEmpty()) {
+                return null; // a cluster spreads the calls over its primaries: the per-node table of the run covers it
             }
             return new RedisServerView(connect(e.redis()));
         } catch (RuntimeException unavailable) {
@@ -69,24 +69,10 @@ public final class RedisServerView implements AutoCloseable {
         return out;
     }
 
-    /** Calls and usec summed over every command but INFO. */
+    /** Calls and usec summed over every command but INFO (and the other side queries). */
     private long[] totals() {
         try {
-            long calls = 0;
-            long usec = 0;
-            for (String line : jedis.info("commandstats").split("\r?\n")) {
-                if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info:")) {
-                    continue;
-                }
-                for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
-                    if (kv.startsWith("calls=")) {
-                        calls += Long.parseLong(kv.substring(6));
-                    } else if (kv.startsWith("usec=")) {
-                        usec += Long.parseLong(kv.substring(5));
-                    }
-                }
-            }
-            return new long[] {calls, usec};
+            return ClusterLoad.commandTotals(jedis.info("commandstats"));
         } catch (RuntimeException e) {
             return null;
         }

@@ -171,6 +171,12 @@ public final class Charts {
 
     /** One line per series of (x, y) points, both axes logarithmic; used for latency against session size and rate. */
     public static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX) {
+        return lines(title, xLabel, yLabel, series, logX, Map.of());
+    }
+
+    /** {@link #lines} with vertical markers, labelled, at x positions (e.g. when a fault fired). */
+    public static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
+                               Map<String, Double> markers) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, pts) -> {
             XYSeries s = new XYSeries(name, true, true);
@@ -188,6 +194,13 @@ public final class Charts {
         plot.setRangeAxis(logAxis(yLabel, 0.01));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         plot.setRenderer(r);
+        markers.forEach((label, x) -> {
+            org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(x, Color.RED, new BasicStroke(1.5f,
+                    BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            m.setLabel(label);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(m);
+        });
         style(chart);
         return png(chart);
     }

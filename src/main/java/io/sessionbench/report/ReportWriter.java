@@ -262,6 +262,17 @@ public final class ReportWriter {
         }
     }
 
+    /** The "Load per cluster node" section of a run on a Redis Cluster; empty for other runs. */
+    public static String clusterLoadSection(JsonNode env) {
+        if (!env.has("clusterLoad")) {
+            return "";
+        }
+        return "## Load per cluster node\n\nFrom each node's `INFO commandstats`, `INFO cpu` and `DBSIZE` before and after "
+                + env.path("clusterLoad").path("span").asText() + "; key design `" + env.path("run").path("redisKeys").asText("session")
+                + "`. On one machine the nodes share its cores, so the split says where the work went, not what more nodes would add.\n\n"
+                + env.path("clusterLoad").path("table").asText() + "\n";
+    }
+
     static String markdown(List<SummaryRow> rows, List<Group> groups, List<Verdict> verdicts, JsonNode env, ChartSink charts) {
         StringBuilder b = new StringBuilder("# sessionbench report\n\n");
         b.append(env.path("run").path("label").asText("")).append(env.has("run") ? "\n\n" : "");
@@ -270,6 +281,7 @@ public final class ReportWriter {
         }
         b.append(Verdict.markdown(verdicts));
         b.append("## Conditions\n\n").append(conditions(env)).append('\n');
+        b.append(clusterLoadSection(env));
         b.append("## Details\n\n");
         b.append("Each table answers one question at one setup (layouts against each other with Lettuce; the Redis clients on ")
                 .append("one layout; synchronous calls against requests in flight; safe against naive updates), and its charts ")

@@ -24,12 +24,60 @@ public record Scenario(
         Duration warmup,
         Ttl ttl,
         Updates updates,
-        Objective objective) {
+        Objective objective,
+        List<Fault> faults,
+        Durability durability) {
 
     /** This scenario with another update mode (the {@code load --updates} override). */
     public Scenario withUpdates(Updates mode) {
         return new Scenario(name, description, layouts, clients, mix, sessionBytes, users, rate, arrivals, connections,
-                duration, warmup, ttl, mode, objective);
+                duration, warmup, ttl, mode, objective, faults, durability);
+    }
+
+    /** This scenario with another durability (the {@code load --durability} override). */
+    public Scenario withDurability(Durability d) {
+        return new Scenario(name, description, layouts, clients, mix, sessionBytes, users, rate, arrivals, connections,
+                duration, warmup, ttl, updates, objective, faults, d);
+    }
+
+    /**
+     * Something done to a server {@code at} this far into the measurement: see {@link FaultKind}. {@code server}: redis
+     * (default), memcached or postgres; {@code length} ({@code for:} in the file): how long a pause or stall lasts, or
+     * how long a restarted server stays down; {@code slots}: how many slots a reshard moves.
+     */
+    public record Fault(Duration at, FaultKind kind, String server, @JsonProperty("for") Duration length, Integer slots) {
+    }
+
+    /** The faults a scenario can fire; each acts only on servers the local stack started (or a target the user names). */
+    public enum FaultKind {
+        /** {@code SENTINEL FAILOVER}, or {@code CLUSTER FAILOVER} on a replica of the primary holding slot 0. */
+        @JsonProperty("failover") FAILOVER,
+        /** {@code kill -9} of the primary (Sentinel's master, or the cluster primary holding slot 0). */
+        @JsonProperty("kill-primary") KILL_PRIMARY,
+        /** The server stopped (SIGTERM) and started again after {@code for}, with whatever persistence it has. */
+        @JsonProperty("restart") RESTART,
+        /** {@code redis-cli --cluster reshard}: {@code slots} slots from the primary holding slot 0 to another primary. */
+        @JsonProperty("reshard") RESHARD,
+        /** {@code CLIENT PAUSE} of the primary for {@code for}. */
+        @JsonProperty("pause") PAUSE,
+        /** The server process (and its children) stopped with SIGSTOP for {@code for}, then continued. */
+        @JsonProperty("stall") STALL;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * What the local Redis promises about acknowledged writes, set on every local node before the run ({@code CONFIG
+     * SET}, kept across restarts by {@code CONFIG REWRITE}): {@code appendfsync} off (no AOF), everysec or always;
+     * {@code minReplicasToWrite}: a primary refuses writes unless this many replicas are connected.
+     */
+    public record Durability(String appendfsync, Integer minReplicasToWrite) {
+        public String describe() {
+            String aof = appendfsync == null || appendfsync.equals("off") ? "no persistence (AOF off, no RDB)" : "AOF appendfsync " + appendfsync;
+            return aof + (minReplicasToWrite == null || minReplicasToWrite == 0 ? "" : ", min-replicas-to-write " + minReplicasToWrite);
+        }
     }
 
     /** Whether read-modify-write layouts protect partial updates (compare-and-set) or write naively. */

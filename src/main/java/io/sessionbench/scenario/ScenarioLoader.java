@@ -175,7 +175,17 @@ public final class ScenarioLoader {
                         : new Scenario.Ttl(s.ttl().idle() == null ? Duration.ofMinutes(30) : s.ttl().idle(),
                         s.ttl().absolute() == null ? Duration.ZERO : s.ttl().absolute()),
                 s.updates() == null ? Scenario.Updates.SAFE : s.updates(),
-                s.objective() == null ? new Scenario.Objective(Duration.ofMillis(10)) : s.objective());
+                s.objective() == null ? new Scenario.Objective(Duration.ofMillis(10)) : s.objective(),
+                s.faults() == null ? List.of() : s.faults().stream().map(ScenarioLoader::withDefaults).toList(), s.durability());
+    }
+
+    private static Scenario.Fault withDefaults(Scenario.Fault f) {
+        if (f == null) {
+            return null;
+        }
+        Duration length = f.length() != null ? f.length() : f.kind() == Scenario.FaultKind.RESTART ? Duration.ofSeconds(1) : Duration.ofSeconds(2);
+        return new Scenario.Fault(f.at(), f.kind(), f.server() == null ? "redis" : f.server(), length,
+                f.slots() == null && f.kind() == Scenario.FaultKind.RESHARD ? Integer.valueOf(100) : f.slots());
     }
 
     private static Scenario validate(Path f, Scenario s) {
@@ -227,8 +237,34 @@ public final class ScenarioLoader {
                 "is " + s.connections() + "; must be 1 to " + MAX_CONNECTIONS);
         require(f, "duration", s.duration() != null && s.duration().toMillis() >= 1000, "is required: a duration of 1s or more, such as 30s");
         require(f, "objective.p99", s.objective().p99() != null && !s.objective().p99().isZero(), "must be a duration such as 5ms");
+        for (int i = 0; i < s.faults().size(); i++) {
+            checkFault(f, "faults[" + i + "]", s.faults().get(i), s);
+        }
+        if (s.durability() != null) {
+            String a = s.durability().appendfsync();
+            require(f, "durability.appendfsync", a == null || List.of("off", "everysec", "always").contains(a), "must be off, everysec or always");
+            Integer m = s.durability().minReplicasToWrite();
+            require(f, "durability.minReplicasToWrite", m == null || (m >= 0 && m <= 2), "must be 0, 1 or 2");
+        }
         checkResources(f.toString(), s, s.connections());
         return s;
+    }
+
+    private static void checkFault(Path f, String key, Scenario.Fault fault, Scenario s) {
+        require(f, key, fault != null && fault.kind() != null && fault.at() != null,
+                "needs at least {at: <duration into the measurement>, kind: failover|kill-primary|restart|reshard|pause|stall}");
+        require(f, key + ".at", !fault.at().isNegative() && fault.at().compareTo(s.duration()) < 0,
+                "is " + fault.at().toMillis() + " ms; it must fall inside the measurement (0 to " + s.duration().toMillis() + " ms)");
+        require(f, key + ".server", List.of("redis", "memcached", "postgres").contains(fault.server()), "must be redis, memcached or postgres");
+        boolean anyServer = fault.kind() == Scenario.FaultKind.RESTART || fault.kind() == Scenario.FaultKind.STALL;
+        require(f, key + ".server", anyServer || fault.server().equals("redis"),
+                "is " + fault.server() + ", but " + fault.kind().label() + " is a Redis fault; memcached and postgres take restart and stall");
+        require(f, key + ".for", !fault.length().isNegative() && fault.length().toMillis() <= 60_000, "must be 0 to 60s");
+        if (fault.kind() == Scenario.FaultKind.RESHARD) {
+            require(f, key + ".slots", fault.slots() >= 1 && fault.slots() <= 16_384, "must be 1 to 16384");
+        }
+        require(f, "rate", !s.rate().isSweep(), "must be a fixed rate ({target: …}) in a scenario with faults: a sweep would "
+                + "fire them at every step");
     }
 
     /**

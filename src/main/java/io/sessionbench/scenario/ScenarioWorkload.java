@@ -240,6 +240,30 @@ public final class ScenarioWorkload {
         return worker(id, 1);
     }
 
+    /**
+     * After a run: each slot's current session (preloaded, or the latest the store acknowledged creating) looked up;
+     * returns {checked, missing}. With one session per user none is evicted by the cap, so a missing one is an
+     * acknowledged session the store lost (a read that fails counts as missing too: it could not be shown to exist).
+     */
+    public long[] missingSessions() {
+        long missing = 0;
+        for (int k = 0; k < slots.length(); k++) {
+            try {
+                if (store.load(slots.get(k).id()).isEmpty()) {
+                    missing++;
+                }
+            } catch (StoreException e) {
+                missing++;
+            }
+        }
+        return new long[] {slots.length(), missing};
+    }
+
+    /** The session currently in slot {@code k} (tests plant a loss by deleting it behind the store's back). */
+    public SessionId sessionAt(int k) {
+        return slots.get(k).id();
+    }
+
     /** Lost updates after a run, and sessions that could not be checked because they were gone. */
     public record LostUpdates(long lost, long acknowledged, long sessionsGone) {
     }

@@ -30,7 +30,7 @@ class OpenLoopRunnerTest {
         return new Scenario("t", "", List.of("redis-hash"), List.of("lettuce"), Map.of(io.sessionbench.metrics.Operation.REQUEST, 100.0),
                 new Scenario.Sizes(512, 512), new Scenario.Users(users, 1, Workload.Distribution.UNIFORM, 0, 0),
                 new Scenario.Rate(1000, 0, 0, 0), Scenario.Arrivals.CONSTANT, 2, Duration.ofSeconds(4), Duration.ofMillis(500),
-                new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO), Scenario.Updates.SAFE, new Scenario.Objective(Duration.ofMillis(5)));
+                new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO), Scenario.Updates.SAFE, new Scenario.Objective(Duration.ofMillis(5)), List.of(), null);
     }
 
     @Test
@@ -76,7 +76,7 @@ class OpenLoopRunnerTest {
         Scenario mixed = new Scenario("t", "", base.layouts(), base.clients(),
                 Map.of(io.sessionbench.metrics.Operation.REQUEST, 50.0, io.sessionbench.metrics.Operation.UPDATE_ATTRIBUTE, 50.0),
                 base.sessionBytes(), base.users(), base.rate(), base.arrivals(), 2, base.duration(), base.warmup(), base.ttl(),
-                base.updates(), base.objective());
+                base.updates(), base.objective(), List.of(), null);
         // Sessions of 512 B under a 516 B cap: every attribute write (≥ 9 bytes) is refused by the server's size check.
         io.sessionbench.store.SessionPolicy tight = new io.sessionbench.store.SessionPolicy(Duration.ofMinutes(30), Duration.ZERO, 3, 516, true);
         try (SessionStore store = Layout.REDIS_HASH.open(TestStack.endpoints(), Layout.StoreOptions.DEFAULT.withPolicy(tight))) {

@@ -145,4 +145,22 @@ class ScenarioLoaderTest {
     void aZeroDurationIsRefused() throws Exception {
         rejects(VALID.replace("duration: 2s", "duration: 0s"), "key 'duration'", "1s or more");
     }
+
+    @Test
+    void faultsAreValidatedLikeEveryOtherKey() throws Exception {
+        rejects(VALID + "faults:\n  - {at: 1s, kind: explode}\n", "faults[0].kind", "failover, kill-primary, restart, reshard, pause, stall");
+        rejects(VALID + "faults:\n  - {at: 5s, kind: failover}\n", "faults[0].at", "inside the measurement (0 to 2000 ms)");
+        rejects(VALID + "faults:\n  - {at: 1s, kind: failover, server: postgres}\n", "faults[0].server", "is a Redis fault");
+        rejects(VALID + "faults:\n  - {kind: pause}\n", "faults[0]", "needs at least {at:");
+        rejects(VALID + "faults:\n  - {at: 1s, kind: pause, for: 2m}\n", "faults[0].for", "0 to 60s");
+        rejects(VALID + "faults:\n  - {at: 1s, kind: reshard, slots: 20000}\n", "faults[0].slots", "1 to 16384");
+        rejects(VALID + "faults:\n  - {at: 1s, kind: pause, when: now}\n", "unknown key 'faults[0].when'");
+        rejects(VALID + "durability: {appendfsync: sometimes}\n", "durability.appendfsync", "off, everysec or always");
+        rejects(VALID.replace("rate: {target: 100}", "rate: {from: 100, to: 200, step: 100}") + "faults:\n  - {at: 1s, kind: pause}\n",
+                "key 'rate'", "fixed rate");
+        Scenario s = ScenarioLoader.load(file(VALID + "faults:\n  - {at: 1s, kind: stall, server: memcached}\n  - {at: 500ms, kind: reshard}\n"));
+        assertThat(s.faults()).extracting(Scenario.Fault::kind).containsExactly(Scenario.FaultKind.STALL, Scenario.FaultKind.RESHARD);
+        assertThat(s.faults().get(0).length()).as("default for: 2s").isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(s.faults().get(1).slots()).as("default slots").isEqualTo(100);
+    }
 }

@@ -1,0 +1,130 @@
+package io.sessionbench.metrics;
+
+import io.sessionbench.infra.RedisTarget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Each Redis Cluster node's own account of a run, from {@code CLUSTER NODES}, {@code INFO commandstats}, {@code INFO
+ * cpu} and {@code DBSIZE} before and after it: how the commands, keys and server CPU spread over the primaries (claim
+ * C8), and the server CPU per command on each. The side queries ({@code INFO}, {@code CLUSTER}, {@code DBSIZE}) are
+ * left out of the counts.
+ */
+public final class ClusterLoad {
+    /** One node at one moment: its address, role, slots held, keys, command calls, and server CPU seconds. */
+    public record Node(String address, String role, int slots, long keys, long calls, long usec, double cpuSeconds) {
+    }
+
+    private ClusterLoad() {
+    }
+
+    /** Every node of the cluster the seeds belong to (found through the first seed that answers); empty when none does. */
+    public static List<Node> snapshot(List<RedisTarget> seeds) {
+        return clusterNodes(seeds).map(e -> nodes(e.getKey(), e.getValue())).orElse(List.of());
+    }
+
+    /** {@code CLUSTER NODES} as the first seed that answers reports it, with that seed; empty when none answers. */
+    public static java.util.Optional<java.util.Map.Entry<RedisTarget, String>> clusterNodes(List<RedisTarget> seeds) {
+        for (RedisTarget seed : seeds) {
+            try (Jedis j = RedisServerView.connect(seed)) {
+                return java.util.Optional.of(java.util.Map.entry(seed, j.clusterNodes()));
+            } catch (RuntimeException unavailable) {
+                // ask the next seed
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static List<Node> nodes(RedisTarget seed, String nodes) {
+        List<Node> out = new ArrayList<>();
+        for (String line : nodes.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8 || f[2].contains("fail") || f[2].contains("noaddr")) {
+                continue;
+            }
+            String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+            int colon = address.lastIndexOf(':');
+            RedisTarget t = new RedisTarget(seed.tls(), address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
+                    seed.user(), seed.password(), 0, seed.files());
+            int slots = 0;
+            for (int i = 8; i < f.length; i++) {
+                if (f[i].startsWith("[")) {
+                    continue; // a slot being migrated or imported
+                }
+                int dash = f[i].indexOf('-');
+                slots += dash < 0 ? 1 : Integer.parseInt(f[i].substring(dash + 1)) - Integer.parseInt(f[i].substring(0, dash)) + 1;
+            }
+            out.add(read(t, address, f[2].contains("master") ? "primary" : "replica", slots));
+        }
+        return out;
+    }
+
+    private static Node read(RedisTarget t, String address, String role, int slots) {
+        try (Jedis j = RedisServerView.connect(t)) {
+            long[] stats = commandTotals(j.info("commandstats"));
+            String cpu = j.info("cpu");
+            return new Node(address, role, slots, j.dbSize(), stats[0], stats[1], field(cpu, "used_cpu_sys") + field(cpu, "used_cpu_user"));
+        } catch (RuntimeException unavailable) {
+            return new Node(address, role + " (did not answer)", slots, 0, 0, 0, 0);
+        }
+    }
+
+    private static double field(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    /** Calls and usec summed over every command but the side queries (INFO, CLUSTER, DBSIZE, PING). */
+    static long[] commandTotals(String commandstats) {
+        long calls = 0;
+        long usec = 0;
+        for (String line : commandstats.split("\r?\n")) {
+            if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info:") || line.startsWith("cmdstat_cluster|")
+                    || line.startsWith("cmdstat_dbsize:") || line.startsWith("cmdstat_ping:")) {
+                continue;
+            }
+            for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+                if (kv.startsWith("calls=")) {
+                    calls += Long.parseLong(kv.substring(6));
+                } else if (kv.startsWith("usec=")) {
+                    usec += Long.parseLong(kv.substring(5));
+                }
+            }
+        }
+        return new long[] {calls, usec};
+    }
+
+    /**
+     * A markdown table of what each node did between {@code before} and {@code after}: commands, their share among
+     * the primaries, keys at the end, server CPU seconds, and CPU microseconds per command.
+     */
+    public static String table(List<Node> before, List<Node> after) {
+        long primaryCalls = 0;
+        for (Node a : after) {
+            if (a.role().equals("primary")) {
+                primaryCalls += a.calls() - callsBefore(before, a);
+            }
+        }
+        StringBuilder b = new StringBuilder("| node | role | slots | commands | share of primaries' | keys at end | server CPU s | CPU µs / command |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Node a : after) {
+            Node s = before.stream().filter(x -> x.address().equals(a.address())).findFirst().orElse(null);
+            long calls = a.calls() - (s == null ? 0 : s.calls());
+            double cpu = a.cpuSeconds() - (s == null ? 0 : s.cpuSeconds());
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %,d | %.2f | %s |%n", a.address(), a.role(), a.slots(), calls,
+                    a.role().equals("primary") && primaryCalls > 0 ? String.format(Locale.ROOT, "%.1f %%", 100.0 * calls / primaryCalls) : "–",
+                    a.keys(), cpu, calls > 0 ? String.format(Locale.ROOT, "%.1f", cpu * 1e6 / calls) : "–"));
+        }
+        return b.toString();
+    }
+
+    private static long callsBefore(List<Node> before, Node a) {
+        return before.stream().filter(x -> x.address().equals(a.address())).mapToLong(Node::calls).findFirst().orElse(0);
+    }
+}
