@@ -165,6 +165,8 @@ final class BenchCommand implements Callable<Integer> {
             // Forked JVMs get these as -D options; with --forks 0 JMH runs in this JVM and reads them from here.
             System.setProperty("sessionbench.endpoints", secrets.toString());
             System.setProperty("sessionbench.histograms", out.resolve("histograms").toAbsolutePath().toString());
+            System.setProperty(io.sessionbench.bench.BenchParams.KEYS_PROPERTY, targets.keys().label());
+            System.setProperty(io.sessionbench.bench.BenchParams.CLUSTER_CLIENT_PROPERTY, targets.clusterSettings().text());
             ObjectNode run = new ObjectMapper().createObjectNode();
             run.put("profile", p.name().toLowerCase());
             run.put("label", out.getFileName().toString());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         header = "Judge two sets of runs metric by metric; exit 1 on a regression (the CI gate).",
         description = {"Compare two sides (results folders or JMH JSON files; several per side, comma-separated).",
-                "Each metric's change is the ratio of medians with a 95% bootstrap interval over per-iteration values",
+                "Each metric's change is the ratio of medians with a 95%% bootstrap interval over per-iteration values",
                 "(per-run medians when a side has 3 runs or more). Exit codes: 0 no regression, 1 a regression,",
                 "3 nothing could be judged for some metric (too noisy, too few samples, or missing) unless",
                 "--allow-unjudged, 2 bad usage."})

@@ -13,14 +13,19 @@ import java.util.Map;
  * @param p99BackSeconds                the start of the first interval after the fault from which every interval's
  *                                      corrected P99 stays within 2× of {@code preFaultP99Ms}; NaN: not within the run
  * @param sessionsMissing               sessions the store acknowledged (preloaded, or created by the run) that were
- *                                      missing when checked after the run
+ *                                      missing when checked after the run, through a store opened afresh
+ * @param sessionsUnreadable            sessions whose check failed with an error (neither found nor shown missing)
  */
 public record FaultRun(String durability, String clientSettings, List<Faults.Fired> fired, List<Map<String, Long>> errorsPerSecond,
                        double firstErrorSeconds, double lastErrorSeconds, double firstSuccessAfterErrorSeconds,
-                       double preFaultP99Ms, double p99BackSeconds, long sessionsChecked, long sessionsMissing) {
+                       double preFaultP99Ms, double p99BackSeconds, long sessionsChecked, long sessionsMissing,
+                       long sessionsUnreadable) {
 
-    /** The median corrected P99 (ms) of the intervals ending by {@code faultAt}, and when it is back within 2× for good. */
-    static double[] p99Recovery(List<double[]> timeline, double faultAt) {
+    /**
+     * The median corrected P99 (ms) of the intervals ending by {@code faultAt}, and the start of the first interval, at
+     * least half of it after both the fault and the last error ({@code lastError}, NaN when none), with a P99 within 2×.
+     */
+    static double[] p99Recovery(List<double[]> timeline, double faultAt, double lastError) {
         List<Double> before = new java.util.ArrayList<>();
         for (double[] row : timeline) {
             if (row[0] <= faultAt && row[3] > 0) {
@@ -32,15 +37,15 @@ public record FaultRun(String durability, String clientSettings, List<Faults.Fir
         }
         java.util.Collections.sort(before);
         double pre = before.get(before.size() / 2);
-        double back = Double.NaN;
-        for (int i = timeline.size() - 1; i >= 0; i--) {
+        double after = Double.isNaN(lastError) ? faultAt : Math.max(faultAt, lastError);
+        for (int i = 0; i < timeline.size(); i++) {
             double[] row = timeline.get(i);
-            if (row[0] <= faultAt || row[3] / 1000 > 2 * pre) {
-                break;
+            double len = intervalSeconds(timeline, i);
+            if (row[0] - len / 2 >= after && row[3] / 1000 <= 2 * pre) {
+                return new double[] {pre, row[0] - len};
             }
-            back = row[0] - intervalSeconds(timeline, i);
         }
-        return new double[] {pre, back};
+        return new double[] {pre, Double.NaN};
     }
 
     /** The length of interval {@code i} (rows carry their end time). */

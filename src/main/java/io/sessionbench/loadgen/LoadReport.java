@@ -166,10 +166,10 @@ public final class LoadReport {
             if (b.length() == 0) {
                 b.append("\n## Faults\n\nTimes are seconds into the measurement. The error window runs from the first to the last ")
                         .append("failed call that completed after the fault fired; *answering again* is the first success among calls ")
-                        .append("sent after the first error; *P99 back* is the start of the first 1 s interval from which every ")
-                        .append("interval's corrected P99 stays within 2× of its median before the fault. *Acknowledged sessions lost*: ")
+                        .append("sent after the first error; *P99 back* is the start of the first 1 s interval lying at least half ")
+                        .append("after the fault and its last error whose corrected P99 is within 2× of the median P99 of the intervals before the fault. *Acknowledged sessions lost*: ")
                         .append("each session the store acknowledged (preloaded, or the latest login it confirmed) looked up after ")
-                        .append("the run; with one session per user the cap evicts none of them, so a missing one was lost.\n");
+                        .append("the run through a store opened afresh; with one session per user the cap evicts none of them, so a missing one was lost.\n");
             }
             double fault = f.fired().isEmpty() ? Double.NaN : f.fired().get(0).firedSeconds();
             b.append(String.format(Locale.ROOT, "%n### %s %s @%,.0f req/s%n%n", r.scenario(), r.target(), r.intendedRate()))
@@ -185,13 +185,14 @@ public final class LoadReport {
                         seconds(f.firstErrorSeconds()), seconds(f.lastErrorSeconds()), f.lastErrorSeconds() - f.firstErrorSeconds(),
                         seconds(f.lastErrorSeconds() - fault), seconds(f.firstSuccessAfterErrorSeconds())));
             }
+            // computed from the stored timeline, so 'report DIR' renders every run with this build's definition
+            double[] p99 = FaultRun.p99Recovery(r.timeline(), fault, f.lastErrorSeconds());
             b.append(String.format(Locale.ROOT, "- P99 before the fault: %s ms; back within 2×: %s%n",
-                    Double.isNaN(f.preFaultP99Ms()) ? "–" : String.format(Locale.ROOT, "%.2f", f.preFaultP99Ms()),
-                    Double.isNaN(f.p99BackSeconds()) ? "not within the run" : seconds(f.p99BackSeconds()) + " (" + seconds(f.p99BackSeconds() - fault)
-                            + " after the fault)"));
-            b.append(String.format(Locale.ROOT, "- acknowledged sessions lost: %s of %,d checked; lost increments: %s%n",
+                    Double.isNaN(p99[0]) ? "–" : String.format(Locale.ROOT, "%.2f", p99[0]),
+                    Double.isNaN(p99[1]) ? "not within the run" : seconds(p99[1]) + " (" + seconds(p99[1] - fault) + " after the fault)"));
+            b.append(String.format(Locale.ROOT, "- acknowledged sessions lost: %s of %,d checked%s; lost increments: %s%n",
                     f.sessionsMissing() < 0 ? "not checked (the check failed)" : String.format(Locale.ROOT, "%,d", f.sessionsMissing()),
-                    f.sessionsChecked(), r.lostUpdates().acknowledged() == 0 ? "– (no increments)"
+                    f.sessionsChecked(), f.sessionsUnreadable() > 0 ? String.format(Locale.ROOT, " (%,d could not be read)", f.sessionsUnreadable()) : "", r.lostUpdates().acknowledged() == 0 ? "– (no increments)"
                             : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged() + " acknowledged"
                             + (r.lostUpdates().sessionsGone() > 0 ? ", " + r.lostUpdates().sessionsGone() + " written sessions gone" : "")));
             b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")

@@ -198,6 +198,7 @@ public final class RateSweep {
         Faults faults = s.faults().isEmpty() ? null : new Faults(s.faults(), stack, runEndpoints);
         FaultWatch watch = new FaultWatch();
         String durability = null;
+        FaultRun faultRun = null;
         if (faults != null) {
             durability = faults.applyDurability(s.durability());
             runner.watch(watch);
@@ -210,12 +211,22 @@ public final class RateSweep {
         OpenLoopRunner.Outcome o = runner.run(hlog, progress, s.name() + " " + target + " @" + (long) r, workers);
         String incomplete = null;
         LoadRun.LostUpdates lost = LoadRun.LostUpdates.NONE;
-        if (s.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0) {
-            try {
-                ScenarioWorkload.LostUpdates counted = workload.lostUpdates(workers);
-                lost = new LoadRun.LostUpdates(counted.lost(), counted.acknowledged(), counted.sessionsGone());
-            } catch (StoreException e) {
-                incomplete = "lost-update check failed: " + e.getMessage();
+        if (faults != null) {
+            faults.join(); // a restart or failover still under way finishes before anything is checked
+        }
+        // After faults the checks read through a store opened afresh: a client's stale view of the topology is not lost data.
+        try (SessionStore checker = faults == null ? null : layout.open(runEndpoints, new Layout.StoreOptions(client,
+                SessionPolicy.DEFAULT, 4, false, overrides.keys(), overrides.cluster()))) {
+            if (s.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0) {
+                try {
+                    ScenarioWorkload.LostUpdates counted = workload.lostUpdates(workers, checker == null ? workload.store() : checker);
+                    lost = new LoadRun.LostUpdates(counted.lost(), counted.acknowledged(), counted.sessionsGone());
+                } catch (StoreException e) {
+                    incomplete = "lost-update check failed: " + e.getMessage();
+                }
+            }
+            if (faults != null) {
+                faultRun = faultRun(faults, watch, durability, workload, o, runner, checker);
             }
         }
         HistogramFiles.writeHgrm(o.allCorrected(), hlog.resolveSibling(file.replace(".hlog", ".corrected.hgrm")));
@@ -229,24 +240,24 @@ public final class RateSweep {
                 o.achievedRate(), o.scheduled(), o.ok(), o.misses(), o.notStarted(), o.latePercent(), o.sustained(),
                 o.interrupted(), meets, objective, o.errors(), lost, s.updates().name().toLowerCase(Locale.ROOT), corrected,
                 LoadRun.Percentiles.of(o.allUncorrected()), ops, o.timeline(), "histograms/" + file, incomplete);
-        return faults == null ? run : run.withFaults(faultRun(faults, watch, durability, workload, o, runner));
+        return faultRun == null ? run : run.withFaults(faultRun);
     }
 
     /** What the faults did: as fired, the error window and recovery from the calls, and the sessions missing after. */
     private FaultRun faultRun(Faults faults, FaultWatch watch, String durability, ScenarioWorkload workload, OpenLoopRunner.Outcome o,
-                              OpenLoopRunner runner) throws InterruptedException {
+                              OpenLoopRunner runner, SessionStore checker) throws InterruptedException {
         List<Faults.Fired> fired = faults.join();
         long origin = runner.measureStart();
         double faultAt = fired.isEmpty() ? Double.NaN : fired.get(0).firedSeconds();
-        double[] p99 = FaultRun.p99Recovery(o.timeline(), faultAt);
+        double[] p99 = FaultRun.p99Recovery(o.timeline(), faultAt, watch.lastErrorSeconds(origin));
         long[] missing;
         try {
-            missing = workload.missingSessions();
+            missing = workload.missingSessions(checker);
         } catch (RuntimeException e) {
-            missing = new long[] {0, -1};
+            missing = new long[] {0, -1, 0};
         }
         return new FaultRun(durability, overrides.cluster().text().isEmpty() ? "library defaults" : overrides.cluster().text(), fired,
                 o.errorsPerInterval(), watch.firstErrorSeconds(origin), watch.lastErrorSeconds(origin),
-                watch.firstSuccessAfterErrorSeconds(origin), p99[0], p99[1], missing[0], missing[1]);
+                watch.firstSuccessAfterErrorSeconds(origin), p99[0], p99[1], missing[0], missing[1], missing[2]);
     }
 }

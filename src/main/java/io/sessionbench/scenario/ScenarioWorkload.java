@@ -241,22 +241,29 @@ public final class ScenarioWorkload {
     }
 
     /**
-     * After a run: each slot's current session (preloaded, or the latest the store acknowledged creating) looked up;
-     * returns {checked, missing}. With one session per user none is evicted by the cap, so a missing one is an
-     * acknowledged session the store lost (a read that fails counts as missing too: it could not be shown to exist).
+     * After a run: each slot's current session (preloaded, or the latest the store acknowledged creating) looked up
+     * through {@code checker} (a store opened afresh, so a client's stale view of the topology is not taken for lost
+     * data); returns {checked, missing, unreadable}. With one session per user none is evicted by the cap, so a missing
+     * one is an acknowledged session the store lost; an unreadable one could not be looked up (an error).
      */
-    public long[] missingSessions() {
+    public long[] missingSessions(SessionStore checker) {
         long missing = 0;
+        long unreadable = 0;
         for (int k = 0; k < slots.length(); k++) {
             try {
-                if (store.load(slots.get(k).id()).isEmpty()) {
+                if (checker.load(slots.get(k).id()).isEmpty()) {
                     missing++;
                 }
             } catch (StoreException e) {
-                missing++;
+                unreadable++;
             }
         }
-        return new long[] {slots.length(), missing};
+        return new long[] {slots.length(), missing, unreadable};
+    }
+
+    /** The store this workload runs against. */
+    public SessionStore store() {
+        return store;
     }
 
     /** The session currently in slot {@code k} (tests plant a loss by deleting it behind the store's back). */
@@ -273,6 +280,11 @@ public final class ScenarioWorkload {
      * value. A session that expired or was evicted is not a lost update; it is counted in {@code sessionsGone}.
      */
     public LostUpdates lostUpdates(List<Worker> workers) {
+        return lostUpdates(workers, store);
+    }
+
+    /** {@link #lostUpdates(List)} with the counters read through {@code via} (a store opened afresh after a fault). */
+    public LostUpdates lostUpdates(List<Worker> workers, SessionStore via) {
         long lost = 0;
         long acknowledged = 0;
         long gone = 0;
@@ -285,7 +297,7 @@ public final class ScenarioWorkload {
             if (!written) {
                 continue;
             }
-            Optional<Session> now = store.load(slot.id());
+            Optional<Session> now = via.load(slot.id());
             if (now.isEmpty()) {
                 gone++;
                 continue;

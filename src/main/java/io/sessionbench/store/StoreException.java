@@ -34,6 +34,17 @@ public abstract sealed class StoreException extends RuntimeException {
         }
     }
 
+    /**
+     * The server answered but will not take the command now: a replica or a demoted primary ({@code READONLY}), a
+     * primary without enough replicas ({@code NOREPLICAS}), a cluster without a healthy owner for the slot
+     * ({@code CLUSTERDOWN}, {@code TRYAGAIN}), a server still loading its data ({@code LOADING}), {@code MASTERDOWN}.
+     */
+    public static final class Refused extends StoreException {
+        public Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The server refused the credentials. */
     public static final class AuthenticationFailed extends StoreException {
         public AuthenticationFailed(String message, Throwable cause) {

@@ -13,22 +13,52 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** {@code --topology}: the main job runs on a local Sentinel topology; what is not supported says so before starting. */
+/** {@code --topology}: the main job runs on a local Sentinel or Cluster topology; what is not supported says so before starting. */
 class TopologyTest {
+
+    private static Path bench(Path results, String... topology) {
+        Path stack = results.resolve("stack");
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "--layouts", "redis-hash,redis-blob",
+                "--benchmarks", "request", "--forks", "0", "--warmup-iterations", "0", "--iterations", "1",
+                "--iteration-seconds", "1", "--live-sessions", "100", "--results", results.toString(), "--stack-dir", stack.toString()));
+        args.addAll(List.of(topology));
+        Cli.Result run = Cli.run(Map.of(), args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        lastOutput = run.output();
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(stack.toAbsolutePath().toString()))
+                .orElse(false))).as("no server of the run's stack is left running").isEmpty();
+        try (Stream<Path> s = Files.list(results)) {
+            return s.filter(p -> p.getFileName().toString().contains("_quick")).findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String lastOutput;
+
+    @Test
+    void benchRunsOnALocalClusterWithUserTaggedKeysAndReportsTheLoadPerNode() throws Exception {
+        Path folder = bench(Files.createTempDirectory(Path.of("target"), "topology-"), "--topology", "cluster", "--key-design", "user",
+                "--cluster-client", "refresh=5s,adaptive=on");
+        assertThat(lastOutput).contains("cluster   redis://:****@127.0.0.1:", "load per cluster node");
+        List<BenchRecord> records = BenchRecord.read(folder.resolve("jmh.json"));
+        assertThat(records).extracting(BenchRecord::target).contains("redis-hash/lettuce", "redis-blob/jedis", "redis-blob/redisson");
+        assertThat(records).allSatisfy(r -> assertThat(r.secondary().get("errors").score()).as(r.key()).isZero());
+        JsonNode env = new ObjectMapper().readTree(folder.resolve("env.json").toFile());
+        assertThat(env.path("run").path("redisKeys").asText()).isEqualTo("user");
+        assertThat(env.path("redisClients").path("lettuce").asText()).contains("periodic topology refresh every 5 s", "adaptive refresh triggers on");
+        assertThat(env.path("redisClients").path("jedis").asText()).contains("topologyRefreshPeriod 5 s", "maxAttempts 5 (default)");
+        assertThat(env.path("redisClients").path("redisson").asText()).contains("scanInterval 5000 ms");
+        String table = env.path("clusterLoad").path("table").asText();
+        assertThat(table.lines().filter(l -> l.contains("| primary |"))).as(table).hasSize(3)
+                .allSatisfy(l -> assertThat(l.split("\\|")[4].trim()).as("commands on each primary").isNotEqualTo("0"));
+        assertThat(Files.readString(folder.resolve("report.md"))).contains("## Load per cluster node", "key design `user`");
+    }
 
     @Test
     void benchRunsOnALocalSentinelTopologyAndStopsEveryProcess() throws Exception {
-        Path results = Files.createTempDirectory(Path.of("target"), "topology-");
-        Path stack = results.resolve("stack");
-        Cli.Result run = Cli.run(Map.of(), "bench", "--topology", "sentinel", "--layouts", "redis-hash,redis-blob",
-                "--benchmarks", "request", "--forks", "0", "--warmup-iterations", "0", "--iterations", "1",
-                "--iteration-seconds", "1", "--live-sessions", "100", "--results", results.toString(), "--stack-dir", stack.toString());
-        assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("sentinel  redis-sentinel://:****@127.0.0.1:").contains("/sessionbench");
-        Path folder;
-        try (Stream<Path> s = Files.list(results)) {
-            folder = s.filter(p -> p.getFileName().toString().contains("_quick")).findFirst().orElseThrow();
-        }
+        Path folder = bench(Files.createTempDirectory(Path.of("target"), "topology-"), "--topology", "sentinel");
+        assertThat(lastOutput).contains("sentinel  redis-sentinel://:****@127.0.0.1:").contains("/sessionbench");
         List<BenchRecord> records = BenchRecord.read(folder.resolve("jmh.json"));
         assertThat(records).extracting(BenchRecord::target).contains("redis-hash/lettuce", "redis-blob/jedis", "redis-blob/redisson");
         assertThat(records).allSatisfy(r -> assertThat(r.secondary().get("errors").score()).as(r.key()).isZero());
@@ -36,15 +66,19 @@ class TopologyTest {
         assertThat(env.toString()).contains("redis-sentinel://");
         assertThat(env.path("redisClients").path("redisson").asText()).contains("readMode MASTER").contains("retryAttempts 0");
         assertThat(env.path("redisClients").path("lettuce").asText()).contains("REJECT_COMMANDS");
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(stack.toAbsolutePath().toString()))
-                .orElse(false))).as("no server of the run's stack is left running").isEmpty();
     }
 
     @Test
-    void clusterAndATopologyBesideAGivenRedisAreRefusedBeforeAnythingStarts() {
-        Cli.Result cluster = Cli.run(Map.of(), "bench", "--topology", "cluster");
-        assertThat(cluster.exitCode()).isEqualTo(2);
-        assertThat(cluster.output()).contains("unknown --topology 'cluster'").doesNotContain("target redis");
+    void anUnknownTopologyKeyDesignOrClusterSettingAndATopologyBesideAGivenRedisAreRefusedBeforeAnythingStarts() {
+        Cli.Result ring = Cli.run(Map.of(), "bench", "--topology", "ring");
+        assertThat(ring.exitCode()).isEqualTo(2);
+        assertThat(ring.output()).contains("unknown --topology 'ring'; use standalone, sentinel or cluster").doesNotContain("target redis");
+        Cli.Result keys = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--key-design", "tenant");
+        assertThat(keys.exitCode()).isEqualTo(2);
+        assertThat(keys.output()).contains("unknown key design 'tenant'").doesNotContain("target redis");
+        Cli.Result settings = Cli.run(Map.of(), "bench", "--cluster-client", "refresh=soon");
+        assertThat(settings.exitCode()).isEqualTo(2);
+        assertThat(settings.output()).contains("cluster client setting refresh=soon is not a number of seconds").doesNotContain("target redis");
         Cli.Result both = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--topology", "sentinel", "--redis",
                 "redis://127.0.0.1:1", "--layouts", "redis-hash");
         assertThat(both.exitCode()).isEqualTo(2);

@@ -100,8 +100,18 @@ public final class RedisFailures {
                     ? "rediss:// asks for TLS: check that this port offers TLS (use redis:// for a plain port) and that the server runs"
                     : "check that the server runs and the URI is right (a TLS port needs rediss://)"), e);
         }
+        for (String code : REFUSALS) {
+            if (messageChainContains(e, code)) {
+                return new StoreException.Refused("Redis at " + where + " refused " + command + " (" + rootMessage(e)
+                        + "); it takes no such command now (a failover, a replica or primary without its replicas, a slot "
+                        + "without an owner, or a server still loading): retry later or check the topology", e);
+            }
+        }
         return new IllegalStateException("Redis at " + where + " failed " + command + ": " + rootMessage(e), e);
     }
+
+    /** Server replies that mean "not now" rather than "wrong": the topology is changing or not ready. */
+    private static final List<String> REFUSALS = List.of("NOREPLICAS", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "LOADING");
 
     /** What the three clients throw when the server cannot be reached or does not answer in time. */
     private static final List<Class<? extends Throwable>> CONNECTION_FAILURES = List.of(
