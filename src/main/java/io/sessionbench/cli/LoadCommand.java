@@ -234,6 +234,10 @@ final class LoadCommand implements Callable<Integer> {
         io.sessionbench.infra.Endpoints given = io.sessionbench.infra.Endpoints.from(io.sessionbench.infra.Endpoints.environment(System.getenv()),
                 targets.settings());
         for (Scenario s : loaded) {
+            if (!s.faults().isEmpty() && (sharing.count() > 1 || sharing.preloadOnly())) {
+                throw new ConfigException("scenario " + s.name() + " has faults; they fire from one process, so run it without "
+                        + "--generator and --preload-only");
+            }
             io.sessionbench.loadgen.Faults.check(s, targets.topology(), local, given.redisSentinel() != null || !given.redisCluster().isEmpty(),
                     !given.redisCluster().isEmpty(), allowFaultsOnTarget);
         }

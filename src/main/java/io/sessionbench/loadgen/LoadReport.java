@@ -152,7 +152,7 @@ public final class LoadReport {
     }
 
     private static String seconds(double s) {
-        return Double.isNaN(s) ? "–" : String.format(Locale.ROOT, "%+.2f s", s);
+        return Double.isNaN(s) ? "–" : String.format(Locale.ROOT, "%+.2f s", Math.abs(s) < 0.005 ? 0.0 : s);
     }
 
     /** Per run with faults: what fired, the error window, recovery, sessions lost, and errors by type per second. */
