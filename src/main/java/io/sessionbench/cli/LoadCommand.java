@@ -81,6 +81,10 @@ final class LoadCommand implements Callable<Integer> {
             + "refuses writes unless N replicas are connected (0-2)")
     Integer minReplicas;
 
+    @Option(names = "--wait-replicas", paramLabel = "N", description = "override the scenarios' durability: follow every data "
+            + "write with WAIT N 1000 and fail it when fewer replicas acknowledged it (Lettuce, standalone or Sentinel; 0-2)")
+    Integer waitReplicas;
+
     @Option(names = "--allow-faults-on-target", description = "let a scenario's command faults (failover, pause, durability) act on "
             + "a Redis target you gave; process faults (kill-primary, restart, stall) act only on local servers")
     boolean allowFaultsOnTarget;
@@ -190,6 +194,7 @@ final class LoadCommand implements Callable<Integer> {
             throw new ConfigException("--appendfsync " + appendfsync + " is not a mode; use off, everysec or always");
         }
         Limits.range("--min-replicas-to-write", minReplicas, 0, 2);
+        Limits.range("--wait-replicas", waitReplicas, 0, 2);
         if (clients != null) {
             clients.forEach(RedisClientKind::of);
         }
@@ -199,10 +204,10 @@ final class LoadCommand implements Callable<Integer> {
             if (mode != null) {
                 s = s.withUpdates(mode);
             }
-            if (appendfsync != null || minReplicas != null) {
-                Scenario.Durability d = s.durability() == null ? new Scenario.Durability(null, null) : s.durability();
+            if (appendfsync != null || minReplicas != null || waitReplicas != null) {
+                Scenario.Durability d = s.durability() == null ? new Scenario.Durability(null, null, null) : s.durability();
                 s = s.withDurability(new Scenario.Durability(appendfsync != null ? appendfsync : d.appendfsync(),
-                        minReplicas != null ? minReplicas : d.minReplicasToWrite()));
+                        minReplicas != null ? minReplicas : d.minReplicasToWrite(), waitReplicas != null ? waitReplicas : d.waitReplicas()));
             }
             if (connections != null) {
                 ScenarioLoader.checkResources(p + " with --connections " + connections, s, connections);

@@ -106,7 +106,7 @@ public final class RateSweep {
         long warm = overrides.warmupNanos() != null ? overrides.warmupNanos() : s.warmup().toNanos();
         long dur = overrides.durationNanos() != null ? overrides.durationNanos() : s.duration().toNanos();
         try (SessionStore store = layout.open(endpoints, new Layout.StoreOptions(client, policy, conns, false,
-                overrides.keys(), overrides.cluster()))) {
+                overrides.keys(), overrides.cluster(), s.durability() == null ? 0 : s.durability().replicasToWait()))) {
             ScenarioWorkload workload = new ScenarioWorkload(s, store).asGenerator(sharing.index(), sharing.count());
             // Sessions are preloaded once: here when alone; by 'load --preload-only' or by generator 0 when shared
             // (the others wait for its file until the start instant). Shared sessions are left to their idle TTL.

@@ -71,12 +71,20 @@ public record Scenario(
     /**
      * What the local Redis promises about acknowledged writes, set on every local node before the run ({@code CONFIG
      * SET}, kept across restarts by {@code CONFIG REWRITE}): {@code appendfsync} off (no AOF), everysec or always;
-     * {@code minReplicasToWrite}: a primary refuses writes unless this many replicas are connected.
+     * {@code minReplicasToWrite}: a primary refuses writes unless this many replicas are connected; {@code waitReplicas}:
+     * the store follows each data write with {@code WAIT n 1000} and fails the write when fewer replicas acknowledged
+     * it (Lettuce on one server or behind Sentinel).
      */
-    public record Durability(String appendfsync, Integer minReplicasToWrite) {
+    public record Durability(String appendfsync, Integer minReplicasToWrite, Integer waitReplicas) {
         public String describe() {
             String aof = appendfsync == null || appendfsync.equals("off") ? "no persistence (AOF off, no RDB)" : "AOF appendfsync " + appendfsync;
-            return aof + (minReplicasToWrite == null || minReplicasToWrite == 0 ? "" : ", min-replicas-to-write " + minReplicasToWrite);
+            return aof + (minReplicasToWrite == null || minReplicasToWrite == 0 ? "" : ", min-replicas-to-write " + minReplicasToWrite)
+                    + (replicasToWait() == 0 ? "" : ", WAIT " + waitReplicas + " after every data write");
+        }
+
+        /** Replicas each data write waits for ({@code WAIT n 1000}); 0 when unset. */
+        public int replicasToWait() {
+            return waitReplicas == null ? 0 : waitReplicas;
         }
     }
 

@@ -245,6 +245,8 @@ public final class ScenarioLoader {
             require(f, "durability.appendfsync", a == null || List.of("off", "everysec", "always").contains(a), "must be off, everysec or always");
             Integer m = s.durability().minReplicasToWrite();
             require(f, "durability.minReplicasToWrite", m == null || (m >= 0 && m <= 2), "must be 0, 1 or 2");
+            Integer w = s.durability().waitReplicas();
+            require(f, "durability.waitReplicas", w == null || (w >= 0 && w <= 2), "must be 0, 1 or 2");
         }
         checkResources(f.toString(), s, s.connections());
         return s;

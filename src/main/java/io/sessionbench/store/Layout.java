@@ -58,7 +58,7 @@ public enum Layout {
     POSTGRES_UNLOGGED("postgres-unlogged", Server.POSTGRES) {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return POSTGRES.build(e, new StoreOptions(o.client(), o.policy(), o.poolSize(), true, o.keys(), o.cluster()), clock);
+            return POSTGRES.build(e, new StoreOptions(o.client(), o.policy(), o.poolSize(), true, o.keys(), o.cluster(), o.waitReplicas()), clock);
         }
     },
     MEMORY("memory", null) {
@@ -96,6 +96,10 @@ public enum Layout {
     abstract SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock);
 
     private static RedisPort redis(Endpoints e, StoreOptions o) {
+        return RedisClientKind.waitingFor(connect(e, o), o.waitReplicas(), StoreOptions.WAIT_TIMEOUT_MILLIS);
+    }
+
+    private static RedisPort connect(Endpoints e, StoreOptions o) {
         if (!e.redisCluster().isEmpty()) {
             return o.client().openCluster(new io.sessionbench.infra.ClusterTarget(e.redisCluster()), o.poolSize(), o.cluster());
         }
@@ -128,27 +132,39 @@ public enum Layout {
      * and the Redis Cluster client settings.
      */
     public record StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged, KeyDesign keys,
-                               ClusterSettings cluster) {
+                               ClusterSettings cluster, int waitReplicas) {
         public static final StoreOptions DEFAULT = new StoreOptions(RedisClientKind.LETTUCE, SessionPolicy.DEFAULT, 16, false);
+        /** How long a {@code WAIT} after a write waits for its replicas. */
+        public static final long WAIT_TIMEOUT_MILLIS = 1000;
 
         public StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged) {
-            this(client, policy, poolSize, unlogged, KeyDesign.SESSION, ClusterSettings.DEFAULT);
+            this(client, policy, poolSize, unlogged, KeyDesign.SESSION, ClusterSettings.DEFAULT, 0);
+        }
+
+        public StoreOptions(RedisClientKind client, SessionPolicy policy, int poolSize, boolean unlogged, KeyDesign keys,
+                            ClusterSettings cluster) {
+            this(client, policy, poolSize, unlogged, keys, cluster, 0);
         }
 
         public StoreOptions withClient(RedisClientKind c) {
-            return new StoreOptions(c, policy, poolSize, unlogged, keys, cluster);
+            return new StoreOptions(c, policy, poolSize, unlogged, keys, cluster, waitReplicas);
         }
 
         public StoreOptions withPolicy(SessionPolicy p) {
-            return new StoreOptions(client, p, poolSize, unlogged, keys, cluster);
+            return new StoreOptions(client, p, poolSize, unlogged, keys, cluster, waitReplicas);
         }
 
         public StoreOptions withKeys(KeyDesign k) {
-            return new StoreOptions(client, policy, poolSize, unlogged, k, cluster);
+            return new StoreOptions(client, policy, poolSize, unlogged, k, cluster, waitReplicas);
         }
 
         public StoreOptions withCluster(ClusterSettings c) {
-            return new StoreOptions(client, policy, poolSize, unlogged, keys, c);
+            return new StoreOptions(client, policy, poolSize, unlogged, keys, c, waitReplicas);
+        }
+
+        /** Each Redis data write followed by {@code WAIT n} (Lettuce on one server or behind Sentinel); 0: none. */
+        public StoreOptions withWaitReplicas(int n) {
+            return new StoreOptions(client, policy, poolSize, unlogged, keys, cluster, n);
         }
     }
 }

@@ -42,7 +42,7 @@ class FaultsTest {
 
     private static LoadRun runWithRestart(String appendfsync, Path dir) throws Exception {
         Scenario.Fault restart = new Scenario.Fault(Duration.ofMillis(1500), Scenario.FaultKind.RESTART, "redis", Duration.ofMillis(500), null);
-        Scenario s = scenario(List.of(restart), new Scenario.Durability(appendfsync, 0));
+        Scenario s = scenario(List.of(restart), new Scenario.Durability(appendfsync, 0, 0));
         try (LocalStack stack = LocalStack.start(dir.resolve("stack"), EnumSet.of(LocalStack.Server.REDIS))) {
             RateSweep sweep = new RateSweep(s, Layout.REDIS_HASH, RedisClientKind.LETTUCE, new RateSweep.Overrides(null, null, null, null))
                     .withStack(stack);

@@ -72,9 +72,16 @@ public enum KeyDesign {
         };
     }
 
-    /** A {@code SCAN MATCH} pattern for session keys (user indexes may match too; {@link #idOfKey} skips them). */
+    /**
+     * A {@code SCAN MATCH} pattern for this design's session keys only: not its user indexes ({@code …:u:user}, whose
+     * second character after the tag is ':', which no id has) and not another design's keys under the same prefix.
+     */
     String scanPattern(String prefix) {
-        return prefix + ":{*";
+        return switch (this) {
+            case SESSION -> prefix + ":{*}";
+            case USER -> prefix + ":{" + "?".repeat(TAG_LENGTH) + "}:?[^:]*";
+            case NAMESPACE -> prefix + ":{" + NAMESPACE_TAG + "}:?[^:]*";
+        };
     }
 
     /** The session id a scanned key names, or empty for a user index or a key of another design. */

@@ -272,6 +272,15 @@ public final class LettucePort implements RedisPort {
         return cluster;
     }
 
+    /** WAIT on the one multiplexed connection every write of this port travels (refused on a cluster: one per node). */
+    @Override
+    public long waitReplicas(int n, long timeoutMillis) {
+        if (cluster) {
+            return RedisPort.super.waitReplicas(n, timeoutMillis);
+        }
+        return RedisFailures.call(target, "WAIT", null, () -> sync.waitForReplication(n, timeoutMillis));
+    }
+
     @Override
     public void close() {
         connection.close();

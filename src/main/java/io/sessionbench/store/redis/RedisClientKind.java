@@ -75,6 +75,22 @@ public enum RedisClientKind {
 
     abstract RedisPort open(ClusterTarget c, int poolSize, ClusterSettings settings);
 
+    /**
+     * {@code port} with every data write followed by {@code WAIT replicas timeout} (a write fewer replicas acknowledged
+     * fails); {@code port} itself when {@code replicas} is 0.
+     */
+    public static RedisPort waitingFor(RedisPort port, int replicas, long timeoutMillis) {
+        if (replicas <= 0) {
+            return port;
+        }
+        try {
+            return new WaitingPort(port, replicas, timeoutMillis);
+        } catch (RuntimeException e) {
+            port.close();
+            throw e;
+        }
+    }
+
     /** Connects to one server after checking it is not a cluster node (which would answer the layouts with MOVED). */
     public RedisPort openStandalone(RedisTarget target, int poolSize) {
         ClusterCheck.standalone(target);

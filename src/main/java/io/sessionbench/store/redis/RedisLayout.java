@@ -180,7 +180,7 @@ public abstract class RedisLayout implements SessionStore {
     @Override
     public List<Session> sample(int n) {
         List<Session> out = new ArrayList<>(n);
-        for (byte[] key : redis.scan(keys.scanPattern(prefix), n * 2)) {
+        for (byte[] key : redis.scan(keys.scanPattern(prefix), n)) {
             keys.idOfKey(prefix, string(key)).flatMap(this::load).ifPresent(s -> {
                 if (out.size() < n) {
                     out.add(s);

@@ -52,6 +52,17 @@ public interface RedisPort extends AutoCloseable {
         return false;
     }
 
+    /**
+     * {@code WAIT n timeout}: how many replicas acknowledged this connection's writes so far. Only a client whose
+     * writes all travel one connection (Lettuce, on one server or behind Sentinel) can use it; the others refuse, so
+     * {@code wait-replicas} is a one-line error at open instead of a WAIT that covers another connection's writes.
+     */
+    default long waitReplicas(int n, long timeoutMillis) {
+        throw new io.sessionbench.infra.ConfigException("WAIT after writes needs every write on one connection: use the Lettuce "
+                + "client on a standalone or Sentinel target (" + client() + (cluster() ? " on a cluster" : "") + " spreads them "
+                + "over a pool or over nodes)");
+    }
+
     /** The server's {@code redis_version}. */
     String serverVersion();
 

@@ -168,4 +168,28 @@ class ClusterKeysTest {
             }
         }
     }
+
+    @Test
+    void eachDesignSamplesOnlyItsOwnSessionsAmongTheOthersKeysAndIndexes() {
+        List<RedisLayout> stores = new ArrayList<>();
+        try {
+            for (KeyDesign d : KeyDesign.values()) {
+                RedisLayout s = open(d);
+                stores.add(s);
+                for (int i = 0; i < 5; i++) {
+                    s.create(user(), Map.of("design", d.label()));
+                }
+            }
+            for (RedisLayout s : stores) {
+                String pattern = s.keys().scanPattern("sh");
+                List<String> scanned = s.redis.scan(pattern, 100_000).stream().map(RedisLayout::string).toList();
+                assertThat(scanned).as(pattern).isNotEmpty().allSatisfy(k -> assertThat(s.keys().idOfKey("sh", k)).as(k).isPresent())
+                        .noneMatch(k -> k.contains(":u:"));
+                assertThat(s.sample(5)).hasSize(5).allSatisfy(x -> assertThat(RedisLayout.string(s.sessionKey(x.id())))
+                        .as("sampled through its own design").isIn(scanned));
+            }
+        } finally {
+            stores.forEach(RedisLayout::close);
+        }
+    }
 }
