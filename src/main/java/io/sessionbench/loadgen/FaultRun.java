@@ -23,25 +23,31 @@ public record FaultRun(String durability, String clientSettings, List<Faults.Fir
 
     /**
      * The median corrected P99 (ms) of the intervals ending by {@code faultAt}, and the start of the first interval, at
-     * least half of it after both the fault and the last error ({@code lastError}, NaN when none), with a P99 within 2×.
+     * least half of it after both the fault and the last error ({@code lastError}, NaN when none), that answered at
+     * least half the pre-fault median rate with a P99 within 2× (an interval in which a stalled server answered little
+     * or nothing has no P99 worth the name).
      */
     static double[] p99Recovery(List<double[]> timeline, double faultAt, double lastError) {
         List<Double> before = new java.util.ArrayList<>();
+        List<Double> rates = new java.util.ArrayList<>();
         for (double[] row : timeline) {
             if (row[0] <= faultAt && row[3] > 0) {
                 before.add(row[3] / 1000);
+                rates.add(row[1]);
             }
         }
         if (before.isEmpty()) {
             return new double[] {Double.NaN, Double.NaN};
         }
         java.util.Collections.sort(before);
+        java.util.Collections.sort(rates);
         double pre = before.get(before.size() / 2);
+        double rate = rates.get(rates.size() / 2);
         double after = Double.isNaN(lastError) ? faultAt : Math.max(faultAt, lastError);
         for (int i = 0; i < timeline.size(); i++) {
             double[] row = timeline.get(i);
             double len = intervalSeconds(timeline, i);
-            if (row[0] - len / 2 >= after && row[3] / 1000 <= 2 * pre) {
+            if (row[0] - len / 2 >= after && row[1] >= rate / 2 && row[3] > 0 && row[3] / 1000 <= 2 * pre) {
                 return new double[] {pre, row[0] - len};
             }
         }

@@ -84,7 +84,7 @@ public final class Faults {
     /** Sets the durability on every local Redis node (or the given target), kept across restarts; returns what was set. */
     public String applyDurability(Scenario.Durability d) {
         if (d == null) {
-            return "as the server runs it (the local stack: no persistence)";
+            return "as the servers run (the local stack starts Redis without persistence; Postgres is durable, Memcached keeps nothing)";
         }
         List<RedisTarget> nodes = stack != null && !stack.redisNodes().isEmpty() ? stack.redisNodes()
                 : endpoints.redisCluster().isEmpty() ? List.of(endpoints.redis()) : endpoints.redisCluster();

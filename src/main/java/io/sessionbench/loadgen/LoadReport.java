@@ -167,7 +167,7 @@ public final class LoadReport {
                 b.append("\n## Faults\n\nTimes are seconds into the measurement. The error window runs from the first to the last ")
                         .append("failed call that completed after the fault fired; *answering again* is the first success among calls ")
                         .append("sent after the first error; *P99 back* is the start of the first 1 s interval lying at least half ")
-                        .append("after the fault and its last error whose corrected P99 is within 2× of the median P99 of the intervals before the fault. *Acknowledged sessions lost*: ")
+                        .append("after the fault and its last error that answered at least half the pre-fault rate with a corrected P99 within 2× of the median P99 of the intervals before the fault. *Acknowledged sessions lost*: ")
                         .append("each session the store acknowledged (preloaded, or the latest login it confirmed) looked up after ")
                         .append("the run through a store opened afresh; with one session per user the cap evicts none of them, so a missing one was lost.\n");
             }
