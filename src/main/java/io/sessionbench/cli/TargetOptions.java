@@ -21,7 +21,7 @@ final class TargetOptions {
             + "through the sentinels) or cluster (3 primaries + 3 replicas; see --key-design); default ${DEFAULT-VALUE}")
     String topology;
 
-    @Option(names = "--tls", description = "local Redis listens on TLS only, with a CA and server certificate made at start "
+    @Option(names = "--tls", description = "local Redis (standalone or cluster) listens on TLS only, with a CA and server certificate made at start "
             + "(for your own server: rediss://…?ca=CA.pem)")
     boolean tls;
 

@@ -111,9 +111,9 @@ public final class LocalStack implements AutoCloseable {
      * target URI.
      */
     public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports, Topology topology, boolean tls) {
-        if (tls && topology != Topology.STANDALONE) {
-            throw new ConfigException("--tls with --topology " + topology.name().toLowerCase(java.util.Locale.ROOT)
-                    + " is not supported yet; use --tls with the standalone topology");
+        if (tls && topology == Topology.SENTINEL) {
+            throw new ConfigException("--tls with --topology sentinel is not supported yet; use --tls with the standalone or "
+                    + "cluster topology");
         }
         LocalStack stack = new LocalStack(root.toAbsolutePath());
         stack.topology = topology;
@@ -301,18 +301,31 @@ public final class LocalStack implements AutoCloseable {
         Secret password = new Secret(randomHex(16));
         List<RedisTarget> nodes = new ArrayList<>();
         List<Running> started = new ArrayList<>();
+        Path certs = dir.resolve("tls");
+        TlsFiles files = tls ? new TlsFiles(certificates(certs), null, null) : null;
         for (int i = 0; i < CLUSTER_NODES; i++) {
             int p = i == 0 ? port : freeClusterPort();
-            List<String> settings = List.of("bind 127.0.0.1", "port " + p, "save \"\"", "appendonly no", "protected-mode yes",
-                    "maxmemory-policy noeviction", "cluster-enabled yes", "cluster-config-file nodes.conf",
-                    "cluster-node-timeout " + CLUSTER_NODE_TIMEOUT_MS);
-            RedisTarget node = new RedisTarget(false, "127.0.0.1", p, "", password, 0);
+            List<String> settings = new ArrayList<>(List.of("bind 127.0.0.1", "port " + p, "save \"\"", "appendonly no",
+                    "protected-mode yes", "maxmemory-policy noeviction", "cluster-enabled yes", "cluster-config-file nodes.conf",
+                    "cluster-node-timeout " + CLUSTER_NODE_TIMEOUT_MS));
+            if (tls) {
+                // clients, the cluster bus and replication all on TLS, as Redis's TLS test setup runs a cluster
+                settings.set(1, "port 0");
+                settings.addAll(List.of("tls-port " + p, "tls-cluster yes", "tls-replication yes",
+                        "tls-cert-file " + certs.resolve("server.crt"), "tls-key-file " + certs.resolve("server.key"),
+                        "tls-client-cert-file " + certs.resolve("server.crt"), "tls-client-key-file " + certs.resolve("server.key"),
+                        "tls-ca-cert-file " + certs.resolve("ca.crt"), "tls-auth-clients optional"));
+            }
+            RedisTarget node = new RedisTarget(tls, "127.0.0.1", p, "", password, 0, files);
             started.add(startNode(bin, dir.resolve("node-" + p), p, settings, password, () -> redisVersion(node), i == 0));
             nodes.add(node);
         }
         List<String> create = new ArrayList<>(List.of(binary("redis-cli"), "--cluster", "create"));
         nodes.forEach(n -> create.add(n.host() + ":" + n.port()));
         create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        if (tls) {
+            create.addAll(List.of("--tls", "--cacert", certs.resolve("ca.crt").toString()));
+        }
         ProcessBuilder pb = new ProcessBuilder(create).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cluster-create.log").toFile()));
         pb.environment().put("REDISCLI_AUTH", password.value());
@@ -829,8 +842,14 @@ public final class LocalStack implements AutoCloseable {
      * node at {@code via}; the password reaches redis-cli through {@code REDISCLI_AUTH}. Returns redis-cli's last line.
      */
     public String reshard(RedisTarget via, String fromId, String toId, int slots) {
-        List<String> cmd = List.of(binary("redis-cli"), "--cluster", "reshard", via.host() + ":" + via.port(), "--cluster-from", fromId,
-                "--cluster-to", toId, "--cluster-slots", String.valueOf(slots), "--cluster-yes");
+        List<String> cmd = new ArrayList<>(List.of(binary("redis-cli"), "--cluster", "reshard", via.host() + ":" + via.port(), "--cluster-from",
+                fromId, "--cluster-to", toId, "--cluster-slots", String.valueOf(slots), "--cluster-yes"));
+        if (via.tls()) {
+            cmd.add("--tls");
+            if (via.files() != null && via.files().ca() != null) {
+                cmd.addAll(List.of("--cacert", via.files().ca().toString()));
+            }
+        }
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put("REDISCLI_AUTH", via.password().value());

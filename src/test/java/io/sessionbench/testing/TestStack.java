@@ -58,6 +58,11 @@ public final class TestStack implements BeforeAllCallback {
         return extra("cluster", LocalStack.Topology.CLUSTER, false);
     }
 
+    /** A Redis Cluster on TLS only (clients, bus and replication), its CA in the seed URIs, started on first use. */
+    public static Endpoints tlsClusterEndpoints() {
+        return extra("tls-cluster", LocalStack.Topology.CLUSTER, true);
+    }
+
     /** A Redis on TLS only, with its CA in the target URI, started on first use. */
     public static Endpoints tlsEndpoints() {
         return extra("tls", LocalStack.Topology.STANDALONE, true);

@@ -192,4 +192,21 @@ class ClusterKeysTest {
             stores.forEach(RedisLayout::close);
         }
     }
+
+    @Test
+    void everyLayoutAndClientWorksOnAClusterOnTlsWithTheCertificateVerified() {
+        io.sessionbench.infra.Endpoints e = TestStack.tlsClusterEndpoints();
+        assertThat(e.redisCluster()).allSatisfy(t -> assertThat(t.tls()).isTrue());
+        for (Layout layout : new Layout[] {Layout.REDIS_HASH, Layout.REDIS_JSON, Layout.REDIS_BLOB}) {
+            for (RedisClientKind c : RedisClientKind.values()) {
+                try (SessionStore s = layout.open(e, new Layout.StoreOptions(c, SessionPolicy.DEFAULT, 2, false).withKeys(KeyDesign.USER))) {
+                    String user = user();
+                    Session created = s.create(user, Map.of("cart", "2 items"));
+                    assertThat(s.load(created.id())).as(layout + " " + c).map(x -> x.attributes().get("cart")).contains("2 items");
+                    assertThat(s.request(created.id(), List.of("cart"))).as(layout + " " + c).isPresent();
+                    assertThat(s.invalidateAll(user)).isEqualTo(1);
+                }
+            }
+        }
+    }
 }
