@@ -194,10 +194,8 @@ public final class LocalStack implements AutoCloseable {
         if (tls) {
             Path certs = dir.resolve("tls");
             files = new TlsFiles(certificates(certs), null, null);
-            settings.set(1, "port 0");
-            settings.addAll(List.of("tls-port " + port, "tls-cert-file " + certs.resolve("server.crt"),
-                    "tls-key-file " + certs.resolve("server.key"), "tls-ca-cert-file " + certs.resolve("ca.crt"),
-                    "tls-auth-clients no"));
+            tlsOnly(settings, certs, port);
+            settings.add("tls-auth-clients no");
         }
         Path conf = dir.resolve("redis.conf");
         writePrivate(conf, String.join("\n", settings) + "\ndir " + dir + "\nrequirepass " + password.value() + "\n");
@@ -310,11 +308,9 @@ public final class LocalStack implements AutoCloseable {
                     "cluster-node-timeout " + CLUSTER_NODE_TIMEOUT_MS));
             if (tls) {
                 // clients, the cluster bus and replication all on TLS, as Redis's TLS test setup runs a cluster
-                settings.set(1, "port 0");
-                settings.addAll(List.of("tls-port " + p, "tls-cluster yes", "tls-replication yes",
-                        "tls-cert-file " + certs.resolve("server.crt"), "tls-key-file " + certs.resolve("server.key"),
-                        "tls-client-cert-file " + certs.resolve("server.crt"), "tls-client-key-file " + certs.resolve("server.key"),
-                        "tls-ca-cert-file " + certs.resolve("ca.crt"), "tls-auth-clients optional"));
+                tlsOnly(settings, certs, p);
+                settings.addAll(List.of("tls-cluster yes", "tls-replication yes", "tls-client-cert-file " + certs.resolve("server.crt"),
+                        "tls-client-key-file " + certs.resolve("server.key"), "tls-auth-clients optional"));
             }
             RedisTarget node = new RedisTarget(tls, "127.0.0.1", p, "", password, 0, files);
             started.add(startNode(bin, dir.resolve("node-" + p), p, settings, password, () -> redisVersion(node), i == 0));
@@ -387,6 +383,13 @@ public final class LocalStack implements AutoCloseable {
             return first;
         }
         return r.settings().stream().anyMatch(x -> x.startsWith("replicaof ")) ? "replica" : "redis";
+    }
+
+    /** Makes {@code settings} (whose second line is {@code port N}) listen on TLS only, with the certificates in {@code certs}. */
+    private static void tlsOnly(List<String> settings, Path certs, int port) {
+        settings.set(1, "port 0");
+        settings.addAll(List.of("tls-port " + port, "tls-cert-file " + certs.resolve("server.crt"),
+                "tls-key-file " + certs.resolve("server.key"), "tls-ca-cert-file " + certs.resolve("ca.crt")));
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What a run's faults did, as written to {@code loadgen.json}: the durability the servers had, the faults as fired,
  * errors by type per 1 s interval (aligned with the run's timeline), the error window, recovery, and the acknowledged
- * sessions missing after the run. Times are seconds into the measurement; NaN where nothing happened.
+ * sessions missing after the run. Times are seconds into the measurement; NaN where nothing happened. When P99 was
+ * back is derived from the run's timeline when the report is drawn ({@link #p99Recovery}), not stored.
  *
  * @param firstSuccessAfterErrorSeconds the first success among calls sent after the first error
  * @param preFaultP99Ms                 median of the corrected P99 of the 1 s intervals before the first fault
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 public record FaultRun(String durability, String clientSettings, List<Faults.Fired> fired, List<Map<String, Long>> errorsPerSecond,
                        double firstErrorSeconds, double lastErrorSeconds, double firstSuccessAfterErrorSeconds,
-                       double preFaultP99Ms, double p99BackSeconds, long sessionsChecked, long sessionsMissing,
+                       long sessionsChecked, long sessionsMissing,
                        long sessionsUnreadable) {
 
     /**

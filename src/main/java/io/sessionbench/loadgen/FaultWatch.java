@@ -26,10 +26,16 @@ public final class FaultWatch {
         if (done < firedAt) {
             return;
         }
+        // Runs after every measured call: read first, write only when the value moves (a CAS on each call would make
+        // all workers contend for one cache line).
         if (outcome == Outcome.ERROR) {
-            firstError.accumulateAndGet(done, Math::min);
-            lastError.accumulateAndGet(done, Math::max);
-        } else if (sent > firstError.get()) {
+            if (done < firstError.get()) {
+                firstError.accumulateAndGet(done, Math::min);
+            }
+            if (done > lastError.get()) {
+                lastError.accumulateAndGet(done, Math::max);
+            }
+        } else if (sent > firstError.get() && done < firstSuccessAfterError.get()) {
             firstSuccessAfterError.accumulateAndGet(done, Math::min);
         }
     }

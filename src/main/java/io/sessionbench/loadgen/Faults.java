@@ -4,6 +4,8 @@ import io.sessionbench.infra.ConfigException;
 import io.sessionbench.infra.Endpoints;
 import io.sessionbench.infra.LocalStack;
 import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.metrics.ClusterLoad;
+import io.sessionbench.metrics.ClusterLoad.NodeLine;
 import io.sessionbench.metrics.RedisServerView;
 import io.sessionbench.scenario.Scenario;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -188,71 +189,43 @@ public final class Faults {
             return sentinelMaster();
         }
         if (!endpoints.redisCluster().isEmpty()) {
-            return node(clusterNodes().slotZeroPrimary().address());
+            return node(clusterNodes().slotZeroPrimary());
         }
         return endpoints.redis();
     }
 
-    private RedisTarget node(String address) {
-        RedisTarget seed = endpoints.redisCluster().isEmpty() ? endpoints.redis() : endpoints.redisCluster().get(0);
-        int colon = address.lastIndexOf(':');
-        return new RedisTarget(seed.tls(), address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), seed.user(),
-                seed.password(), 0, seed.files());
+    private RedisTarget node(NodeLine n) {
+        return n.target(endpoints.redisCluster().get(0));
     }
 
     private RedisTarget sentinelMaster() {
-        var s = endpoints.redisSentinel();
-        for (var h : s.sentinels()) {
-            try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()), redis.clients.jedis.DefaultJedisClientConfig.builder()
-                    .password(s.password().value()).timeoutMillis(2000).build())) {
-                List<String> addr = j.sentinelGetMasterAddrByName(s.master());
-                RedisTarget any = endpoints.redis();
-                return new RedisTarget(false, addr.get(0), Integer.parseInt(addr.get(1)), any.user(), any.password(), 0);
-            } catch (RuntimeException next) {
-                // ask the next sentinel
-            }
-        }
-        throw new ConfigException("no sentinel answered with the master's address");
+        io.sessionbench.infra.HostPort m = io.sessionbench.store.redis.SentinelCheck.master(endpoints.redisSentinel());
+        RedisTarget any = endpoints.redis();
+        return new RedisTarget(false, m.host(), m.port(), any.user(), any.password(), 0);
     }
 
-    /** The cluster's nodes as {@code CLUSTER NODES} lists them (through the first seed that answers). */
-    record Node(String id, String address, boolean primary, String primaryId, boolean slotZero, boolean failed) {
-    }
-
-    record ClusterNodes(List<Node> nodes) {
-        Node slotZeroPrimary() {
+    private record ClusterNodes(List<NodeLine> nodes) {
+        NodeLine slotZeroPrimary() {
             return nodes.stream().filter(n -> n.primary() && n.slotZero() && !n.failed()).findFirst()
                     .orElseThrow(() -> new ConfigException("no healthy primary holds slot 0"));
         }
 
-        Node replicaOf(Node p) {
+        NodeLine replicaOf(NodeLine p) {
             return nodes.stream().filter(n -> p.id().equals(n.primaryId()) && !n.failed()).findFirst()
                     .orElseThrow(() -> new ConfigException("the primary at " + p.address() + " has no healthy replica"));
         }
 
-        Node otherPrimary(Node p) {
+        NodeLine otherPrimary(NodeLine p) {
             return nodes.stream().filter(n -> n.primary() && !n.failed() && !n.id().equals(p.id())).findFirst()
                     .orElseThrow(() -> new ConfigException("the cluster has no second primary"));
         }
     }
 
+    /** The cluster's nodes as {@code CLUSTER NODES} lists them (through the first seed that answers). */
     private ClusterNodes clusterNodes() {
-        String text = io.sessionbench.metrics.ClusterLoad.clusterNodes(endpoints.redisCluster()).map(java.util.Map.Entry::getValue)
+        String text = ClusterLoad.clusterNodes(endpoints.redisCluster()).map(java.util.Map.Entry::getValue)
                 .orElseThrow(() -> new ConfigException("no cluster seed answered CLUSTER NODES"));
-        List<Node> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            String[] f = line.trim().split(" ");
-            if (f.length < 8) {
-                continue;
-            }
-            String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            boolean zero = false;
-            for (int i = 8; i < f.length; i++) {
-                zero |= f[i].equals("0") || f[i].startsWith("0-");
-            }
-            out.add(new Node(f[0], address, f[2].contains("master"), f[3], zero, f[2].contains("fail")));
-        }
-        return new ClusterNodes(out);
+        return new ClusterNodes(ClusterLoad.parse(text));
     }
 
     // ---- failover, kill, reshard ---------------------------------------------------------------------------------
@@ -261,21 +234,19 @@ public final class Faults {
         if (endpoints.redisSentinel() != null) {
             RedisTarget before = sentinelMaster();
             var s = endpoints.redisSentinel();
-            var h = s.sentinels().get(0);
             long t0 = System.nanoTime();
-            try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()), redis.clients.jedis.DefaultJedisClientConfig.builder()
-                    .password(s.password().value()).timeoutMillis(2000).build())) {
+            try (Jedis j = io.sessionbench.store.redis.SentinelCheck.sentinel(s.sentinels().get(0), s)) {
                 j.sentinelFailover(s.master());
             }
             RedisTarget after = awaitNewSentinelMaster(before);
             return String.format(Locale.ROOT, "SENTINEL FAILOVER: primary %d → %d, the sentinels reported it after %.2f s", before.port(),
                     after.port(), (System.nanoTime() - t0) / 1e9);
         }
-        Node p = clusterNodes().slotZeroPrimary();
         ClusterNodes nodes = clusterNodes();
-        Node r = nodes.replicaOf(p);
+        NodeLine p = nodes.slotZeroPrimary();
+        NodeLine r = nodes.replicaOf(p);
         long t0 = System.nanoTime();
-        try (Jedis j = RedisServerView.connect(node(r.address()))) {
+        try (Jedis j = RedisServerView.connect(node(r))) {
             j.clusterFailover();
         }
         awaitSlotZeroOwner(p.id());
@@ -292,20 +263,20 @@ public final class Faults {
             return String.format(Locale.ROOT, "kill -9 of primary %d; the sentinels promoted %d after %.2f s (down-after 2 s)",
                     before.port(), after.port(), (System.nanoTime() - t0) / 1e9);
         }
-        Node p = clusterNodes().slotZeroPrimary();
+        NodeLine p = clusterNodes().slotZeroPrimary();
         long t0 = System.nanoTime();
         stack.kill(Integer.parseInt(p.address().substring(p.address().lastIndexOf(':') + 1)));
-        Node now = awaitSlotZeroOwner(p.id());
+        NodeLine now = awaitSlotZeroOwner(p.id());
         return String.format(Locale.ROOT, "kill -9 of primary %s; replica %s held slot 0 as primary %.2f s later (cluster-node-timeout 2 s)",
                 p.address(), now.address(), (System.nanoTime() - t0) / 1e9);
     }
 
     private String reshard(int slots) {
         ClusterNodes nodes = clusterNodes();
-        Node from = nodes.slotZeroPrimary();
-        Node to = nodes.otherPrimary(from);
+        NodeLine from = nodes.slotZeroPrimary();
+        NodeLine to = nodes.otherPrimary(from);
         long t0 = System.nanoTime();
-        String last = stack == null ? reshardWithoutStack() : stack.reshard(node(from.address()), from.id(), to.id(), slots);
+        String last = stack == null ? reshardWithoutStack() : stack.reshard(node(from), from.id(), to.id(), slots);
         return String.format(Locale.ROOT, "redis-cli --cluster reshard: %d slots from %s to %s in %.2f s (%s)", slots, from.address(),
                 to.address(), (System.nanoTime() - t0) / 1e9, last);
     }
@@ -330,11 +301,11 @@ public final class Faults {
         throw new ConfigException("the sentinels still name " + before.port() + " as primary after 60 s");
     }
 
-    private Node awaitSlotZeroOwner(String oldId) {
+    private NodeLine awaitSlotZeroOwner(String oldId) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
-                Node now = clusterNodes().slotZeroPrimary();
+                NodeLine now = clusterNodes().slotZeroPrimary();
                 if (!now.id().equals(oldId)) {
                     return now;
                 }

@@ -248,8 +248,6 @@ public final class RateSweep {
                               OpenLoopRunner runner, SessionStore checker) throws InterruptedException {
         List<Faults.Fired> fired = faults.join();
         long origin = runner.measureStart();
-        double faultAt = fired.isEmpty() ? Double.NaN : fired.get(0).firedSeconds();
-        double[] p99 = FaultRun.p99Recovery(o.timeline(), faultAt, watch.lastErrorSeconds(origin));
         long[] missing;
         try {
             missing = workload.missingSessions(checker);
@@ -258,6 +256,6 @@ public final class RateSweep {
         }
         return new FaultRun(durability, overrides.cluster().text().isEmpty() ? "library defaults" : overrides.cluster().text(), fired,
                 o.errorsPerInterval(), watch.firstErrorSeconds(origin), watch.lastErrorSeconds(origin),
-                watch.firstSuccessAfterErrorSeconds(origin), p99[0], p99[1], missing[0], missing[1], missing[2]);
+                watch.firstSuccessAfterErrorSeconds(origin), missing[0], missing[1], missing[2]);
     }
 }

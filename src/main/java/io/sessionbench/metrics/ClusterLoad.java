@@ -37,26 +37,50 @@ public final class ClusterLoad {
         return java.util.Optional.empty();
     }
 
-    private static List<Node> nodes(RedisTarget seed, String nodes) {
-        List<Node> out = new ArrayList<>();
-        for (String line : nodes.split("\n")) {
+    /**
+     * One line of {@code CLUSTER NODES}: id, address (without the bus port), role, the primary's id for a replica,
+     * the slots held (migrating and importing markers left out), whether slot 0 is among them, and whether the node is
+     * marked failing or has no address.
+     */
+    public record NodeLine(String id, String address, boolean primary, String primaryId, int slots, boolean slotZero, boolean failed) {
+        /** This node as a target with the seed's user, password and TLS. */
+        public RedisTarget target(RedisTarget seed) {
+            int colon = address.lastIndexOf(':');
+            return new RedisTarget(seed.tls(), address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
+                    seed.user(), seed.password(), 0, seed.files());
+        }
+    }
+
+    /** The lines of a {@code CLUSTER NODES} reply. */
+    public static List<NodeLine> parse(String clusterNodes) {
+        List<NodeLine> out = new ArrayList<>();
+        for (String line : clusterNodes.split("\n")) {
             String[] f = line.trim().split(" ");
-            if (f.length < 8 || f[2].contains("fail") || f[2].contains("noaddr")) {
+            if (f.length < 8) {
                 continue;
             }
             String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            int colon = address.lastIndexOf(':');
-            RedisTarget t = new RedisTarget(seed.tls(), address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
-                    seed.user(), seed.password(), 0, seed.files());
             int slots = 0;
+            boolean zero = false;
             for (int i = 8; i < f.length; i++) {
                 if (f[i].startsWith("[")) {
                     continue; // a slot being migrated or imported
                 }
                 int dash = f[i].indexOf('-');
                 slots += dash < 0 ? 1 : Integer.parseInt(f[i].substring(dash + 1)) - Integer.parseInt(f[i].substring(0, dash)) + 1;
+                zero |= f[i].equals("0") || f[i].startsWith("0-");
             }
-            out.add(read(t, address, f[2].contains("master") ? "primary" : "replica", slots));
+            out.add(new NodeLine(f[0], address, f[2].contains("master"), f[3], slots, zero, f[2].contains("fail") || f[2].contains("noaddr")));
+        }
+        return out;
+    }
+
+    private static List<Node> nodes(RedisTarget seed, String nodes) {
+        List<Node> out = new ArrayList<>();
+        for (NodeLine n : parse(nodes)) {
+            if (!n.failed()) {
+                out.add(read(n.target(seed), n.address(), n.primary() ? "primary" : "replica", n.slots()));
+            }
         }
         return out;
     }

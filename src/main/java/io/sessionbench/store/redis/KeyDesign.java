@@ -108,11 +108,16 @@ public enum KeyDesign {
 
     /** 4 URL-safe characters from SHA-256 of the user id: 2^24 tags spread over the 16,384 slots. */
     static String tag(String userId) {
+        byte[] digest = SHA256.get().digest(userId.getBytes(StandardCharsets.UTF_8));
+        return TAG_ENCODER.encodeToString(new byte[] {digest[0], digest[1], digest[2]});
+    }
+
+    /** One digest per thread: a create computes the tag inside the timed call, so no provider lookup per call. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8));
-            return TAG_ENCODER.encodeToString(new byte[] {digest[0], digest[1], digest[2]});
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
-    }
+    });
 }

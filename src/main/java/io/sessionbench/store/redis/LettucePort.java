@@ -81,19 +81,8 @@ public final class LettucePort implements RedisPort {
         this.target = target;
         this.cluster = false;
         RedisClient c = RedisClient.create(RESOURCES, uri);
-        ClientOptions.Builder options = ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
-        if (files != null) {
-            options.sslOptions(ssl(files));
-        }
-        c.setOptions(options.build());
-        StatefulRedisConnection<byte[], byte[]> conn;
-        try {
-            conn = connectOnceMore(() -> c.connect(ByteArrayCodec.INSTANCE));
-        } catch (RuntimeException e) {
-            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            throw RedisFailures.translate(e, target, "connect");
-        }
+        c.setOptions(common(ClientOptions.builder(), files).build());
+        StatefulRedisConnection<byte[], byte[]> conn = connect(c, () -> c.connect(ByteArrayCodec.INSTANCE), target);
         this.client = c;
         this.connection = conn;
         this.sync = conn.sync();
@@ -119,23 +108,13 @@ public final class LettucePort implements RedisPort {
         if (Boolean.TRUE.equals(settings.adaptive())) {
             refresh.enableAllAdaptiveRefreshTriggers();
         }
-        io.lettuce.core.cluster.ClusterClientOptions.Builder options = io.lettuce.core.cluster.ClusterClientOptions.builder()
-                .autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .topologyRefreshOptions(refresh.build());
+        io.lettuce.core.cluster.ClusterClientOptions.Builder options = common(io.lettuce.core.cluster.ClusterClientOptions.builder(),
+                target.first().files()).topologyRefreshOptions(refresh.build());
         if (settings.attempts() != null) {
             options.maxRedirects(settings.attempts());
         }
-        if (target.first().files() != null) {
-            options.sslOptions(ssl(target.first().files()));
-        }
         c.setOptions(options.build());
-        io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> conn;
-        try {
-            conn = connectOnceMore(() -> c.connect(ByteArrayCodec.INSTANCE));
-        } catch (RuntimeException e) {
-            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            throw RedisFailures.translate(e, target, "connect");
-        }
+        io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> conn = connect(c, () -> c.connect(ByteArrayCodec.INSTANCE), target);
         if (settings.readReplica()) {
             conn.setReadFrom(io.lettuce.core.ReadFrom.REPLICA_PREFERRED);
         }
@@ -143,6 +122,26 @@ public final class LettucePort implements RedisPort {
         this.connection = conn;
         this.sync = conn.sync();
         this.async = conn.async();
+    }
+
+    /** What every Lettuce client here sets: reconnect, reject commands while disconnected, and the target's TLS files. */
+    private static <B extends ClientOptions.Builder> B common(B options, io.sessionbench.infra.TlsFiles files) {
+        options.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        if (files != null) {
+            options.sslOptions(ssl(files));
+        }
+        return options;
+    }
+
+    /** Connects (see {@link #connectOnceMore}); on failure shuts the client down and reports one line. */
+    private static <C> C connect(io.lettuce.core.AbstractRedisClient c, java.util.function.Supplier<C> connect,
+                                 io.sessionbench.infra.RedisAddress target) {
+        try {
+            return connectOnceMore(connect);
+        } catch (RuntimeException e) {
+            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw RedisFailures.translate(e, target, "connect");
+        }
     }
 
     /** The given CA (and client certificate); host names are verified against the server's certificate. */

@@ -12,16 +12,20 @@ import redis.clients.jedis.Jedis;
  * Asks the sentinels for the master before any client library does, so an unknown master name, sentinels that do
  * not answer, or a wrong password are one line naming the thing, instead of each library's own retry loop.
  */
-final class SentinelCheck {
+public final class SentinelCheck {
     private SentinelCheck() {
     }
 
+    /** A plain connection to sentinel {@code h} of {@code s}, with the target's password (the local sentinels require it). */
+    public static Jedis sentinel(HostPort h, SentinelTarget s) {
+        return new Jedis(new HostAndPort(h.host(), h.port()), JedisPort.config("", s.password()).clientName("sessionbench-check").build());
+    }
+
     /** Returns the master's address as the first sentinel that answers reports it. */
-    static HostPort master(SentinelTarget s) {
+    public static HostPort master(SentinelTarget s) {
         List<String> problems = new ArrayList<>();
         for (HostPort h : s.sentinels()) {
-            try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()),
-                    JedisPort.config("", s.password()).clientName("sessionbench-check").build())) {
+            try (Jedis j = sentinel(h, s)) {
                 List<String> addr = j.sentinelGetMasterAddrByName(s.master());
                 if (addr == null || addr.isEmpty()) {
                     List<String> known = j.sentinelMasters().stream().map(m -> m.get("name")).toList();
