@@ -38,7 +38,7 @@ final class StackCommand {
                 + "3 replicas); default ${DEFAULT-VALUE}")
         String topology;
 
-        @Option(names = "--tls", description = "Redis (standalone or cluster) on TLS only, with a CA and server certificate made at start")
+        @Option(names = "--tls", description = "Redis on TLS only (every topology; Sentinel: the sentinels too), with a CA and server certificate made at start")
         boolean tls;
 
         @Option(names = "--redis-port", paramLabel = "PORT", description = "fixed port for redis-server (default: a free one)")

@@ -21,8 +21,9 @@ final class TargetOptions {
             + "through the sentinels) or cluster (3 primaries + 3 replicas; see --key-design); default ${DEFAULT-VALUE}")
     String topology;
 
-    @Option(names = "--tls", description = "local Redis (standalone or cluster) listens on TLS only, with a CA and server certificate made at start "
-            + "(for your own server: rediss://…?ca=CA.pem)")
+    @Option(names = "--tls", description = "local Redis listens on TLS only in every topology (Sentinel: the sentinels and "
+            + "replication too), with a CA and server certificate made at start (for your own server: rediss://…?ca=CA.pem, "
+            + "rediss-sentinel://…/master?ca=CA.pem)")
     boolean tls;
 
     @Option(names = "--redis-cluster", paramLabel = "URI,…", description = "Redis Cluster seeds (env SESSIONBENCH_REDIS_CLUSTER): "

@@ -111,10 +111,6 @@ public final class LocalStack implements AutoCloseable {
      * target URI.
      */
     public static LocalStack start(Path root, Set<Server> servers, Map<Server, Integer> ports, Topology topology, boolean tls) {
-        if (tls && topology == Topology.SENTINEL) {
-            throw new ConfigException("--tls with --topology sentinel is not supported yet; use --tls with the standalone or "
-                    + "cluster topology");
-        }
         LocalStack stack = new LocalStack(root.toAbsolutePath());
         stack.topology = topology;
         stack.tls = tls;
@@ -217,6 +213,8 @@ public final class LocalStack implements AutoCloseable {
     private void startRedisSentinel(Path dir, int port) throws IOException {
         String bin = binary("redis-server");
         Secret password = new Secret(randomHex(16));
+        Path certs = dir.resolve("tls");
+        TlsFiles files = tls ? new TlsFiles(certificates(certs), null, null) : null;
         List<String> common = List.of("bind 127.0.0.1", "save \"\"", "appendonly no", "protected-mode yes",
                 "maxmemory-policy noeviction");
         List<Integer> nodePorts = List.of(port, freePort(), freePort());
@@ -230,7 +228,8 @@ public final class LocalStack implements AutoCloseable {
             if (i > 0) {
                 settings.add("replicaof 127.0.0.1 " + port);
             }
-            RedisTarget node = new RedisTarget(false, "127.0.0.1", p, "", password, 0);
+            sentinelTls(settings, certs, p);
+            RedisTarget node = new RedisTarget(tls, "127.0.0.1", p, "", password, 0, files);
             Running r = startNode(bin, d, p, settings, password, i == 0 ? () -> redisVersion(node) : () -> replicaLinked(node), i == 0);
             if (i == 0) {
                 primary = node;
@@ -244,27 +243,43 @@ public final class LocalStack implements AutoCloseable {
             int p = freePort();
             Path d = dir.resolve("sentinel-" + i);
             Files.createDirectories(d);
-            List<String> settings = List.of("sentinel", "bind 127.0.0.1", "port " + p,
+            List<String> conf = new ArrayList<>(List.of("bind 127.0.0.1", "port " + p,
                     "sentinel monitor " + SENTINEL_MASTER + " 127.0.0.1 " + port + " 2",
                     "sentinel down-after-milliseconds " + SENTINEL_MASTER + " 2000",
-                    "sentinel failover-timeout " + SENTINEL_MASTER + " 10000");
-            writePrivate(d.resolve("sentinel.conf"), String.join("\n", settings.subList(1, settings.size())) + "\ndir " + d
+                    "sentinel failover-timeout " + SENTINEL_MASTER + " 10000"));
+            sentinelTls(conf, certs, p);
+            writePrivate(d.resolve("sentinel.conf"), String.join("\n", conf) + "\ndir " + d
                     + "\nsentinel auth-pass " + SENTINEL_MASTER + " " + password.value() + "\nrequirepass " + password.value()
                     + "\nsentinel sentinel-pass " + password.value() + "\n");
+            RedisTarget sentinel = new RedisTarget(tls, "127.0.0.1", p, "", password, 0, files);
             Launch l = new Launch(List.of(bin, d.resolve("sentinel.conf").toString(), "--sentinel"), d, d.resolve("sentinel.log"),
-                    null, () -> redisVersion(new RedisTarget(false, "127.0.0.1", p, "", password, 0)));
+                    null, () -> redisVersion(sentinel));
             Process proc = launch(l);
+            List<String> settings = new ArrayList<>(List.of("sentinel"));
+            settings.addAll(conf);
             helpers.add(new Running(Server.REDIS, p, waitFor(Server.REDIS, proc, l.log(), l.probe()), proc.pid(), d, settings));
             sentinels.add(new HostPort("127.0.0.1", p));
             sentinelProcesses.add(proc);
         }
+        SentinelTarget target = new SentinelTarget(sentinels, SENTINEL_MASTER, "", password, tls, files);
         for (int i = 0; i < sentinels.size(); i++) {
-            HostPort h = sentinels.get(i);
-            RedisTarget sentinel = new RedisTarget(false, h.host(), h.port(), "", password, 0);
+            RedisTarget sentinel = target.node(sentinels.get(i));
             waitFor(Server.REDIS, sentinelProcesses.get(i), helpers.get(helpers.size() - 3 + i).dir().resolve("sentinel.log"),
                     () -> sentinelReady(sentinel));
         }
-        endpoints = endpoints.withRedis(primary).withRedisSentinel(new SentinelTarget(sentinels, SENTINEL_MASTER, "", password));
+        endpoints = endpoints.withRedis(primary).withRedisSentinel(target);
+    }
+
+    /**
+     * With {@code --tls}, a Sentinel-topology node or sentinel listens on TLS only and reaches the others over TLS too
+     * ({@code tls-replication yes}: replication, and a sentinel's links to the nodes and the other sentinels), as
+     * Redis's own TLS test runs Sentinel; clients need no certificate.
+     */
+    private void sentinelTls(List<String> settings, Path certs, int port) {
+        if (tls) {
+            tlsOnly(settings, certs, port);
+            settings.addAll(List.of("tls-replication yes", "tls-auth-clients no"));
+        }
     }
 
     /**

@@ -61,24 +61,7 @@ public record RedisTarget(boolean tls, String host, int port, String user, Secre
 
     /** {@code ?ca=FILE&cert=FILE&key=FILE} of a rediss:// URI; null when none is given. */
     private static TlsFiles tlsFiles(URI uri, String shown) {
-        String query = uri.getRawQuery();
-        if (query == null || query.isEmpty()) {
-            return null;
-        }
-        if (!"rediss".equals(uri.getScheme())) {
-            throw new ConfigException("Redis URI '" + shown + "' has TLS files but the scheme redis://; use rediss:// for TLS");
-        }
-        java.util.Map<String, java.nio.file.Path> files = new java.util.HashMap<>();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (!java.util.Set.of("ca", "cert", "key").contains(name) || eq < 0 || eq == pair.length() - 1) {
-                throw new ConfigException("Redis URI '" + shown + "' has query '" + name + "'; only ca=FILE, cert=FILE and key=FILE "
-                        + "(PEM files) are understood");
-            }
-            files.put(name, java.nio.file.Path.of(decode(pair.substring(eq + 1))));
-        }
-        return new TlsFiles(files.get("ca"), files.get("cert"), files.get("key"));
+        return TlsFiles.fromQuery(uri.getRawQuery(), "rediss".equals(uri.getScheme()), "Redis URI '" + shown + "'");
     }
 
     /** Names what is wrong with a URI whose host could not be read: an unencoded character, a port that is not a number. */

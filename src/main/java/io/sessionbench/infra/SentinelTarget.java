@@ -4,18 +4,35 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Redis behind Sentinel: {@code redis-sentinel://[user:password@]host:port[,host:port]/master-name}. */
-public record SentinelTarget(List<HostPort> sentinels, String master, String user, Secret password) implements RedisAddress {
+/**
+ * Redis behind Sentinel: {@code redis-sentinel://[user:password@]host:port[,host:port]/master-name}, or
+ * {@code rediss-sentinel://…/master-name[?ca=FILE&cert=FILE&key=FILE]} (Lettuce's scheme) when the sentinels and the
+ * data nodes all speak TLS, as a TLS deployment with {@code tls-replication yes} runs them.
+ */
+public record SentinelTarget(List<HostPort> sentinels, String master, String user, Secret password, boolean tls, TlsFiles files)
+        implements RedisAddress {
     private static final String SCHEME = "redis-sentinel://";
+    private static final String TLS_SCHEME = "rediss-sentinel://";
+
+    public SentinelTarget(List<HostPort> sentinels, String master, String user, Secret password) {
+        this(sentinels, master, user, password, false, null);
+    }
 
     public static SentinelTarget parse(String text) {
         String t = text.trim();
         String shown = RedisTarget.redactUri(t);
-        if (!t.startsWith(SCHEME)) {
-            throw new ConfigException("Sentinel URI '" + shown + "' must start with " + SCHEME
-                    + " e.g. redis-sentinel://:password@10.0.0.1:26379,10.0.0.2:26379/mymaster");
+        boolean tls = t.startsWith(TLS_SCHEME);
+        if (!tls && !t.startsWith(SCHEME)) {
+            throw new ConfigException("Sentinel URI '" + shown + "' must start with " + SCHEME + " (or " + TLS_SCHEME
+                    + " for TLS) e.g. redis-sentinel://:password@10.0.0.1:26379,10.0.0.2:26379/mymaster");
         }
-        String rest = t.substring(SCHEME.length());
+        String rest = t.substring((tls ? TLS_SCHEME : SCHEME).length());
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
         String user = "";
         Secret password = Secret.NONE;
         int at = rest.lastIndexOf('@');
@@ -31,12 +48,11 @@ public record SentinelTarget(List<HostPort> sentinels, String master, String use
             throw new ConfigException("Sentinel URI '" + shown + "' names no master; append /<master-name>");
         }
         return new SentinelTarget(HostPort.parseList("Sentinel URI", rest.substring(0, slash), 26379),
-                rest.substring(slash + 1), user, password);
+                rest.substring(slash + 1), user, password, tls, TlsFiles.fromQuery(query, tls, "Sentinel URI '" + shown + "'"));
     }
 
     public String withSecret() {
-        String auth = password.isPresent() ? user + ":" + password.value() + "@" : "";
-        return SCHEME + auth + String.join(",", sentinels.stream().map(HostPort::toString).toList()) + "/" + master;
+        return uri(password.isPresent() ? user + ":" + password.value() + "@" : "");
     }
 
     @Override
@@ -44,15 +60,18 @@ public record SentinelTarget(List<HostPort> sentinels, String master, String use
         return toString();
     }
 
-    /** Sentinel targets here are plain TCP (TLS to Sentinel is not supported yet). */
-    @Override
-    public boolean tls() {
-        return false;
+    /** Sentinel {@code h} as a target for one plain command, with this target's password, TLS and files. */
+    public RedisTarget node(HostPort h) {
+        return new RedisTarget(tls, h.host(), h.port(), "", password, 0, files);
     }
 
     @Override
     public String toString() {
-        String auth = password.isPresent() ? user + ":****@" : "";
-        return SCHEME + auth + String.join(",", sentinels.stream().map(HostPort::toString).toList()) + "/" + master;
+        return uri(password.isPresent() ? user + ":****@" : "");
+    }
+
+    private String uri(String auth) {
+        return (tls ? TLS_SCHEME : SCHEME) + auth + String.join(",", sentinels.stream().map(HostPort::toString).toList()) + "/" + master
+                + (files == null ? "" : files.query());
     }
 }

@@ -36,6 +36,30 @@ public record TlsFiles(Path ca, Path cert, Path key) {
         }
     }
 
+    /**
+     * The files of a URI's raw query {@code ca=FILE&cert=FILE&key=FILE} (percent-encoded paths); null when there is
+     * no query. {@code tls} says whether the URI's scheme is a TLS one; {@code what} names the URI in errors.
+     */
+    public static TlsFiles fromQuery(String rawQuery, boolean tls, String what) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        if (!tls) {
+            throw new ConfigException(what + " has TLS files but a plain scheme; use rediss:// (or rediss-sentinel://) for TLS");
+        }
+        java.util.Map<String, Path> files = new java.util.HashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (!java.util.Set.of("ca", "cert", "key").contains(name) || eq < 0 || eq == pair.length() - 1) {
+                throw new ConfigException(what + " has query '" + name + "'; only ca=FILE, cert=FILE and key=FILE "
+                        + "(PEM files) are understood");
+            }
+            files.put(name, Path.of(java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return new TlsFiles(files.get("ca"), files.get("cert"), files.get("key"));
+    }
+
     /** Trusts the CA's certificates (null: the JVM's trust store). */
     public TrustManagerFactory trustManagers() {
         if (ca == null) {

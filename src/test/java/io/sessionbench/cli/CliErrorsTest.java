@@ -80,7 +80,6 @@ class CliErrorsTest {
             "bench --threads 0                              | --threads 0 is out of range",
             "calibrate --seconds 0                          | --seconds 0 is out of range; use 1 to 3,600",
             "calibrate --topology sentinel                  | calibrate compares clients on one standalone server",
-            "bench --tls --topology sentinel                | --tls with --topology sentinel is not supported yet",
             "load scenarios/cart-updates.yaml --rate 0      | --rate 0.0 is out of range; use 1 to 10,000,000",
             "load scenarios/cart-updates.yaml --rate -5     | --rate -5.0 is out of range",
             "load scenarios/cart-updates.yaml --connections 0      | --connections 0 is out of range; use 1 to 1,024",

@@ -44,6 +44,25 @@ class EndpointsTest {
     }
 
     @Test
+    void aTlsSentinelUriCarriesItsFilesAndNeverItsPassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca crt.pem"), "x");
+        String uri = "rediss-sentinel://:hunter2@10.0.0.1:26379,10.0.0.2/mymaster?ca="
+                + java.net.URLEncoder.encode(ca.toString(), java.nio.charset.StandardCharsets.UTF_8);
+        SentinelTarget s = SentinelTarget.parse(uri);
+        assertThat(s.tls()).isTrue();
+        assertThat(s.files().ca()).isEqualTo(ca);
+        assertThat(s.master()).isEqualTo("mymaster");
+        assertThat(s.sentinels()).containsExactly(new HostPort("10.0.0.1", 26379), new HostPort("10.0.0.2", 26379));
+        assertThat(s.toString()).startsWith("rediss-sentinel://:****@").contains("ca=").doesNotContain("hunter2");
+        assertThat(SentinelTarget.parse(s.withSecret())).isEqualTo(s);
+        assertThat(s.node(s.sentinels().get(1)).tls()).isTrue();
+        assertThatThrownBy(() -> SentinelTarget.parse("redis-sentinel://:hunter2@h:26379/m?ca=" + ca))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("plain scheme").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> SentinelTarget.parse("rediss-sentinel://:hunter2@h:26379/m?cafile=x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'cafile'").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void commandLineBeatsEnvironment() {
         Map<String, String> env = Map.of("SESSIONBENCH_REDIS_URI", "redis://env-host:1", "SESSIONBENCH_MEMCACHED", "mc:2");
         Endpoints e = Endpoints.from(Endpoints.environment(env), Map.of(Endpoints.Setting.REDIS_URI, "redis://cli-host:3"));

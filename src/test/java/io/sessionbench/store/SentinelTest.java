@@ -72,4 +72,34 @@ class SentinelTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no sentinel of redis-sentinel://:****@127.0.0.1:" + closed)
                 .hasMessageContaining("answered");
     }
+
+    @Test
+    void everyLayoutAndClientWorksThroughSentinelsOnTlsWithTheCertificateVerified() {
+        Endpoints e = TestStack.tlsSentinelEndpoints();
+        assertThat(e.redisSentinel().tls()).isTrue();
+        assertThat(e.redisSentinel().toString()).startsWith("rediss-sentinel://").doesNotContain(e.redisSentinel().password().value());
+        for (Layout layout : new Layout[] {Layout.REDIS_HASH, Layout.REDIS_JSON, Layout.REDIS_BLOB}) {
+            for (RedisClientKind c : RedisClientKind.values()) {
+                try (SessionStore s = layout.open(e, Layout.StoreOptions.DEFAULT.withClient(c))) {
+                    String user = "tls-sentinel-" + layout + "-" + c;
+                    Session created = s.create(user, Map.of("cart", "2 items"));
+                    assertThat(s.load(created.id())).as(layout + " " + c).map(x -> x.attributes().get("cart")).contains("2 items");
+                    assertThat(s.invalidateAll(user)).as(layout + " " + c).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    /** The timeout only stops a hang (3 s connect/read timeout per sentinel); it asserts no speed. */
+    @ParameterizedTest
+    @EnumSource(RedisClientKind.class)
+    @org.junit.jupiter.api.Timeout(60)
+    void plainAgainstTlsSentinelsIsOneLineAndDoesNotHang(RedisClientKind client) {
+        SentinelTarget tls = TestStack.tlsSentinelEndpoints().redisSentinel();
+        SentinelTarget plain = new SentinelTarget(tls.sentinels(), tls.master(), "", tls.password());
+        assertThatThrownBy(() -> Layout.REDIS_HASH.open(Endpoints.NONE.withRedisSentinel(plain),
+                Layout.StoreOptions.DEFAULT.withClient(client)).close())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no sentinel of redis-sentinel://:****@")
+                .message().doesNotContain(tls.password().value()).doesNotContain("\n");
+    }
 }

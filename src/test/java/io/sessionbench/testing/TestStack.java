@@ -53,6 +53,11 @@ public final class TestStack implements BeforeAllCallback {
         return extra("sentinel", LocalStack.Topology.SENTINEL, false);
     }
 
+    /** The Sentinel topology on TLS only (clients, replication, sentinel links), its CA in the URIs, started on first use. */
+    public static Endpoints tlsSentinelEndpoints() {
+        return extra("tls-sentinel", LocalStack.Topology.SENTINEL, true);
+    }
+
     /** A Redis Cluster of 3 primaries and 3 replicas, started on first use. */
     public static Endpoints clusterEndpoints() {
         return extra("cluster", LocalStack.Topology.CLUSTER, false);

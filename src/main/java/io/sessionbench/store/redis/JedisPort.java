@@ -34,8 +34,8 @@ public final class JedisPort implements RedisPort {
         java.util.Set<HostAndPort> sentinels = new java.util.LinkedHashSet<>();
         s.sentinels().forEach(h -> sentinels.add(new HostAndPort(h.host(), h.port())));
         try {
-            return new JedisSentineled(s.master(), config(s.user(), s.password()).build(), pool(poolSize), sentinels,
-                    config("", s.password()).clientName("sessionbench-sentinel").build());
+            return new JedisSentineled(s.master(), tls(config(s.user(), s.password()), s.tls(), s.files()).build(), pool(poolSize),
+                    sentinels, tls(config("", s.password()).clientName("sessionbench-sentinel"), s.tls(), s.files()).build());
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, s, "connect");
         }
@@ -77,14 +77,19 @@ public final class JedisPort implements RedisPort {
 
     /** TLS with the target's CA (or the JVM's trust store), verifying the host name as Lettuce and Redisson do. */
     static DefaultJedisClientConfig.Builder tls(DefaultJedisClientConfig.Builder cfg, RedisTarget target) {
-        if (!target.tls()) {
+        return tls(cfg, target.tls(), target.files());
+    }
+
+    /** {@link #tls(DefaultJedisClientConfig.Builder, RedisTarget)} for a target that is not one server. */
+    static DefaultJedisClientConfig.Builder tls(DefaultJedisClientConfig.Builder cfg, boolean tls, io.sessionbench.infra.TlsFiles files) {
+        if (!tls) {
             return cfg;
         }
         javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         cfg.ssl(true).sslParameters(params);
-        if (target.files() != null) {
-            cfg.sslSocketFactory(target.files().context().getSocketFactory());
+        if (files != null) {
+            cfg.sslSocketFactory(files.context().getSocketFactory());
         }
         return cfg;
     }

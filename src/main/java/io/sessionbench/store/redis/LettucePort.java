@@ -44,7 +44,7 @@ public final class LettucePort implements RedisPort {
      * as the local stack's sentinels require it); Lettuce follows a failover to the new master.
      */
     public LettucePort(io.sessionbench.infra.SentinelTarget sentinel) {
-        this(sentinel, sentinelUri(sentinel), null);
+        this(sentinel, sentinelUri(sentinel), sentinel.files());
     }
 
     private static RedisURI sentinelUri(io.sessionbench.infra.SentinelTarget s) {
@@ -56,8 +56,9 @@ public final class LettucePort implements RedisPort {
                 uri.withSentinel(h.host(), h.port());
             }
         }
-        RedisURI built = authenticated(uri, s.user(), s.password()).build();
+        RedisURI built = authenticated(uri.withSsl(s.tls()), s.user(), s.password()).build();
         for (RedisURI each : built.getSentinels()) {
+            each.setSsl(s.tls());
             if (s.password().isPresent()) {
                 each.setPassword(s.password().chars());
             }

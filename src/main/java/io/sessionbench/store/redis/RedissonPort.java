@@ -49,10 +49,7 @@ public final class RedissonPort implements RedisPort {
                 single.setUsername(target.user());
             }
         }
-        if (target.files() != null) {
-            single.setSslTrustManagerFactory(target.files().trustManagers());
-            single.setSslKeyManagerFactory(target.files().keyManagers());
-        }
+        trust(single, target.files());
         return config;
     }
 
@@ -81,11 +78,16 @@ public final class RedissonPort implements RedisPort {
                 c.setUsername(t.user());
             }
         }
-        if (t.first().files() != null) {
-            c.setSslTrustManagerFactory(t.first().files().trustManagers());
-            c.setSslKeyManagerFactory(t.first().files().keyManagers());
-        }
+        trust(c, t.first().files());
         return config;
+    }
+
+    /** The target's CA and client certificate, where given (the JVM's trust store otherwise). */
+    private static void trust(org.redisson.config.BaseConfig<?> c, io.sessionbench.infra.TlsFiles files) {
+        if (files != null) {
+            c.setSslTrustManagerFactory(files.trustManagers());
+            c.setSslKeyManagerFactory(files.keyManagers());
+        }
     }
 
     private static Config sentinel(io.sessionbench.infra.SentinelTarget s, int poolSize) {
@@ -95,7 +97,8 @@ public final class RedissonPort implements RedisPort {
                 .setConnectTimeout(3000).setTimeout(3000).setRetryAttempts(0)
                 .setMasterConnectionPoolSize(poolSize).setMasterConnectionMinimumIdleSize(Math.min(4, poolSize))
                 .setSlaveConnectionMinimumIdleSize(0);
-        s.sentinels().forEach(h -> c.addSentinelAddress("redis://" + h.host() + ":" + h.port()));
+        s.sentinels().forEach(h -> c.addSentinelAddress((s.tls() ? "rediss://" : "redis://") + h.host() + ":" + h.port()));
+        trust(c, s.files());
         if (s.password().isPresent()) {
             c.setPassword(s.password().value());
             c.setSentinelPassword(s.password().value());

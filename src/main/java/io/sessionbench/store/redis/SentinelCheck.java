@@ -18,7 +18,8 @@ public final class SentinelCheck {
 
     /** A plain connection to sentinel {@code h} of {@code s}, with the target's password (the local sentinels require it). */
     public static Jedis sentinel(HostPort h, SentinelTarget s) {
-        return new Jedis(new HostAndPort(h.host(), h.port()), JedisPort.config("", s.password()).clientName("sessionbench-check").build());
+        return new Jedis(new HostAndPort(h.host(), h.port()),
+                JedisPort.tls(JedisPort.config("", s.password()).clientName("sessionbench-check"), s.tls(), s.files()).build());
     }
 
     /** Returns the master's address as the first sentinel that answers reports it. */
