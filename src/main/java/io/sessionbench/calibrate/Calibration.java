@@ -65,18 +65,30 @@ public final class Calibration {
         this.pinning = pinning;
     }
 
-    /** Preloads both servers and runs every row. */
+    /** On a cluster: the keys redis-benchmark reads at the current connection count (see {@link #keysRedisBenchmarkReads}); null on one server. */
+    private List<byte[]> clusterKeys;
+    private io.sessionbench.infra.ClusterTarget cluster;
+
+    /** Preloads both servers and runs every row (on the cluster when {@code endpoints} name one). */
     public List<Figure> run(Endpoints endpoints) throws Exception {
-        RedisTarget redis = endpoints.redis();
+        RedisTarget redis = endpoints.redisCluster().isEmpty() ? endpoints.redis() : endpoints.redisCluster().get(0);
         PostgresTarget pg = endpoints.postgres();
         if (redis == null || pg == null) {
-            throw new ConfigException("calibrate needs a standalone Redis and a Postgres target");
+            throw new ConfigException("calibrate needs a Redis (one server or a cluster) and a Postgres target");
         }
         List<Figure> figures = new ArrayList<>();
-        preloadRedis(redis);
+        if (endpoints.redisCluster().isEmpty()) {
+            preloadRedis(redis);
+        } else {
+            cluster = new io.sessionbench.infra.ClusterTarget(endpoints.redisCluster());
+            preloadCluster();
+        }
         preloadPostgres(pg);
         pinning.apply();
         for (int c : connections) {
+            if (cluster != null) {
+                clusterKeys = keysRedisBenchmarkReads(redis, c);
+            }
             figures.add(redisBenchmark(redis, c));
             figures.add(javaRedis(redis, RedisClientKind.LETTUCE, c));
             figures.add(lettuceAsync(redis, c));
@@ -89,8 +101,13 @@ public final class Calibration {
 
     /** The Markdown written to {@code calibration.md}. */
     public String markdown(List<Figure> figures, String targets) {
+        String data = cluster == null ? keys + " keys of " + bytes + " B"
+                : String.format(Locale.ROOT, "Redis Cluster: 16,384 hashes of %d B, one per slot, under the keys redis-benchmark --cluster "
+                + "-r 1 sends; at each connection count every tool reads the slots a short redis-benchmark run with those "
+                + "connections used (with Redis 7.0's redis-benchmark: the first slot of each primary its clients were given); "
+                + "Postgres: %d rows", bytes, keys);
         return "# Calibration against native tools\n\n"
-                + "Same servers, same data (" + keys + " keys of " + bytes + " B), closed loop, one connection per client "
+                + "Same servers, same data (" + data + "), closed loop, one connection per client "
                 + "thread, " + seconds + " s measured after 2 s warm-up; machine: " + io.sessionbench.report.Environment.machineCores()
                 + " cores; targets: " + targets + "; " + pinning.describe() + ".\n\n```\n" + table(figures) + "```\n";
     }
@@ -100,26 +117,119 @@ public final class Calibration {
     }
 
     private void preloadRedis(RedisTarget redis) {
-        RedisScript hset = RedisScript.of("cal-hset", RedisScript.Output.INTEGER,
-                "redis.call('DEL', KEYS[1]) return redis.call('HSET', KEYS[1], unpack(ARGV))");
+        RedisScript hset = preloadScript();
         try (RedisPort port = RedisClientKind.LETTUCE.open(redis, 1)) {
             for (int i = 0; i < keys; i++) {
-                Map<String, String> attrs = Workload.attributes(i, bytes);
-                byte[][] args = new byte[attrs.size() * 2][];
-                int k = 0;
-                for (Map.Entry<String, String> e : attrs.entrySet()) {
-                    args[k++] = e.getKey().getBytes(StandardCharsets.UTF_8);
-                    args[k++] = e.getValue().getBytes(StandardCharsets.UTF_8);
-                }
-                port.eval(hset, new byte[][] {key(i).getBytes(StandardCharsets.UTF_8)}, args);
+                port.eval(hset, new byte[][] {key(i).getBytes(StandardCharsets.UTF_8)}, preloadArgs());
             }
         }
     }
 
-    private Figure redisBenchmark(RedisTarget redis, int c) throws IOException, InterruptedException {
+    private static RedisScript preloadScript() {
+        return RedisScript.of("cal-hset", RedisScript.Output.INTEGER,
+                "redis.call('DEL', KEYS[1]) return redis.call('HSET', KEYS[1], unpack(ARGV))");
+    }
+
+    /** A session-shaped hash of {@code bytes}, as HSET arguments. */
+    private byte[][] preloadArgs() {
+        Map<String, String> attrs = Workload.attributes(0, bytes);
+        byte[][] args = new byte[attrs.size() * 2][];
+        int k = 0;
+        for (Map.Entry<String, String> e : attrs.entrySet()) {
+            args[k++] = e.getKey().getBytes(StandardCharsets.UTF_8);
+            args[k++] = e.getValue().getBytes(StandardCharsets.UTF_8);
+        }
+        return args;
+    }
+
+    /** A random key of the preloaded data, as the Java clients read it. */
+    private byte[] randomKey() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return clusterKeys == null ? key(r.nextInt(keys)).getBytes(StandardCharsets.UTF_8) : clusterKeys.get(r.nextInt(clusterKeys.size()));
+    }
+
+    /** A port with one connection (per node, on a cluster). */
+    private RedisPort open(RedisClientKind client, RedisTarget redis) { // redis: unused on a cluster
+        return cluster == null ? client.open(redis, 1) : client.openCluster(cluster, 1, io.sessionbench.store.redis.ClusterSettings.DEFAULT);
+    }
+
+    /**
+     * The cluster's data: the key redis-benchmark {@code --cluster} sends for each slot with {@code -r 1}
+     * ({@code cal:{T}:000000000000}, {@code T} the slot's tag padded with '}' to 3 characters, as redis-benchmark
+     * fills its {@code {tag}} placeholder), one 2 KB hash per slot, written through Lettuce's cluster client.
+     */
+    private void preloadCluster() {
+        RedisScript hset = preloadScript();
+        try (RedisPort port = open(RedisClientKind.LETTUCE, null)) {
+            for (int slot = 0; slot < SlotTags.SLOTS; slot++) {
+                port.eval(hset, new byte[][] {clusterKey(SlotTags.tag(slot))}, preloadArgs());
+            }
+        }
+    }
+
+    private static byte[] clusterKey(String tag) {
+        StringBuilder t = new StringBuilder(tag);
+        while (t.length() < 3) {
+            t.append('}');
+        }
+        return ("cal:{" + t + "}:000000000000").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The keys redis-benchmark {@code --cluster -c c} reads: which slots its clients use depends on its version (Redis
+     * 7.0 sends all of a primary's requests to that primary's first slot; later versions pick a random slot per client),
+     * so a short run with the same connections writes marker keys, the slots it used are read back by SCAN, and the Java
+     * clients then read exactly those slots' hashes. A slot whose tag is not the one preloaded is one line.
+     */
+    private List<byte[]> keysRedisBenchmarkReads(RedisTarget seed, int c) throws IOException, InterruptedException {
+        run(benchmarkCommand(seed, c, 1, Math.max(200, 20 * c), List.of("SET", "calw:{tag}:__rand_int__", "1")), Map.of());
+        List<byte[]> keys = new ArrayList<>();
+        for (RedisTarget p : primaries(seed)) {
+            try (redis.clients.jedis.Jedis j = io.sessionbench.metrics.RedisServerView.connect(p)) {
+                List<String> found = new ArrayList<>();
+                String cursor = "0";
+                do {
+                    redis.clients.jedis.resps.ScanResult<String> page = j.scan(cursor,
+                            new redis.clients.jedis.params.ScanParams().match("calw:*").count(1000));
+                    found.addAll(page.getResult());
+                    cursor = page.getCursor();
+                } while (!cursor.equals("0"));
+                for (String marker : found) {
+                    byte[] key = ("cal:" + marker.substring("calw:".length())).getBytes(StandardCharsets.UTF_8);
+                    String tag = marker.substring(marker.indexOf('{') + 1, marker.indexOf('}'));
+                    if (!SlotTags.tag(io.lettuce.core.cluster.SlotHash.getSlot(key)).equals(tag)) {
+                        throw new ConfigException("redis-benchmark used slot tag '" + tag + "', not the one calibrate preloaded for its "
+                                + "slot; this redis-benchmark's slot table differs, so its reads would miss: run calibrate without --topology cluster");
+                    }
+                    keys.add(key);
+                    j.del(marker);
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new ConfigException("redis-benchmark --cluster wrote no marker key on " + seed.redacted() + "; check it runs against the cluster");
+        }
+        return keys;
+    }
+
+    private List<RedisTarget> primaries(RedisTarget seed) {
+        return io.sessionbench.metrics.ClusterLoad.clusterNodes(List.of(seed))
+                .map(e -> io.sessionbench.metrics.ClusterLoad.parse(e.getValue()).stream()
+                        .filter(n -> n.primary() && !n.failed()).map(n -> n.target(e.getKey())).toList())
+                .orElseThrow(() -> new ConfigException("the cluster seed " + seed.redacted() + " did not answer CLUSTER NODES"));
+    }
+
+    /**
+     * redis-benchmark against {@code redis} ({@code --cluster} on a cluster), {@code c} connections, keys drawn from
+     * {@code range}, {@code n} requests, with the target's password and TLS.
+     */
+    private List<String> benchmarkCommand(RedisTarget redis, int c, int range, int n, List<String> command) {
         List<String> cmd = new ArrayList<>(List.of(LocalStack.binary("redis-benchmark"), "-h", redis.host(),
-                "-p", String.valueOf(redis.port()), "-c", String.valueOf(c), "-r", String.valueOf(keys),
-                "-n", String.valueOf(Math.max(20000, 30000 * seconds * c)), "--csv"));
+                "-p", String.valueOf(redis.port()), "-c", String.valueOf(c), "-r", String.valueOf(range),
+                "-n", String.valueOf(n), "--csv"));
+        if (cluster != null) {
+            cmd.add("--cluster");
+        }
         if (redis.password().isPresent()) {
             cmd.addAll(List.of("-a", redis.password().value()));
             if (!redis.user().isEmpty()) {
@@ -136,7 +246,14 @@ public final class Calibration {
                 cmd.addAll(List.of("--cert", redis.files().cert().toString(), "--key", redis.files().key().toString()));
             }
         }
-        cmd.addAll(List.of("HGETALL", "cal:{__rand_int__}"));
+        cmd.addAll(command);
+        return cmd;
+    }
+
+    private Figure redisBenchmark(RedisTarget redis, int c) throws IOException, InterruptedException {
+        List<String> cmd = cluster == null
+                ? benchmarkCommand(redis, c, keys, Math.max(20000, 30000 * seconds * c), List.of("HGETALL", "cal:{__rand_int__}"))
+                : benchmarkCommand(redis, c, 1, Math.max(20000, 30000 * seconds * c), List.of("HGETALL", "cal:{tag}:__rand_int__"));
         String out = run(cmd, Map.of());
         for (String line : out.split("\n")) {
             if (line.startsWith("\"HGETALL")) {
@@ -153,10 +270,10 @@ public final class Calibration {
         List<RedisPort> ports = new ArrayList<>();
         try {
             for (int i = 0; i < c; i++) {
-                ports.add(client.open(redis, 1));
+                ports.add(open(client, redis));
             }
             return closedLoop("redis HGETALL", client.label() + " (sessionbench)", c, i -> {
-                byte[] k = key(ThreadLocalRandom.current().nextInt(keys)).getBytes(StandardCharsets.UTF_8);
+                byte[] k = randomKey();
                 return () -> {
                     Map<?, ?> m = ports.get(i).hgetall(k);
                     if (m.isEmpty()) {
@@ -179,7 +296,7 @@ public final class Calibration {
         List<RedisPort> ports = new ArrayList<>();
         try {
             for (int i = 0; i < c; i++) {
-                ports.add(RedisClientKind.LETTUCE.open(redis, 1));
+                ports.add(open(RedisClientKind.LETTUCE, redis));
             }
             long warmEnd = System.nanoTime() + 2_000_000_000L;
             long end = warmEnd + seconds * 1_000_000_000L;
@@ -199,7 +316,7 @@ public final class Calibration {
 
     /** Sends one HGETALL through the measured path and the next from its reply's callback, until {@code end}. */
     private void sendNext(RedisPort port, MeasuredCall measured, long end, java.util.concurrent.CompletableFuture<?> done) {
-        byte[] k = key(ThreadLocalRandom.current().nextInt(keys)).getBytes(StandardCharsets.UTF_8);
+        byte[] k = randomKey();
         measured.callAsync(Operation.LOAD, () -> port.hgetallAsync(k)).whenComplete((r, e) -> {
             if (e != null || r.isEmpty()) {
                 done.completeExceptionally(e != null ? e : new IllegalStateException("calibration hash missing"));

@@ -49,16 +49,18 @@ final class CalibrateCommand implements Callable<Integer> {
         Limits.range("--keys", keys, 1, 10_000_000);
         Limits.range("--bytes", bytes, 1, 1_500_000);
         Limits.range("--seconds", seconds, 1, 3600);
-        if (targets.topology() != LocalStack.Topology.STANDALONE) {
-            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one standalone server; leave --topology out");
+        if (targets.topology() == LocalStack.Topology.SENTINEL) {
+            throw new io.sessionbench.infra.ConfigException("calibrate compares clients on one standalone server or a cluster; "
+                    + "use --topology standalone or cluster");
         }
         List<Calibration.Figure> figures;
         Calibration calibration;
         String targetsShown;
         try (Targets t = Targets.resolve(targets.settings(), System.getenv(),
-                EnumSet.of(LocalStack.Server.REDIS, LocalStack.Server.POSTGRES), stackDir, LocalStack.Topology.STANDALONE, targets.tls)) {
-            Pinning pinning = noPinning ? Pinning.none("--no-pinning")
-                    : Pinning.forLocalServers(t.localServers().stream().map(LocalStack.Running::pid).toList());
+                EnumSet.of(LocalStack.Server.REDIS, LocalStack.Server.POSTGRES), stackDir, targets.topology(), targets.tls)) {
+            List<Long> pids = new java.util.ArrayList<>(t.localServers().stream().map(LocalStack.Running::pid).toList());
+            t.localHelpers().forEach(h -> pids.add(h.pid()));
+            Pinning pinning = noPinning ? Pinning.none("--no-pinning") : Pinning.forLocalServers(pids);
             calibration = new Calibration(new Calibration.Config(connections, keys, bytes, seconds), pinning);
             System.out.println("calibrate: " + pinning.describe());
             figures = calibration.run(t.endpoints());

@@ -9,7 +9,7 @@ import picocli.CommandLine;
  */
 public final class Main {
     /** Words reserved for sessionbench; to select a benchmark by one of them, use a regexp such as {@code .*stack}. */
-    static final Set<String> COMMANDS = Set.of("help", "stack", "bench", "report", "compare", "calibrate", "load", "merge", "k8s");
+    static final Set<String> COMMANDS = Set.copyOf(new CommandLine(new RootCommand()).getSubcommands().keySet());
 
     private Main() {
     }

@@ -150,8 +150,10 @@ final class StackCommand {
         }
     }
 
-    private static void writePids(LocalStack stack) throws IOException {
+    /** Every process 'stack down' must stop: the servers, and the replicas, sentinels and cluster nodes of a topology. */
+    static void writePids(LocalStack stack) throws IOException {
         List<String> lines = new ArrayList<>();
+        stack.helpers().forEach(r -> lines.add(String.valueOf(r.pid())));
         stack.servers().forEach(r -> lines.add(String.valueOf(r.pid())));
         Files.write(stack.root().resolve("pids"), lines);
     }

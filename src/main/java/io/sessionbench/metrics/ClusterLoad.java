@@ -40,9 +40,23 @@ public final class ClusterLoad {
     /**
      * One line of {@code CLUSTER NODES}: id, address (without the bus port), role, the primary's id for a replica,
      * the slots held (migrating and importing markers left out), whether slot 0 is among them, and whether the node is
-     * marked failing or has no address.
+     * marked failing or has no address; {@code ranges} are the slot ranges as listed ({@code 0-5460}, {@code 7}).
      */
-    public record NodeLine(String id, String address, boolean primary, String primaryId, int slots, boolean slotZero, boolean failed) {
+    public record NodeLine(String id, String address, boolean primary, String primaryId, int slots, boolean slotZero, boolean failed,
+                           List<String> ranges) {
+        /** Whether this node serves {@code slot} (a slot being migrated away is still its own until the move ends). */
+        public boolean owns(int slot) {
+            for (String r : ranges) {
+                int dash = r.indexOf('-');
+                int lo = Integer.parseInt(dash < 0 ? r : r.substring(0, dash));
+                int hi = dash < 0 ? lo : Integer.parseInt(r.substring(dash + 1));
+                if (slot >= lo && slot <= hi) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** This node as a target with the seed's user, password and TLS. */
         public RedisTarget target(RedisTarget seed) {
             int colon = address.lastIndexOf(':');
@@ -62,15 +76,18 @@ public final class ClusterLoad {
             String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
             int slots = 0;
             boolean zero = false;
+            List<String> ranges = new ArrayList<>();
             for (int i = 8; i < f.length; i++) {
                 if (f[i].startsWith("[")) {
                     continue; // a slot being migrated or imported
                 }
+                ranges.add(f[i]);
                 int dash = f[i].indexOf('-');
                 slots += dash < 0 ? 1 : Integer.parseInt(f[i].substring(dash + 1)) - Integer.parseInt(f[i].substring(0, dash)) + 1;
                 zero |= f[i].equals("0") || f[i].startsWith("0-");
             }
-            out.add(new NodeLine(f[0], address, f[2].contains("master"), f[3], slots, zero, f[2].contains("fail") || f[2].contains("noaddr")));
+            out.add(new NodeLine(f[0], address, f[2].contains("master"), f[3], slots, zero, f[2].contains("fail") || f[2].contains("noaddr"),
+                    List.copyOf(ranges)));
         }
         return out;
     }

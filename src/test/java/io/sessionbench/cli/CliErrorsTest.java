@@ -79,14 +79,19 @@ class CliErrorsTest {
             "bench --iteration-seconds 0                    | --iteration-seconds 0 is out of range; use 1 to 3,600",
             "bench --threads 0                              | --threads 0 is out of range",
             "calibrate --seconds 0                          | --seconds 0 is out of range; use 1 to 3,600",
-            "calibrate --topology sentinel                  | calibrate compares clients on one standalone server",
+            "calibrate --topology sentinel                  | calibrate compares clients on one standalone server or a cluster",
             "load scenarios/cart-updates.yaml --rate 0      | --rate 0.0 is out of range; use 1 to 10,000,000",
             "load scenarios/cart-updates.yaml --rate -5     | --rate -5.0 is out of range",
             "load scenarios/cart-updates.yaml --connections 0      | --connections 0 is out of range; use 1 to 1,024",
             "load scenarios/cart-updates.yaml --connections -1     | --connections -1 is out of range",
             "load scenarios/cart-updates.yaml --connections 100000 | --connections 100000 is out of range",
             "load scenarios/cart-updates.yaml --duration 0s        | --duration 0s is too short",
-            "load scenarios/cart-updates.yaml --duration 10        | duration '10' is not like 500ms, 30s or 2m"})
+            "load scenarios/cart-updates.yaml --duration 10        | duration '10' is not like 500ms, 30s or 2m",
+            "slot-migration --shapes cube                   | unknown --shapes 'cube'; use small, hash or subkeys",
+            "slot-migration --parts 0                       | --parts 0 is out of range",
+            "slot-migration --bytes 10 --parts 16           | --bytes 10 cannot be split into --parts 16",
+            "slot-migration --redis-cluster redis://:pw@127.0.0.1:1 | add --allow-changes-on-target",
+            "slot-migration --topology sentinel             | slot-migration runs on a Redis Cluster"})
     void outOfRangeOptionsAreRefusedBeforeAnythingStarts(String command, String message) throws Exception {
         java.nio.file.Path results = java.nio.file.Path.of("target", "cli-range-" + System.nanoTime());
         java.nio.file.Path stack = java.nio.file.Path.of("target", "cli-range-stack-" + System.nanoTime());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionbench.infra.Endpoints;
 import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.metrics.ClusterLoad;
+import io.sessionbench.store.redis.KeyDesign;
 import io.sessionbench.metrics.RedisServerView;
 import io.sessionbench.scenario.Workload;
 import io.sessionbench.store.redis.RedisAcl;
@@ -37,10 +39,43 @@ class AclTest {
     @MethodSource("layoutsAndClients")
     void everyOperationWorksAsTheLayoutsOwnUser(Layout layout, RedisClientKind client) {
         RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), layout);
+        everyOperationWorks(layout, Endpoints.NONE.withRedis(user), Layout.StoreOptions.DEFAULT.withClient(client), "");
+    }
+
+    /** On a cluster, with the user on every node: the layout's rules plus the cluster client's commands are enough. */
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("layoutsAndClients")
+    void everyOperationWorksAsTheLayoutsOwnUserOnACluster(Layout layout, RedisClientKind client) {
+        List<RedisTarget> users = RedisAcl.createUser(clusterNodes(), RedisAcl.clusterRules(layout), layout);
+        everyOperationWorks(layout, Endpoints.NONE.withRedisCluster(users),
+                Layout.StoreOptions.DEFAULT.withClient(client).withKeys(KeyDesign.USER), "cluster-");
+    }
+
+    /** The one-server rules on a cluster: the client's first cluster command is refused, and the message names it. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(RedisClientKind.class)
+    void withoutTheClusterCommandsAClusterClientIsRefusedNamingTheCommand(RedisClientKind client) {
+        List<RedisTarget> users = RedisAcl.createUser(clusterNodes(), RedisAcl.rules(Layout.REDIS_HASH), Layout.REDIS_HASH);
+        assertThatThrownBy(() -> Layout.REDIS_HASH.open(Endpoints.NONE.withRedisCluster(users),
+                Layout.StoreOptions.DEFAULT.withClient(client).withKeys(KeyDesign.USER)).close())
+                .isInstanceOf(io.sessionbench.infra.ConfigException.class)
+                .hasMessageContaining("does not allow user '" + users.get(0).user() + "' to run CLUSTER NODES (NOPERM)")
+                .hasMessageContaining(RedisAcl.clusterAddition(users.get(0).user()))
+                .message().doesNotContain(users.get(0).password().value()).doesNotContain("\n");
+    }
+
+    /** Every node of the test cluster, replicas included, as the admin user. */
+    private static List<RedisTarget> clusterNodes() {
+        List<RedisTarget> seeds = TestStack.clusterEndpoints().redisCluster();
+        return ClusterLoad.parse(ClusterLoad.clusterNodes(seeds).orElseThrow().getValue()).stream()
+                .filter(n -> !n.failed()).map(n -> n.target(seeds.get(0))).toList();
+    }
+
+    private static void everyOperationWorks(Layout layout, Endpoints endpoints, Layout.StoreOptions options, String where) {
         for (boolean safe : new boolean[] {true, false}) {
             SessionPolicy policy = new SessionPolicy(Duration.ofMinutes(30), Duration.ZERO, 3, 1_500_000, safe);
-            try (SessionStore s = layout.open(Endpoints.NONE.withRedis(user), Layout.StoreOptions.DEFAULT.withClient(client).withPolicy(policy))) {
-                String who = "acl-" + layout.label() + "-" + client.label() + "-" + safe;
+            try (SessionStore s = layout.open(endpoints, options.withPolicy(policy))) {
+                String who = "acl-" + where + layout.label() + "-" + options.client().label() + "-" + safe;
                 Session first = s.create(who, Map.of("auth", "yes", "perms", "r"));
                 for (int i = 0; i < 3; i++) {
                     s.create(who, Map.of("auth", "yes"));
@@ -90,6 +125,7 @@ class AclTest {
     @Test
     void theReadmeListsTheLinesThisTestProves() throws Exception {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        assertThat(readme).contains(RedisAcl.clusterAddition("sessions-redis-hash"));
         for (Layout l : List.of(Layout.REDIS_HASH, Layout.REDIS_JSON, Layout.REDIS_BLOB)) {
             assertThat(readme).contains(RedisAcl.setUserLine(l, "sessions-" + l.label()));
         }

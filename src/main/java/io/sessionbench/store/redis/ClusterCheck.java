@@ -17,14 +17,17 @@ final class ClusterCheck {
     private ClusterCheck() {
     }
 
-    /** Fails unless at least one seed answers, and every seed that answers has {@code cluster_enabled:1}. */
+    /**
+     * Fails unless at least one seed answers, and every seed that answers has {@code cluster_enabled:1} and lets the
+     * target's user read the slot map ({@code CLUSTER NODES} and {@code CLUSTER SLOTS}, what the clients ask first).
+     */
     static void seeds(ClusterTarget c) {
         List<String> problems = new ArrayList<>();
         boolean anyAnswered = false;
         for (RedisTarget seed : c.seeds()) {
             Boolean enabled;
             try {
-                enabled = clusterEnabled(seed);
+                enabled = clusterEnabled(seed, true);
             } catch (ConfigException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -50,7 +53,7 @@ final class ClusterCheck {
     static void standalone(RedisTarget t) {
         Boolean enabled;
         try {
-            enabled = clusterEnabled(t);
+            enabled = clusterEnabled(t, false);
         } catch (RuntimeException e) {
             return; // the client's own connect reports unreachable servers and bad passwords, one line each
         }
@@ -60,10 +63,30 @@ final class ClusterCheck {
         }
     }
 
-    private static boolean clusterEnabled(RedisTarget t) {
+    private static boolean clusterEnabled(RedisTarget t, boolean slotMap) {
         try (Jedis j = new Jedis(new HostAndPort(t.host(), t.port()),
                 JedisPort.tls(JedisPort.config(t.user(), t.password()).clientName("sessionbench-check"), t).build())) {
-            return j.info("cluster").contains("cluster_enabled:1");
+            boolean enabled = j.info("cluster").contains("cluster_enabled:1");
+            if (enabled && slotMap) {
+                mayRead(t, "CLUSTER NODES", j::clusterNodes);
+                mayRead(t, "CLUSTER SLOTS", j::clusterSlots);
+            }
+            return enabled;
+        }
+    }
+
+    /** Runs a slot-map command as the target's user; NOPERM is one line naming the command and the rules a cluster client needs. */
+    private static void mayRead(RedisTarget t, String command, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            if (!RedisFailures.messageChainContains(e, "NOPERM")) {
+                throw e;
+            }
+            String user = t.user().isEmpty() ? "default" : t.user();
+            throw new ConfigException("Redis at " + t.redacted() + " does not allow user '" + user + "' to run " + command
+                    + " (NOPERM), which a cluster client needs for the slot map; grant what the cluster clients send: "
+                    + RedisAcl.clusterAddition(user));
         }
     }
 }

@@ -19,6 +19,13 @@ public final class RedisAcl {
             "+scan", "+del", "+exists", "+pexpire", "+zadd", "+zrange", "+zrevrange", "+zrem", "+zcard");
     private static final List<String> HASH = List.of("+hgetall", "+hmget", "+hget", "+hset", "+hexists", "+hstrlen");
     private static final List<String> STRING = List.of("+get", "+set");
+    /**
+     * What a cluster client adds: the slot map (Jedis asks CLUSTER SLOTS, Lettuce and Redisson CLUSTER NODES, newer
+     * clients CLUSTER SHARDS), ASKING after an ASK redirect during a slot migration, and READONLY/READWRITE for reads
+     * from replicas.
+     */
+    private static final List<String> CLUSTER = List.of("+cluster|slots", "+cluster|shards", "+cluster|nodes", "+cluster|myid",
+            "+cluster|info", "+asking", "+readonly", "+readwrite");
 
     private RedisAcl() {
     }
@@ -41,6 +48,18 @@ public final class RedisAcl {
         return r;
     }
 
+    /** {@link #rules(Layout)} plus what a cluster client needs (on every node of the cluster). */
+    public static List<String> clusterRules(Layout layout) {
+        List<String> r = new ArrayList<>(rules(layout));
+        r.addAll(CLUSTER);
+        return r;
+    }
+
+    /** The rules a cluster adds to {@link #rules(Layout)}, as one line for the README. */
+    public static String clusterAddition(String user) {
+        return "ACL SETUSER " + user + " " + String.join(" ", CLUSTER);
+    }
+
     /** {@code ACL SETUSER <user> on >PASSWORD resetkeys ~sh:* …}, for the README and for operators. */
     public static String setUserLine(Layout layout, String user) {
         return "ACL SETUSER " + user + " on >PASSWORD " + String.join(" ", rules(layout));
@@ -51,17 +70,30 @@ public final class RedisAcl {
      * returns the target as that user.
      */
     public static RedisTarget createUser(RedisTarget admin, Layout layout) {
+        return createUser(List.of(admin), rules(layout), layout).get(0);
+    }
+
+    /**
+     * Creates (or resets) user {@code sessionbench-<layout>} with {@code rules} and one fresh random password on every
+     * node of {@code admins} (ACL users are per node, so a cluster needs it on each, replicas included); returns the
+     * nodes as that user.
+     */
+    public static List<RedisTarget> createUser(List<RedisTarget> admins, List<String> rules, Layout layout) {
         String user = "sessionbench-" + layout.label();
         byte[] raw = new byte[16];
         new java.security.SecureRandom().nextBytes(raw);
         Secret password = new Secret(java.util.HexFormat.of().formatHex(raw));
         List<String> args = new ArrayList<>(List.of("reset", "on", ">" + password.value()));
-        args.addAll(rules(layout));
-        try (Jedis j = RedisServerView.connect(admin)) {
-            j.aclSetUser(user, args.toArray(String[]::new));
-        } catch (RuntimeException e) {
-            throw RedisFailures.translate(e, admin, "ACL SETUSER " + user);
+        args.addAll(rules);
+        List<RedisTarget> out = new ArrayList<>();
+        for (RedisTarget admin : admins) {
+            try (Jedis j = RedisServerView.connect(admin)) {
+                j.aclSetUser(user, args.toArray(String[]::new));
+            } catch (RuntimeException e) {
+                throw RedisFailures.translate(e, admin, "ACL SETUSER " + user);
+            }
+            out.add(new RedisTarget(admin.tls(), admin.host(), admin.port(), user, password, admin.database(), admin.files()));
         }
-        return new RedisTarget(admin.tls(), admin.host(), admin.port(), user, password, admin.database(), admin.files());
+        return out;
     }
 }
