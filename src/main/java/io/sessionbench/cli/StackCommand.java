@@ -91,6 +91,7 @@ final class StackCommand {
             Path env = stack.root().resolve("endpoints.env");
             writeEnvFile(stack.endpoints(), env);
             writePids(stack);
+            writeOwner(stack, ProcessHandle.current());
             print(stack, System.out);
             System.out.println("passwords: " + env + " (mode 600): set -a; . " + env + "; set +a");
             System.out.println("running; press Ctrl-C (or run 'stack down') to stop");
@@ -145,9 +146,39 @@ final class StackCommand {
             }
             Files.delete(pids);
             Files.deleteIfExists(dir.resolve("endpoints.env"));
-            System.out.println("stopped " + stopped + " server process(es)");
+            System.out.println("stopped " + stopped + " server process(es)" + (stopOwner(dir) ? " and the 'stack up' that started them" : ""));
             return 0;
         }
+    }
+
+    /**
+     * The process that runs 'stack up' and waits: its pid and start instant, so 'stack down' ends it too and never a
+     * later process that got the same pid.
+     */
+    static void writeOwner(LocalStack stack, ProcessHandle owner) throws IOException {
+        Files.writeString(stack.root().resolve("owner"), owner.pid() + " " + owner.info().startInstant().map(Object::toString).orElse("?") + "\n");
+    }
+
+    /** Ends the 'stack up' process named in {@code dir/owner} when it still runs and started at the recorded instant. */
+    private static boolean stopOwner(Path dir) throws IOException {
+        Path file = dir.resolve("owner");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        String[] f = Files.readString(file).trim().split(" ");
+        Files.delete(file);
+        var handle = ProcessHandle.of(Long.parseLong(f[0]));
+        if (handle.isEmpty() || !handle.get().isAlive()
+                || !handle.get().info().startInstant().map(Object::toString).orElse("?").equals(f.length > 1 ? f[1] : "")) {
+            return false;
+        }
+        handle.get().destroy(); // SIGTERM: its shutdown hook finds its servers already stopped
+        try {
+            handle.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            handle.get().destroyForcibly();
+        }
+        return true;
     }
 
     /** Every process 'stack down' must stop: the servers, and the replicas, sentinels and cluster nodes of a topology. */
