@@ -118,9 +118,10 @@ public final class Calibration {
 
     private void preloadRedis(RedisTarget redis) {
         RedisScript hset = preloadScript();
+        byte[][] args = preloadArgs();
         try (RedisPort port = RedisClientKind.LETTUCE.open(redis, 1)) {
             for (int i = 0; i < keys; i++) {
-                port.eval(hset, new byte[][] {key(i).getBytes(StandardCharsets.UTF_8)}, preloadArgs());
+                port.eval(hset, new byte[][] {key(i).getBytes(StandardCharsets.UTF_8)}, args);
             }
         }
     }
@@ -148,8 +149,8 @@ public final class Calibration {
         return clusterKeys == null ? key(r.nextInt(keys)).getBytes(StandardCharsets.UTF_8) : clusterKeys.get(r.nextInt(clusterKeys.size()));
     }
 
-    /** A port with one connection (per node, on a cluster). */
-    private RedisPort open(RedisClientKind client, RedisTarget redis) { // redis: unused on a cluster
+    /** A port with one connection to {@code redis}, or on a cluster one per node (then {@code redis} is not used). */
+    private RedisPort open(RedisClientKind client, RedisTarget redis) {
         return cluster == null ? client.open(redis, 1) : client.openCluster(cluster, 1, io.sessionbench.store.redis.ClusterSettings.DEFAULT);
     }
 
@@ -160,9 +161,10 @@ public final class Calibration {
      */
     private void preloadCluster() {
         RedisScript hset = preloadScript();
+        byte[][] args = preloadArgs();
         try (RedisPort port = open(RedisClientKind.LETTUCE, null)) {
             for (int slot = 0; slot < SlotTags.SLOTS; slot++) {
-                port.eval(hset, new byte[][] {clusterKey(SlotTags.tag(slot))}, preloadArgs());
+                port.eval(hset, new byte[][] {clusterKey(SlotTags.tag(slot))}, args);
             }
         }
     }
