@@ -186,39 +186,23 @@ public final class Calibration {
     private List<byte[]> keysRedisBenchmarkReads(RedisTarget seed, int c) throws IOException, InterruptedException {
         run(benchmarkCommand(seed, c, 1, Math.max(200, 20 * c), List.of("SET", "calw:{tag}:__rand_int__", "1")), Map.of());
         List<byte[]> keys = new ArrayList<>();
-        for (RedisTarget p : primaries(seed)) {
-            try (redis.clients.jedis.Jedis j = io.sessionbench.metrics.RedisServerView.connect(p)) {
-                List<String> found = new ArrayList<>();
-                String cursor = "0";
-                do {
-                    redis.clients.jedis.resps.ScanResult<String> page = j.scan(cursor,
-                            new redis.clients.jedis.params.ScanParams().match("calw:*").count(1000));
-                    found.addAll(page.getResult());
-                    cursor = page.getCursor();
-                } while (!cursor.equals("0"));
-                for (String marker : found) {
-                    byte[] key = ("cal:" + marker.substring("calw:".length())).getBytes(StandardCharsets.UTF_8);
-                    String tag = marker.substring(marker.indexOf('{') + 1, marker.indexOf('}'));
-                    if (!SlotTags.tag(io.lettuce.core.cluster.SlotHash.getSlot(key)).equals(tag)) {
-                        throw new ConfigException("redis-benchmark used slot tag '" + tag + "', not the one calibrate preloaded for its "
-                                + "slot; this redis-benchmark's slot table differs, so its reads would miss: run calibrate without --topology cluster");
-                    }
-                    keys.add(key);
-                    j.del(marker);
+        try (RedisPort port = open(RedisClientKind.LETTUCE, null)) {
+            for (byte[] raw : port.scan("calw:*", SlotTags.SLOTS)) { // the cluster port scans every primary
+                String marker = new String(raw, StandardCharsets.UTF_8);
+                byte[] key = ("cal:" + marker.substring("calw:".length())).getBytes(StandardCharsets.UTF_8);
+                String tag = marker.substring(marker.indexOf('{') + 1, marker.indexOf('}'));
+                if (!SlotTags.tag(io.lettuce.core.cluster.SlotHash.getSlot(key)).equals(tag)) {
+                    throw new ConfigException("redis-benchmark used slot tag '" + tag + "', not the one calibrate preloaded for its "
+                            + "slot; this redis-benchmark's slot table differs, so its reads would miss: run calibrate without --topology cluster");
                 }
+                keys.add(key);
+                port.del(raw);
             }
         }
         if (keys.isEmpty()) {
             throw new ConfigException("redis-benchmark --cluster wrote no marker key on " + seed.redacted() + "; check it runs against the cluster");
         }
         return keys;
-    }
-
-    private List<RedisTarget> primaries(RedisTarget seed) {
-        return io.sessionbench.metrics.ClusterLoad.clusterNodes(List.of(seed))
-                .map(e -> io.sessionbench.metrics.ClusterLoad.parse(e.getValue()).stream()
-                        .filter(n -> n.primary() && !n.failed()).map(n -> n.target(e.getKey())).toList())
-                .orElseThrow(() -> new ConfigException("the cluster seed " + seed.redacted() + " did not answer CLUSTER NODES"));
     }
 
     /**

@@ -135,12 +135,7 @@ final class StackCommand {
                 long pid = Long.parseLong(line.trim());
                 var handle = ProcessHandle.of(pid);
                 if (handle.isPresent() && handle.get().isAlive()) {
-                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start();
-                    try {
-                        handle.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        handle.get().destroyForcibly();
-                    }
+                    stop(handle.get(), true);
                     stopped++;
                 }
             }
@@ -172,13 +167,22 @@ final class StackCommand {
                 || !handle.get().info().startInstant().map(Object::toString).orElse("?").equals(f.length > 1 ? f[1] : "")) {
             return false;
         }
-        handle.get().destroy(); // SIGTERM: its shutdown hook finds its servers already stopped
-        try {
-            handle.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            handle.get().destroyForcibly();
-        }
+        stop(handle.get(), false); // SIGTERM: its shutdown hook finds its servers already stopped
         return true;
+    }
+
+    /** SIGINT (a server's clean shutdown) or SIGTERM, then up to 15 s for the process to end before killing it. */
+    private static void stop(ProcessHandle h, boolean interrupt) throws IOException {
+        if (interrupt) {
+            new ProcessBuilder("kill", "-INT", String.valueOf(h.pid())).start();
+        } else {
+            h.destroy();
+        }
+        try {
+            h.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            h.destroyForcibly();
+        }
     }
 
     /** Every process 'stack down' must stop: the servers, and the replicas, sentinels and cluster nodes of a topology. */

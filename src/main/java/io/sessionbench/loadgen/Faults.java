@@ -216,7 +216,7 @@ public final class Faults {
         }
 
         NodeLine otherPrimary(NodeLine p) {
-            return nodes.stream().filter(n -> n.primary() && !n.failed() && !n.id().equals(p.id())).findFirst()
+            return nodes.stream().filter(n -> n.livePrimary() && !n.id().equals(p.id())).findFirst()
                     .orElseThrow(() -> new ConfigException("the cluster has no second primary"));
         }
     }

@@ -85,13 +85,8 @@ public final class SlotMigration {
     /** The probe JVM's garbage collections while the probe was booked: a client-side pause shows up in every phase. */
     public record Gc(long count, long millis) {
         static Gc now() {
-            long n = 0;
-            long ms = 0;
-            for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-                n += Math.max(0, b.getCollectionCount());
-                ms += Math.max(0, b.getCollectionTime());
-            }
-            return new Gc(n, ms);
+            long[] gc = io.sessionbench.metrics.NoiseProbe.gcCountAndMillis();
+            return new Gc(gc[0], gc[1]);
         }
 
         Gc since(Gc start) {
@@ -125,10 +120,10 @@ public final class SlotMigration {
     public List<Result> run(List<Shape> shapes, java.io.PrintStream progress) throws InterruptedException {
         List<NodeLine> nodes = nodes();
         int slot = slot();
-        NodeLine home = nodes.stream().filter(n -> n.primary() && !n.failed() && n.owns(slot)).findFirst()
+        NodeLine home = nodes.stream().filter(n -> n.livePrimary() && n.owns(slot)).findFirst()
                 .orElseThrow(() -> new ConfigException("no primary of " + seeds.get(0).redacted() + " serves slot " + slot
                         + "; check that every slot is covered (redis-cli --cluster check)"));
-        NodeLine away = nodes.stream().filter(n -> n.primary() && !n.failed() && !n.id().equals(home.id())).findFirst()
+        NodeLine away = nodes.stream().filter(n -> n.livePrimary() && !n.id().equals(home.id())).findFirst()
                 .orElseThrow(() -> new ConfigException("the cluster has one primary; slot migration needs at least two"));
         try (SessionStore store = Layout.REDIS_HASH.open(endpoints, new Layout.StoreOptions(RedisClientKind.LETTUCE,
                 SessionPolicy.DEFAULT, 2, false).withKeys(KeyDesign.USER))) {
@@ -182,7 +177,7 @@ public final class SlotMigration {
             // one connection per primary, opened before the moves so that no move is timed with a connect
             Map<String, Jedis> primaries = new java.util.LinkedHashMap<>();
             for (NodeLine n : nodes()) {
-                if (n.primary() && !n.failed()) {
+                if (n.livePrimary()) {
                     Jedis j = RedisServerView.connect(n.target(seeds.get(0)));
                     open.add(j);
                     primaries.put(n.id(), j);
@@ -410,9 +405,11 @@ public final class SlotMigration {
             if (intended < measureFrom) {
                 return warmup;
             }
-            for (Window w : windows) {
-                if (w.covers(intended)) {
-                    return w.out() ? leaving : arriving;
+            // windows are added in time order: look from the newest back to the first that started before this request
+            for (int i = windows.size() - 1; i >= 0; i--) {
+                Window w = windows.get(i);
+                if (w.start() <= intended) {
+                    return w.covers(intended) ? (w.out() ? leaving : arriving) : quiet;
                 }
             }
             return quiet;

@@ -44,6 +44,11 @@ public final class ClusterLoad {
      */
     public record NodeLine(String id, String address, boolean primary, String primaryId, int slots, boolean slotZero, boolean failed,
                            List<String> ranges) {
+        /** A primary that is not marked failing. */
+        public boolean livePrimary() {
+            return primary && !failed;
+        }
+
         /** Whether this node serves {@code slot} (a slot being migrated away is still its own until the move ends). */
         public boolean owns(int slot) {
             for (String r : ranges) {

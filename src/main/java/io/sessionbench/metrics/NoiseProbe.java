@@ -174,11 +174,19 @@ public final class NoiseProbe {
                 .orElse("");
     }
 
-    private Snapshot snapshot() {
-        long gc = 0;
+    /** This JVM's garbage collections so far: {count, milliseconds}, summed over its collectors. */
+    public static long[] gcCountAndMillis() {
+        long n = 0;
+        long ms = 0;
         for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gc += Math.max(0, b.getCollectionTime());
+            n += Math.max(0, b.getCollectionCount());
+            ms += Math.max(0, b.getCollectionTime());
         }
+        return new long[] {n, ms};
+    }
+
+    private Snapshot snapshot() {
+        long gc = gcCountAndMillis()[1];
         var jit = ManagementFactory.getCompilationMXBean();
         long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
         return new Snapshot(System.nanoTime(), machineTicks(), OS.getProcessCpuTime(), serverTicks(), gc, jitMs);
