@@ -13,13 +13,19 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Untimed warm-up at trial start, before JMH's own: runs the benchmark's store call until the JIT compiler settles
- * (less than 4 % of a 250 ms slice spent compiling), at least 0.5 s and at most 10 s. On 2 cores the compiler threads
+ * (less than 4 % of a 250 ms slice spent compiling) and throughput is steady (over the last 2 s of slices, the fitted
+ * trend of calls per slice moves them by less than 3 %, or by less than twice its standard error), at least 2 s and at most 10 s. Throughput went on climbing
+ * after the compiler was quiet: forks of the dimensioning run (results/2026-12-02_dimension) were 1–14 % faster in
+ * their second half than in their first. On 2 cores the compiler threads
  * compete with the client and the server, and a fixed short warm-up left 300–500 ms of compilation in 500 ms
  * measurement iterations (Redisson longest); how long each client needs differs, so the warm-up watches the
  * compiler instead of the clock. What remains is recorded per iteration ({@code noise.jitMs}).
  */
 final class JitWarmup {
-    static final long MIN_NANOS = 500_000_000L;
+    static final long MIN_NANOS = 2_000_000_000L;
+    /** Slices over which throughput must show no trend. */
+    static final int STEADY_SLICES = 8;
+    static final double STEADY_DRIFT = 0.03;
     static final long MAX_NANOS = 10_000_000_000L;
     static final long SLICE_NANOS = 250_000_000L;
     static final double QUIET = 0.04;
@@ -37,25 +43,61 @@ final class JitWarmup {
         long start = System.nanoTime();
         long jitStart = jit.getTotalCompilationTime();
         int k = 0;
+        List<Double> rates = new ArrayList<>();
+        boolean steady = false;
         try {
             while (true) {
                 long sliceStart = System.nanoTime();
                 long jitBefore = jit.getTotalCompilationTime();
+                int calls = 0;
                 while (System.nanoTime() - sliceStart < SLICE_NANOS) {
                     call.run();
-                    k++;
+                    calls++;
                 }
+                k += calls;
+                rates.add((double) Math.max(1, calls));
                 long compiled = jit.getTotalCompilationTime() - jitBefore;
                 long elapsed = System.nanoTime() - start;
-                if ((elapsed >= MIN_NANOS && compiled <= QUIET * SLICE_NANOS / 1e6) || elapsed >= MAX_NANOS) {
+                steady = steady(rates);
+                if ((elapsed >= MIN_NANOS && compiled <= QUIET * SLICE_NANOS / 1e6 && steady) || elapsed >= MAX_NANOS) {
                     break;
                 }
             }
         } catch (StoreException e) {
             return "warm-up stopped by a store error (the measurement will count it): " + e.getMessage();
         }
-        return String.format(Locale.ROOT, "warm-up until the JIT settled: %.1f s, %d calls, %d ms compiling",
-                (System.nanoTime() - start) / 1e9, k, jit.getTotalCompilationTime() - jitStart);
+        return String.format(Locale.ROOT, "warm-up until the JIT settled and throughput was steady: %.1f s, %d calls, %d ms compiling%s",
+                (System.nanoTime() - start) / 1e9, k, jit.getTotalCompilationTime() - jitStart, steady ? "" : " (still climbing at the 10 s cap)");
+    }
+
+    /** Whether the least-squares trend of the last {@link #STEADY_SLICES} slices' log call counts moves them by under 3 %. */
+    static boolean steady(List<Double> rates) {
+        int n = rates.size();
+        if (n < STEADY_SLICES) {
+            return false;
+        }
+        double xm = (STEADY_SLICES - 1) / 2.0;
+        double ym = 0;
+        for (int i = n - STEADY_SLICES; i < n; i++) {
+            ym += Math.log(rates.get(i));
+        }
+        ym /= STEADY_SLICES;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < STEADY_SLICES; i++) {
+            double x = i - xm;
+            sxy += x * (Math.log(rates.get(n - STEADY_SLICES + i)) - ym);
+            sxx += x * x;
+        }
+        double slope = sxy / sxx;
+        double sse = 0;
+        for (int i = 0; i < STEADY_SLICES; i++) {
+            double e = Math.log(rates.get(n - STEADY_SLICES + i)) - ym - slope * (i - xm);
+            sse += e * e;
+        }
+        double se = Math.sqrt(sse / (STEADY_SLICES - 2) / sxx);
+        // A trend smaller than 3 % over the window, or one the slices' own scatter cannot tell from none.
+        return Math.abs(slope) * (STEADY_SLICES - 1) < STEADY_DRIFT || Math.abs(slope) < 2 * se;
     }
 
     private static Runnable call(String operation, int inFlight, StoreState s) {

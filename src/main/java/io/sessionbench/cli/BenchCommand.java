@@ -170,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
             ObjectNode run = new ObjectMapper().createObjectNode();
             run.put("profile", p.name().toLowerCase());
             run.put("label", out.getFileName().toString());
-            run.put("forks", forks == null ? p.forks : forks);
+            run.put("forks", forks != null ? String.valueOf(forks) : p.forks + " (request at 2 KB: " + Profile.headlineForks(p) + ")");
             int wi = warmups == null ? p.warmupIterations : warmups;
             run.put("warmup", wi + " × " + seconds(warmupMillis(p)) + " s");
             run.put("measurement", (iterations == null ? p.measurementIterations + " (request at 2 KB: " + Profile.headlineIterations(p) + ")"
@@ -185,7 +185,7 @@ final class BenchCommand implements Callable<Integer> {
                     .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
             Map<Profile.RunSpec, List<Double>> planned = new LinkedHashMap<>();
             for (Profile.RunSpec spec : specs) {
-                planned.put(spec, Progress.plannedSeconds(spec, forks == null ? p.forks : forks, warmups == null ? p.warmupIterations : warmups,
+                planned.put(spec, Progress.plannedSeconds(spec, forks == null ? spec.forksOr(p.forks) : forks, warmups == null ? p.warmupIterations : warmups,
                         warmupMillis(p), measurementIterations(p, spec), measurementMillis(p)));
             }
             Progress progress = new Progress(System.out, planned.values().stream().flatMap(List::stream).toList());
@@ -234,10 +234,8 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(SummaryTable.render(rows));
         System.out.println();
-        for (io.sessionbench.report.Verdict v : io.sessionbench.report.Verdict.of(io.sessionbench.report.Group.of(rows))) {
-            System.out.println(v.sentence().replace("**", ""));
-        }
-        System.out.println();
+        // The console says exactly what verdict.md says.
+        System.out.println(Files.readString(out.resolve("verdict.md")));
         System.out.println("results: " + out);
         System.out.println("report:  " + out.resolve("report.html") + " (and report.md)");
         if (failed != null) {
@@ -417,7 +415,7 @@ final class BenchCommand implements Callable<Integer> {
                     continue;
                 }
             }
-            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads, s.iterations()));
+            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads, s.iterations(), s.forks()));
         }
         if (out.isEmpty()) {
             throw new ConfigException("nothing to run: --layouts/--benchmarks leave no benchmark of profile " + p.name().toLowerCase());
@@ -440,7 +438,7 @@ final class BenchCommand implements Callable<Integer> {
     private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms,
                                                            Path preload, String serverPids) {
         ChainedOptionsBuilder o = new OptionsBuilder().include("io\\.sessionbench\\.bench\\." + spec.include())
-                .forks(forks == null ? p.forks : forks)
+                .forks(forks == null ? spec.forksOr(p.forks) : forks)
                 .warmupIterations(warmups == null ? p.warmupIterations : warmups)
                 .warmupTime(TimeValue.milliseconds(warmupMillis(p)))
                 .measurementIterations(measurementIterations(p, spec))

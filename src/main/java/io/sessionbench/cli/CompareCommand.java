@@ -1,6 +1,7 @@
 package io.sessionbench.cli;
 
 import io.sessionbench.report.Comparison;
+import io.sessionbench.report.Judge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,36 +12,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code compare BASELINE CURRENT}: the regression gate. Exit 0 no regression, 1 regression, 3 cannot judge. */
+/**
+ * {@code compare BASELINE CURRENT}: two sets of runs judged metric by metric (see {@link Comparison}). Exit codes are
+ * {@link Judge#exitCode}'s: 0 no regression, 1 a regression, 3 not resolved to the threshold.
+ */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        header = "Judge two sets of runs metric by metric; exit 1 on a regression (the CI gate).",
+        header = "Judge two sets of runs metric by metric; exit 1 on a regression.",
         description = {"Compare two sides (results folders or JMH JSON files; several per side, comma-separated).",
-                "Each metric's change is the ratio of medians with a 95%% bootstrap interval over per-iteration values",
-                "(per-run medians when a side has 3 runs or more). Exit codes: 0 no regression, 1 a regression,",
-                "3 nothing could be judged for some metric (too noisy, too few samples, or missing) unless",
-                "--allow-unjudged, 2 bad usage."})
+                "Each side's value is the geometric mean over its forks (and runs) of the median per fork; disturbed",
+                "iterations are left out. The change has an interval from a hierarchical bootstrap (runs, forks,",
+                "iterations) with Student's t, the false-alarm rate shared by the metrics judged; no verdict rests on",
+                "one fork. Verdicts: slower, faster, no change (whole interval within +-threshold), inconclusive.",
+                "For base against head builds on one machine, 'gate' runs them interleaved and pairs them: use it.",
+                "Exit codes: 0 no regression, 1 a regression, 3 a metric not resolved to the threshold (too few",
+                "forks, too noisy, disturbed or missing) unless --allow-unjudged, 2 bad usage."})
 final class CompareCommand implements Callable<Integer> {
-    static final int CANNOT_JUDGE = 3;
-
     @Parameters(index = "0", paramLabel = "BASELINE", split = ",", description = "baseline run(s)")
     List<Path> baseline;
 
     @Parameters(index = "1", paramLabel = "CURRENT", split = ",", description = "current run(s)")
     List<Path> current;
 
-    @Option(names = "--threshold", defaultValue = "10", description = "smallest change called a regression, percent (default ${DEFAULT-VALUE})")
+    @Option(names = "--threshold", defaultValue = "15", description = "the slowdown that must be caught, and the half-width of 'no change', percent (default ${DEFAULT-VALUE})")
     double threshold;
 
-    @Option(names = "--noise-limit", defaultValue = "25", description = "a metric whose interval's half-width exceeds this percent cannot be judged (default ${DEFAULT-VALUE})")
-    double noiseLimit;
+    @Option(names = "--min-change", defaultValue = "5", description = "smaller slowdowns are not called regressions, percent (default ${DEFAULT-VALUE})")
+    double minChange;
 
     @Option(names = "--metrics", split = ",", defaultValue = "score,p50,p99", description = "metrics to judge (default ${DEFAULT-VALUE})")
     List<String> metrics;
 
-    @Option(names = "--headline", description = "judge only the headline metrics: request throughput and P99, 2 KB, 1 thread, 1 in flight")
+    @Option(names = "--headline", description = "judge only the headline metrics: request ok/s and P99, 2 KB, 1 thread, 1 in flight")
     boolean headlineOnly;
 
-    @Option(names = "--allow-unjudged", description = "exit 0 rather than 3 when some metrics cannot be judged (no regression found)")
+    @Option(names = "--allow-unjudged", description = "exit 0 rather than 3 when some metrics are not resolved (no regression found)")
     boolean allowUnjudged;
 
     @Override
@@ -50,61 +55,60 @@ final class CompareCommand implements Callable<Integer> {
                 throw new io.sessionbench.infra.ConfigException(p + " does not exist; give results folders or JMH JSON files");
             }
         }
-        if (threshold <= 0 || noiseLimit <= 0) {
+        if (threshold <= 0 || minChange < 0 || minChange >= threshold) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--threshold and --noise-limit must be above 0 percent");
+                    "--threshold must be above 0 percent and --min-change between 0 and the threshold");
         }
-        List<Comparison.Line> lines = new ArrayList<>(new Comparison(threshold, noiseLimit, metrics).compare(baseline, current));
-        if (headlineOnly) {
-            lines.removeIf(l -> !l.headline());
-        }
-        int regressions = 0;
-        int unjudged = 0;
-        int headline = 0;
-        int headlineJudged = 0;
-        System.out.printf(Locale.ROOT, "%-12s %8s %14s %14s  %-16s %s%n", "verdict", "change", "baseline", "current", "metric", "benchmark");
-        for (Comparison.Line l : lines) {
-            System.out.printf(Locale.ROOT, "%-12s %+7.1f%% %14.3f %14.3f  %-16s %s  [%s]%n", l.verdict(), l.changePercent(),
-                    l.baseline(), l.current(), l.metric(), l.key(), l.note());
-            boolean judged = l.verdict() != Comparison.Verdict.CANNOT_JUDGE && l.verdict() != Comparison.Verdict.MISSING;
-            if (l.verdict() == Comparison.Verdict.REGRESSION) {
-                regressions++;
-            } else if (!judged) {
-                unjudged++;
-            }
-            if (l.headline()) {
-                headline++;
-                headlineJudged += judged ? 1 : 0;
-            }
-        }
+        Comparison comparison = new Comparison(Judge.Rules.of(threshold, minChange, 1), metrics);
+        List<Comparison.Line> lines = comparison.compare(baseline, current, l -> !headlineOnly || l.headline());
+        Judge.Rules rules = comparison.rules(lines);
+        System.out.print(table(lines));
         double canaryB = Comparison.canaryMicros(baseline);
         double canaryC = Comparison.canaryMicros(current);
         if (!Double.isNaN(canaryB) && !Double.isNaN(canaryC)) {
             System.out.printf(Locale.ROOT, "machine speed (fixed loop between iterations, median): baseline %.0f µs, current %.0f µs "
                     + "(%+.1f%%; positive = the current side ran on a slower machine)%n", canaryB, canaryC, 100 * (canaryC / canaryB - 1));
         }
-        System.out.printf(Locale.ROOT, "%d metric(s) compared: %d regression(s) beyond %.1f%%, %d cannot be judged "
-                        + "(noise limit %.0f%%); headline metrics judged: %d of %d%n",
-                lines.size(), regressions, threshold, unjudged, noiseLimit, headlineJudged, headline);
-        if (baseline.size() < 3 || current.size() < 3) {
-            System.out.println("note: with fewer than 3 runs per side, the intervals come from iterations and leave out the "
-                    + "drift between runs (up to 30 % on the 2-vCPU reference machine); give 3 runs or more per side, "
-                    + "interleaved, before trusting a REGRESSION");
-        }
+        List<Judge.Change> judged = lines.stream().filter(l -> !l.missing()).map(Comparison.Line::change).toList();
+        long slower = judged.stream().filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
+        long unresolved = judged.stream().filter(c -> !c.resolved(rules)).count() + lines.stream().filter(Comparison.Line::missing).count();
+        System.out.printf(Locale.ROOT, "%d metric(s) judged at a shared %.0f %% false-alarm rate: %d slower, %d not resolved to the %.0f %% "
+                + "threshold%n", judged.size(), 100 * rules.familyAlpha(), slower, unresolved, threshold);
         if (lines.isEmpty()) {
-            System.out.println("verdict: cannot judge — the two sides have no benchmark and metric in common");
-            return CANNOT_JUDGE;
+            System.out.println("verdict: cannot judge — the two sides have no benchmark and metric in common (exit 3)");
+            return Judge.CANNOT_JUDGE;
         }
-        if (regressions > 0) {
+        int code = lines.stream().anyMatch(Comparison.Line::missing) ? Math.max(Judge.exitCode(judged, rules), Judge.CANNOT_JUDGE)
+                : Judge.exitCode(judged, rules);
+        if (code == 1) {
             System.out.println("verdict: REGRESSION (exit 1)");
             return 1;
         }
-        if (unjudged > 0 && !allowUnjudged) {
-            System.out.println("verdict: cannot judge " + unjudged + " metric(s) (exit 3; --allow-unjudged accepts that)");
-            return CANNOT_JUDGE;
+        if (code == Judge.CANNOT_JUDGE && !allowUnjudged) {
+            System.out.println("verdict: cannot judge " + unresolved + " metric(s) at the threshold (exit 3; the 'per side' column "
+                    + "says how many forks or runs would; --allow-unjudged accepts that)");
+            return Judge.CANNOT_JUDGE;
         }
         System.out.println("verdict: no regression (exit 0)");
         return 0;
+    }
+
+    static String table(List<Comparison.Line> lines) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-13s %-34s %10s %10s  %-11s %-44s %s%n", "verdict",
+                "change [interval] (confidence)", "baseline", "current", "resolution", "benchmark · metric", "per side"));
+        for (Comparison.Line l : lines) {
+            if (l.missing()) {
+                b.append(String.format(Locale.ROOT, "%-13s %-34s %10.1f %10s  %-11s %-44s%n", "missing", "not in the current run",
+                        l.baseline(), "–", "–", l.name() + " · " + l.metric()));
+                continue;
+            }
+            Judge.Change c = l.change();
+            String need = c.unitsNeeded() < 0 ? "≥ 2" : c.unitsNeeded() > c.units() ? c.units() + " → " + c.unitsNeeded()
+                    : String.valueOf(c.units());
+            b.append(String.format(Locale.ROOT, "%-13s %-34s %10.1f %10.1f  %-11s %-44s %s%n", c.verdict().words(), c.interval(),
+                    l.baseline(), l.current(), c.resolutionText(), l.name() + " · " + l.metric(), need));
+        }
+        return b.toString();
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {

@@ -99,7 +99,7 @@ public final class HdrProfiler implements InternalProfiler {
 
     private static String unit(String noiseKey) {
         return switch (noiseKey) {
-            case "steal", "otherCpu" -> "%";
+            case "steal", "otherCpu", "irqCpu" -> "%";
             case "clientCpu", "serverCpu" -> "cores";
             case "calls" -> "#";
             case "usPerCall", "canaryUs" -> "us";

@@ -28,6 +28,19 @@ public final class MeasuredCall {
         T run();
     }
 
+    /**
+     * A fixed cost added inside every timed call, for studying the regression gate's power only ({@code gate
+     * --head-slowdown}); 0, and folded away by the JIT, otherwise.
+     */
+    static final long SLOWDOWN_NANOS = Long.getLong("sessionbench.slowdownNanos", 0);
+
+    static {
+        if (SLOWDOWN_NANOS > 0) {
+            System.err.println("sessionbench: STUDY ONLY: every measured call is slowed by " + SLOWDOWN_NANOS
+                    + " ns (-Dsessionbench.slowdownNanos, set by gate --head-slowdown)");
+        }
+    }
+
     private final Sink sink;
 
     public MeasuredCall(Sink sink) {
@@ -46,6 +59,7 @@ public final class MeasuredCall {
      */
     public <T> T call(Operation op, long intended, Call<T> call) {
         long sent = System.nanoTime();
+        slowdown(sent);
         T result;
         try {
             result = call.run();
@@ -68,6 +82,7 @@ public final class MeasuredCall {
      */
     public <T> CompletionStage<T> callAsync(Operation op, Supplier<? extends CompletionStage<T>> call) {
         long sent = System.nanoTime();
+        slowdown(sent);
         CompletionStage<T> stage;
         try {
             stage = call.get();
@@ -85,6 +100,15 @@ public final class MeasuredCall {
                 sink.record(op, Outcome.ERROR, errorType(unwrap(e)), sent, sent, done);
             }
         });
+    }
+
+    private static void slowdown(long from) {
+        if (SLOWDOWN_NANOS > 0) {
+            long until = from + SLOWDOWN_NANOS;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     /** An empty {@code Optional}, {@code false} or {@code null} means the session was not there. */

@@ -85,7 +85,8 @@ public final class NoiseProbe {
     }
 
     /**
-     * The figures since {@link #begin}: {@code steal} and {@code otherCpu} in percent of the machine's capacity,
+     * The figures since {@link #begin}: {@code steal}, {@code irqCpu} (interrupts and softirqs: mostly the loopback
+     * traffic of the benchmark itself) and {@code otherCpu} in percent of the machine's capacity,
      * {@code clientCpu} and {@code serverCpu} in cores busy, {@code gcMs} and {@code jitMs} in milliseconds,
      * {@code canaryUs} the fixed loop's time around the iteration (µs; higher is a slower machine).
      */
@@ -109,12 +110,17 @@ public final class NoiseProbe {
             }
             long idle = (e.machine[3] - s.machine[3]) + (e.machine[4] - s.machine[4]);
             long steal = e.machine.length > 7 ? e.machine[7] - s.machine[7] : 0;
+            // Interrupt and softirq time is the kernel's share of the client's and server's own network traffic
+            // (loopback packets are processed there), not another process: it is recorded apart, never as a disturbance.
+            long irq = e.machine.length > 6 ? (e.machine[5] - s.machine[5]) + (e.machine[6] - s.machine[6]) : 0;
             double totalSeconds = total / (double) TICKS_PER_SECOND;
-            double busyOthers = (total - idle - steal) / (double) TICKS_PER_SECOND - client - server;
+            double busyOthers = (total - idle - steal - irq) / (double) TICKS_PER_SECOND - client - server;
             out.put("steal", total == 0 ? 0 : 100.0 * steal / total);
+            out.put("irqCpu", total == 0 ? 0 : 100.0 * irq / total);
             out.put("otherCpu", totalSeconds == 0 ? 0 : Math.max(0, 100.0 * busyOthers / totalSeconds));
         } else {
             out.put("steal", Double.NaN);
+            out.put("irqCpu", Double.NaN);
             out.put("otherCpu", Double.NaN);
         }
         out.put("clientCpu", wall == 0 ? 0 : client / wall);

@@ -15,15 +15,20 @@ import java.util.TreeMap;
 
 /** One entry of a JMH JSON result file: benchmark, mode, parameters, primary and secondary metrics. */
 public record BenchRecord(String benchmark, String mode, int threads, int forks, Map<String, String> params,
-                          Metric primary, Map<String, Metric> secondary) {
+                          Metric primary, Map<String, Metric> secondary, double iterationSeconds) {
 
     /**
      * A score with JMH's error (99.9 % half-width, NaN when JMH could not compute one), unit, and the per-iteration
      * values of every fork ({@code rawData}), from which {@link #stats()} gives a dispersion that fits the sample count.
      */
-    public record Metric(double score, double error, String unit, double[] raw) {
+    public record Metric(double score, double error, String unit, double[] raw, List<double[]> forks) {
         public Stats.Summary stats() {
             return Stats.summary(raw);
+        }
+
+        /** The forks' iterations as one side of a judgement ({@link Judge.Sample}). */
+        public Judge.Sample sample() {
+            return Judge.Sample.of(forks.stream().map(Judge.Sample::fork).toList());
         }
     }
 
@@ -61,21 +66,45 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
                 primary = ok;
             }
             out.add(new BenchRecord(n.path("benchmark").asText(), n.path("mode").asText(), n.path("threads").asInt(1),
-                    n.path("forks").asInt(0), params, primary, sec));
+                    n.path("forks").asInt(0), params, primary, sec, seconds(n.path("measurementTime").asText(""))));
         }
         return out;
+    }
+
+    /** JMH's {@code "1 s"}, {@code "500 ms"}: seconds, NaN when absent or unknown. */
+    static double seconds(String time) {
+        String[] p = time.trim().split("\\s+");
+        if (p.length != 2) {
+            return Double.NaN;
+        }
+        try {
+            double v = Double.parseDouble(p[0]);
+            return switch (p[1]) {
+                case "s" -> v;
+                case "ms" -> v / 1e3;
+                case "us" -> v / 1e6;
+                case "min" -> v * 60;
+                default -> Double.NaN;
+            };
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private static Metric metric(JsonNode m) {
         double error = m.path("scoreError").isNumber() ? m.path("scoreError").asDouble() : Double.NaN;
         List<Double> raw = new ArrayList<>();
+        List<double[]> forks = new ArrayList<>();
         for (JsonNode fork : m.path("rawData")) {
+            List<Double> f = new ArrayList<>();
             for (JsonNode v : fork) {
-                raw.add(v.asDouble(Double.NaN));
+                f.add(v.asDouble(Double.NaN));
             }
+            raw.addAll(f);
+            forks.add(f.stream().mapToDouble(Double::doubleValue).toArray());
         }
         return new Metric(m.path("score").asDouble(Double.NaN), error, m.path("scoreUnit").asText(""),
-                raw.stream().mapToDouble(Double::doubleValue).toArray());
+                raw.stream().mapToDouble(Double::doubleValue).toArray(), forks);
     }
 
     /** The method name, e.g. {@code request}. */
@@ -101,6 +130,40 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
             t.append(" naive");
         }
         return t.toString();
+    }
+
+    /**
+     * What a person calls this benchmark: {@code request redis-hash/lettuce 2KB t1}, plus the key distribution and
+     * the live sessions when not the defaults ({@code zipfian}, {@code on 2 sessions}).
+     */
+    public String shortName() {
+        StringBuilder s = new StringBuilder(operation()).append(' ').append(target());
+        String bytes = params.get("sessionBytes");
+        if (bytes != null) {
+            long b = Long.parseLong(bytes);
+            s.append(' ').append(b >= 1 << 20 && b % (1 << 20) == 0 ? b / (1 << 20) + "MB"
+                    : b >= 1024 && b % 1024 == 0 ? b / 1024 + "KB" : b + "B");
+        }
+        s.append(" t").append(threads);
+        String dist = params.get("distribution");
+        if (dist != null && !dist.equals("uniform")) {
+            s.append(' ').append(dist);
+        }
+        String live = params.get("liveSessions");
+        if (live != null && !live.equals("10000")) {
+            s.append(" on ").append(live).append(" sessions");
+        }
+        return s.toString();
+    }
+
+    /** Per measurement iteration of every fork, what disturbed it (empty when nothing); see {@link Disturbance}. */
+    public List<List<String>> disturbedIterations() {
+        return Disturbance.perIteration(this);
+    }
+
+    /** {@link #disturbedIterations()} cut into forks. */
+    public List<List<List<String>>> disturbedPerFork() {
+        return Disturbance.perFork(this);
     }
 
     /** Requests in flight per benchmark thread ({@code 1} when the benchmark has no such parameter). */

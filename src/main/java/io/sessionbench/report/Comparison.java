@@ -5,123 +5,140 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The regression gate. Per benchmark and metric, each side's samples are its per-iteration values (JMH raw data,
- * every fork), or, when a side has three runs or more, the median of each run, so run-to-run variation counts. The
- * change is the ratio of medians current/baseline with a 95 % bootstrap interval ({@link Stats#ratio}).
- * A metric is a REGRESSION when the whole interval lies beyond the threshold on the worse side (the data shows a
- * change larger than the threshold, not merely a difference from zero: per-iteration intervals leave out the drift
- * between runs); IMPROVED symmetrically; OK when judged and neither; CANNOT_JUDGE when a side has fewer than 3 samples or
- * the interval's half-width exceeds the noise limit (the data cannot tell a change of the threshold's size from
- * noise); MISSING when the current side lacks it.
+ * Two sets of runs judged metric by metric ({@code compare}). Each side of a metric is its runs, each run its forks,
+ * each fork its iterations ({@link Judge.Sample}); disturbed iterations are left out and a fork mostly disturbed is
+ * dropped. The change current/base is judged by {@link Judge#unpaired} at the resolution the data reach; with one
+ * fork per side there is no verdict, and the line says how many runs per side the measured variance would need.
  */
 public final class Comparison {
-    public enum Verdict { OK, IMPROVED, REGRESSION, CANNOT_JUDGE, MISSING }
-
-    public record Line(String key, String metric, double baseline, double current, double changePercent,
-                       double lowPercent, double highPercent, boolean higherIsBetter, Verdict verdict, String note) {
+    /**
+     * One judged metric of one benchmark.
+     *
+     * @param name short benchmark name, e.g. {@code request redis-hash/lettuce 2KB t1}
+     */
+    public record Line(String key, String name, String metric, double baseline, double current, Judge.Change change,
+                       boolean missing) {
         /** Whether this is a headline metric: {@code request} throughput or P99, one thread, one in flight, 2 KB. */
         public boolean headline() {
             return key.startsWith("SessionOps.request_") && key.contains("_sessionBytes=2048_") && key.endsWith("_t1")
                     && (!key.contains("inFlight=") || key.contains("_inFlight=1_"))
-                    && (metric.startsWith("score") || metric.startsWith("p99 "));
+                    && (metric.startsWith("ok/s") || metric.startsWith("p99"));
+        }
+
+        public String verdictWords() {
+            return missing ? "missing" : change.verdict().words();
         }
     }
 
-    private final double thresholdPercent;
-    private final double noiseLimitPercent;
+    private final Judge.Rules rules;
     private final List<String> metrics;
 
-    public Comparison(double thresholdPercent, double noiseLimitPercent, List<String> metrics) {
-        this.thresholdPercent = thresholdPercent;
-        this.noiseLimitPercent = noiseLimitPercent;
+    /** {@code rules} are completed with the number of metrics judged together once they are known. */
+    public Comparison(Judge.Rules rules, List<String> metrics) {
+        this.rules = rules;
         this.metrics = metrics;
     }
 
-    /** One side's values of a metric: per run, its per-iteration values. */
-    private record Series(boolean higherIsBetter, List<double[]> runs) {
-        double[] samples() {
-            if (runs.size() >= 3) {
-                return runs.stream().mapToDouble(Stats::median).toArray();
-            }
-            return runs.stream().flatMapToDouble(Arrays::stream).toArray();
+    /** One side's values of a metric: per run, its forks' iterations with disturbed ones left out. */
+    private record Series(String name, boolean higherIsBetter, List<Judge.Sample> runs, int[] forks) {
+        Judge.Sample sample() {
+            return runs.size() == 1 ? runs.get(0) : Judge.Sample.of(runs);
         }
     }
 
-    public List<Line> compare(List<Path> baselineRuns, List<Path> currentRuns) {
+    /**
+     * Every metric of every benchmark of the baseline, judged against the current side; {@code keep} selects the
+     * lines that share the false-alarm rate (the headline, or all).
+     */
+    public List<Line> compare(List<Path> baselineRuns, List<Path> currentRuns, java.util.function.Predicate<Line> keep) {
         Map<String, Map<String, Series>> base = collect(baselineRuns);
         Map<String, Map<String, Series>> cur = collect(currentRuns);
-        List<Line> out = new ArrayList<>();
+        List<Line> pending = new ArrayList<>();
         for (Map.Entry<String, Map<String, Series>> e : base.entrySet()) {
             for (Map.Entry<String, Series> m : e.getValue().entrySet()) {
-                Series b = m.getValue();
-                Series c = cur.getOrDefault(e.getKey(), Map.of()).get(m.getKey());
-                if (c == null) {
-                    out.add(new Line(e.getKey(), m.getKey(), Stats.median(b.samples()), Double.NaN, Double.NaN, Double.NaN,
-                            Double.NaN, b.higherIsBetter(), Verdict.MISSING, "not in the current run"));
-                } else {
-                    out.add(judge(e.getKey(), m.getKey(), b, c));
+                Line l = new Line(e.getKey(), m.getValue().name(), m.getKey(), m.getValue().sample().value(), Double.NaN, null,
+                        !cur.getOrDefault(e.getKey(), Map.of()).containsKey(m.getKey()));
+                if (keep.test(l)) {
+                    pending.add(l);
                 }
             }
+        }
+        Judge.Rules r = rules.forMetrics((int) pending.stream().filter(l -> !l.missing()).count());
+        List<Line> out = new ArrayList<>();
+        for (Line l : pending) {
+            Series b = base.get(l.key()).get(l.metric());
+            if (l.missing()) {
+                out.add(l);
+                continue;
+            }
+            Series c = cur.get(l.key()).get(l.metric());
+            out.add(new Line(l.key(), l.name(), l.metric(), b.sample().value(), c.sample().value(), judge(b, c, r), false));
         }
         return out;
     }
 
-    private Line judge(String key, String metric, Series bs, Series cs) {
-        double[] b = bs.samples();
-        double[] c = cs.samples();
-        boolean higher = bs.higherIsBetter();
-        Stats.Ratio r = Stats.ratio(b, c);
-        double mb = Stats.median(b);
-        double mc = Stats.median(c);
-        double change = 100.0 * (r.ratio() - 1);
-        double lo = 100.0 * (r.low() - 1);
-        double hi = 100.0 * (r.high() - 1);
-        if (Double.isNaN(r.low())) {
-            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.CANNOT_JUDGE,
-                    String.format(Locale.ROOT, "%d/%d samples; need %d per side", b.length, c.length, Stats.MIN_SAMPLES));
-        }
-        double halfWidth = (hi - lo) / 2;
-        String interval = String.format(Locale.ROOT, "95%% CI %+.1f%%…%+.1f%%, n=%d/%d", lo, hi, b.length, c.length);
-        if (halfWidth > noiseLimitPercent) {
-            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.CANNOT_JUDGE,
-                    interval + String.format(Locale.ROOT, "; half-width %.1f%% above the %.0f%% noise limit", halfWidth, noiseLimitPercent));
-        }
-        // The whole interval must lie beyond the threshold on one side: a change the data shows to be larger than
-        // the threshold, not merely different from zero (iteration intervals leave out run-to-run drift).
-        boolean wholeIntervalWorse = higher ? hi < -thresholdPercent : lo > thresholdPercent;
-        boolean wholeIntervalBetter = higher ? lo > thresholdPercent : hi < -thresholdPercent;
-        if (wholeIntervalWorse) {
-            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.REGRESSION, interval);
-        }
-        if (wholeIntervalBetter) {
-            return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.IMPROVED, interval);
-        }
-        return new Line(key, metric, mb, mc, change, lo, hi, higher, Verdict.OK, interval);
+    public List<Line> compare(List<Path> baselineRuns, List<Path> currentRuns) {
+        return compare(baselineRuns, currentRuns, l -> true);
     }
 
-    /** Per benchmark key, per metric ({@code score (ops/s)}, {@code p99 (us)}…), one series per run. */
+    /** The rules the lines of {@link #compare} were judged by. */
+    public Judge.Rules rules(List<Line> lines) {
+        return rules.forMetrics((int) lines.stream().filter(l -> !l.missing()).count());
+    }
+
+    private static Judge.Change judge(Series b, Series c, Judge.Rules r) {
+        int total = Arrays.stream(b.forks()).sum() + Arrays.stream(c.forks()).sum();
+        int usable = b.runs().stream().mapToInt(Comparison::forkCount).sum() + c.runs().stream().mapToInt(Comparison::forkCount).sum();
+        if (2 * usable < total) {
+            return Judge.disturbed(usable, total, b.higherIsBetter());
+        }
+        return Judge.unpaired(b.sample(), c.sample(), b.higherIsBetter(), r);
+    }
+
+    private static int forkCount(Judge.Sample run) {
+        return run.children().isEmpty() ? (run.iterations().length > 0 ? 1 : 0) : run.children().size();
+    }
+
+    /** Per benchmark key, per metric ({@code ok/s}, {@code p99 (us)}…), one sample per run. */
     private Map<String, Map<String, Series>> collect(List<Path> runs) {
         Map<String, Map<String, Series>> out = new LinkedHashMap<>();
         for (Path run : runs) {
             for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
                 Map<String, Series> m = out.computeIfAbsent(r.key(), k -> new LinkedHashMap<>());
+                List<List<List<String>>> disturbed = Disturbance.perFork(r);
                 if (metrics.contains("score")) {
-                    m.computeIfAbsent("score (" + r.primary().unit() + ")", k -> new Series(r.higherIsBetter(), new ArrayList<>()))
-                            .runs().add(r.primary().raw());
+                    add(m, r.primary().unit().equals("ops/s") ? "ok/s" : "score (" + r.primary().unit() + ")", r, r.primary(),
+                            r.higherIsBetter(), disturbed);
                 }
                 for (String name : metrics) {
                     BenchRecord.Metric sm = r.secondary().get(name);
                     if (!name.equals("score") && sm != null) {
-                        m.computeIfAbsent(name + " (" + sm.unit() + ")", k -> new Series(false, new ArrayList<>())).runs().add(sm.raw());
+                        add(m, name + " (" + sm.unit() + ")", r, sm, false, disturbed);
                     }
                 }
             }
         }
         return out;
+    }
+
+    private static void add(Map<String, Series> m, String metric, BenchRecord r, BenchRecord.Metric values, boolean higher,
+                            List<List<List<String>>> disturbed) {
+        List<Judge.Sample> forks = new ArrayList<>();
+        for (int f = 0; f < values.forks().size(); f++) {
+            double[] kept = Judge.undisturbed(values.forks().get(f), f < disturbed.size() ? disturbed.get(f) : List.of());
+            if (kept != null) {
+                forks.add(Judge.Sample.fork(kept));
+            }
+        }
+        Series s = m.computeIfAbsent(metric, k -> new Series(r.shortName(), higher, new ArrayList<>(), new int[0]));
+        int[] counts = Arrays.copyOf(s.forks(), s.forks().length + 1);
+        counts[counts.length - 1] = values.forks().size();
+        Series updated = new Series(s.name(), s.higherIsBetter(), s.runs(), counts);
+        updated.runs().add(Judge.Sample.of(forks));
+        m.put(metric, updated);
     }
 
     /**

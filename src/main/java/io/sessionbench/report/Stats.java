@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Dispersion that fits a handful of samples (per-iteration values of one run, or per-run values): the median, a
- * percentile-bootstrap 95 % interval of the median, the coefficient of variation, and a bootstrap interval of the
- * ratio of two medians for comparisons. No normality is assumed; with fewer than 3 samples no interval is given.
+ * percentile-bootstrap 95 % interval of the median and the coefficient of variation, for describing one row. Judging
+ * a difference is {@link Judge}'s. No normality is assumed; with fewer than 3 samples no interval is given.
  * The resampling uses a fixed seed, so the same samples always give the same interval.
  */
 public final class Stats {
@@ -26,10 +26,6 @@ public final class Stats {
         public double halfWidthPercent() {
             return hasInterval() ? 50.0 * (high - low) / Math.abs(median) : Double.NaN;
         }
-    }
-
-    /** A ratio current/baseline of medians with its 95 % bootstrap interval. */
-    public record Ratio(double ratio, double low, double high) {
     }
 
     public static Summary summary(double[] samples) {
@@ -55,25 +51,6 @@ public final class Stats {
         }
         Arrays.sort(medians);
         return new Summary(v.length, median, percentile(medians, 2.5), percentile(medians, 97.5), cv);
-    }
-
-    /** Median(current) / median(baseline), with a 95 % interval from resampling each side independently. */
-    public static Ratio ratio(double[] baseline, double[] current) {
-        double[] b = clean(baseline);
-        double[] c = clean(current);
-        double point = median(c) / median(b);
-        if (b.length < MIN_SAMPLES || c.length < MIN_SAMPLES) {
-            return new Ratio(point, Double.NaN, Double.NaN);
-        }
-        SplittableRandom r = new SplittableRandom(42);
-        double[] ratios = new double[RESAMPLES];
-        double[] bb = new double[b.length];
-        double[] cb = new double[c.length];
-        for (int k = 0; k < RESAMPLES; k++) {
-            ratios[k] = median(resample(c, cb, r)) / median(resample(b, bb, r));
-        }
-        Arrays.sort(ratios);
-        return new Ratio(point, percentile(ratios, 2.5), percentile(ratios, 97.5));
     }
 
     private static double[] resample(double[] v, double[] buf, SplittableRandom r) {

@@ -12,11 +12,6 @@ import org.HdrHistogram.Histogram;
  */
 public record SummaryRow(BenchRecord record, Histogram latency, double misses, double errors, double lostUpdates,
                          List<String> otherProcesses) {
-    static final double STEAL_PERCENT = 5;
-    static final double OTHER_CPU_PERCENT = 10;
-    static final double JIT_MS = 50;
-    static final double GC_MS = 25;
-
     public Stats.Summary throughput() {
         return record.primary().stats();
     }
@@ -41,29 +36,7 @@ public record SummaryRow(BenchRecord record, Histogram latency, double misses, d
 
     /** Per measurement iteration, the causes that disturbed it (empty list when none), in JMH's iteration order. */
     public List<List<String>> disturbedIterations() {
-        double[] steal = perIteration("noise.steal");
-        double[] other = perIteration("noise.otherCpu");
-        double[] jit = perIteration("noise.jitMs");
-        double[] gc = perIteration("noise.gcMs");
-        int n = Math.max(Math.max(steal.length, other.length), Math.max(jit.length, gc.length));
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            List<String> causes = new ArrayList<>();
-            if (i < steal.length && steal[i] > STEAL_PERCENT) {
-                causes.add("steal");
-            }
-            if (i < other.length && other[i] > OTHER_CPU_PERCENT) {
-                causes.add("other processes");
-            }
-            if (i < jit.length && jit[i] > JIT_MS) {
-                causes.add("JIT");
-            }
-            if (i < gc.length && gc[i] > GC_MS) {
-                causes.add("GC");
-            }
-            out.add(causes);
-        }
-        return out;
+        return record.disturbedIterations();
     }
 
     /** {@code 2/6 (JIT)}: disturbed iterations of all, with their causes; {@code –} when nothing was recorded. */

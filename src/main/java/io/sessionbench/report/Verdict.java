@@ -8,22 +8,23 @@ import java.util.Locale;
 /**
  * The answer a report opens with: for the operation a web request pays ({@code request}), per session size and
  * concurrency the run covered, the real backends ranked by successful calls per second, each one's ratio to the best
- * real backend with a 95 % bootstrap interval of that ratio (from the per-iteration samples of both rows), and whether
- * the difference is judged or within noise. {@code memory} is the harness floor, outside the ranking.
+ * real backend judged by {@link Judge#unpaired} over their forks (disturbed iterations left out): slower, tied (the
+ * whole interval within ±threshold) or inconclusive. One fork per backend gives no verdict. {@code memory} is the
+ * harness floor, outside the ranking.
  */
-public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
-    /** Half-width of a ratio's interval, in percent, beyond which a difference cannot be judged (as {@code compare}'s default). */
-    static final double NOISE_LIMIT_PERCENT = 25;
+public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String layout, String clientsNote) {
+    /** A ratio to the fastest within ±this many percent, the whole interval included, is a tie. */
+    public static final double THRESHOLD_PERCENT = Judge.DEFAULT_THRESHOLD_PERCENT;
 
     /** One ranked backend: its ratio to the best real backend and what the samples say about it. */
-    public record Entry(SummaryRow row, Stats.Ratio toBest, Judgement judgement) {
+    public record Entry(SummaryRow row, Judge.Change toBest, Judgement judgement) {
         public String target() {
             return row.record().target();
         }
     }
 
     public enum Judgement {
-        BEST("fastest"), SLOWER("slower, judged"), WITHIN_NOISE("within noise of the fastest"), CANNOT_JUDGE("cannot judge");
+        BEST("fastest"), SLOWER("slower"), TIED("tied with the fastest"), INCONCLUSIVE("inconclusive"), DISTURBED("disturbed");
 
         public final String words;
 
@@ -32,53 +33,82 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
         }
     }
 
-    /** The verdicts of a run: one per {@code request} group of layouts, and one per group of requests in flight. */
+    /**
+     * The verdicts of a run: one per {@code request} group of layouts, one per layout of a group of Redis clients, and
+     * one per group of requests in flight.
+     */
     public static List<Verdict> of(List<Group> groups) {
         List<Verdict> out = new ArrayList<>();
         for (Group g : groups) {
-            if (!g.rows().get(0).record().operation().equals("request")
-                    || (g.question() != Group.Question.LAYOUTS && g.question() != Group.Question.IN_FLIGHT)) {
+            if (!g.rows().get(0).record().operation().equals("request")) {
                 continue;
             }
-            List<SummaryRow> real = g.rows().stream().filter(s -> !s.record().layout().equals("memory"))
-                    .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
-                    .sorted(Comparator.comparingDouble((SummaryRow s) -> -s.throughput().median())).toList();
-            if (real.isEmpty()) {
-                continue;
+            switch (g.question()) {
+                case LAYOUTS -> {
+                    boolean redis = g.rows().stream().anyMatch(s -> s.record().layout().startsWith("redis-"));
+                    boolean clients = groups.stream().anyMatch(o -> o.question() == Group.Question.CLIENTS && o.setup().equals(g.setup()));
+                    String note = !redis ? "" : clients ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
+                            : "Redis layouts ran with Lettuce only in this run: no other client is ranked.";
+                    rank(g, g.rows(), null, note).ifPresent(out::add);
+                }
+                case CLIENTS -> g.panels().forEach((layout, rows) -> rank(g, rows, layout, "").ifPresent(out::add));
+                case IN_FLIGHT -> rank(g, g.rows(), null, "").ifPresent(out::add);
+                default -> {
+                }
             }
-            SummaryRow floor = g.rows().stream().filter(s -> s.record().layout().equals("memory")).findFirst().orElse(null);
-            SummaryRow best = real.get(0);
-            List<Entry> ranked = new ArrayList<>();
-            for (SummaryRow s : real) {
-                Stats.Ratio r = Stats.ratio(best.record().primary().raw(), s.record().primary().raw());
-                ranked.add(new Entry(s, r, s == best ? Judgement.BEST : judge(r)));
-            }
-            out.add(new Verdict(g, floor, ranked));
         }
         return out;
     }
 
-    /**
-     * Slower when the whole interval of the ratio lies below 1 (the difference is real; the interval says how large);
-     * within noise when the interval reaches 1 but is narrow enough to bound the difference (±25 %); cannot judge
-     * without an interval, or when it reaches 1 and is wider than that.
-     */
-    static Judgement judge(Stats.Ratio r) {
-        if (Double.isNaN(r.low())) {
-            return Judgement.CANNOT_JUDGE;
+    private static java.util.Optional<Verdict> rank(Group g, List<SummaryRow> rows, String layout, String note) {
+        List<SummaryRow> real = rows.stream().filter(s -> !s.record().layout().equals("memory"))
+                .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
+                .sorted(Comparator.comparingDouble((SummaryRow s) -> -s.record().primary().sample().value())).toList();
+        if (real.size() < 2 && layout != null || real.isEmpty()) {
+            return java.util.Optional.empty();
         }
-        if (r.high() < 1) {
-            return Judgement.SLOWER;
+        SummaryRow floor = rows.stream().filter(s -> s.record().layout().equals("memory")).findFirst().orElse(null);
+        SummaryRow best = real.get(0);
+        Judge.Rules rules = Judge.Rules.of(THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, Math.max(1, real.size() - 1));
+        List<Entry> ranked = new ArrayList<>();
+        for (SummaryRow s : real) {
+            Judge.Change c = Judge.unpaired(undisturbed(best), undisturbed(s), true, rules);
+            ranked.add(new Entry(s, c, s == best ? Judgement.BEST : judge(c)));
         }
-        return 50.0 * (r.high() - r.low()) / r.ratio() > NOISE_LIMIT_PERCENT ? Judgement.CANNOT_JUDGE : Judgement.WITHIN_NOISE;
+        return java.util.Optional.of(new Verdict(g, floor, ranked, layout, note));
+    }
+
+    /** A row's forks with disturbed iterations left out (a fork mostly disturbed is dropped). */
+    static Judge.Sample undisturbed(SummaryRow row) {
+        List<List<List<String>>> d = Disturbance.perFork(row.record());
+        List<double[]> forks = row.record().primary().forks();
+        List<Judge.Sample> kept = new ArrayList<>();
+        for (int f = 0; f < forks.size(); f++) {
+            double[] k = Judge.undisturbed(forks.get(f), f < d.size() ? d.get(f) : List.of());
+            if (k != null) {
+                kept.add(Judge.Sample.fork(k));
+            }
+        }
+        return Judge.Sample.of(kept);
+    }
+
+    static Judgement judge(Judge.Change c) {
+        return switch (c.verdict()) {
+            case SLOWER -> Judgement.SLOWER;
+            case NO_CHANGE -> Judgement.TIED;
+            case DISTURBED -> Judgement.DISTURBED;
+            // Faster than the fastest cannot be shown by data that ranked it below; like any unresolved case it is open.
+            case FASTER, INCONCLUSIVE -> Judgement.INCONCLUSIVE;
+        };
     }
 
     /** {@code request, 2 KB sessions, 1 thread, synchronous}: what the ranking covers. */
     public String covers() {
         BenchRecord r = group.rows().get(0).record();
         int inFlight = group.question() == Group.Question.IN_FLIGHT ? ranked.get(0).row().record().inFlight() : 1;
-        return ReportWriter.bytes(r.params().getOrDefault("sessionBytes", "?")) + " sessions, " + r.threads() + " thread"
-                + (r.threads() == 1 ? "" : "s") + ", " + (inFlight == 1 ? "synchronous" : inFlight + " requests in flight per thread");
+        return (layout == null ? "" : layout + " by Redis client, ") + ReportWriter.bytes(r.params().getOrDefault("sessionBytes", "?"))
+                + " sessions, " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s") + ", "
+                + (inFlight == 1 ? "synchronous" : inFlight + " requests in flight per thread");
     }
 
     /**
@@ -100,16 +130,22 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
             b.append(String.join(", ", others));
         }
         b.append('.');
-        if (ranked.size() > 1 && ranked.get(1).judgement() != Judgement.SLOWER) {
-            b.append(" The first two are not told apart by this run: rerun with more iterations or forks to separate them.");
+        if (!clientsNote.isEmpty()) {
+            b.append(' ').append(clientsNote);
+        }
+        long apart = ranked.stream().skip(1).filter(e -> e.judgement() != Judgement.SLOWER).count();
+        if (apart > 0) {
+            b.append(String.format(Locale.ROOT, " %d of the %d others %s not shown slower than the fastest by this run "
+                    + "(tied or inconclusive): only what is marked slower is a judged difference.", apart, ranked.size() - 1,
+                    apart == 1 ? "is" : "are"));
         }
         return b.toString();
     }
 
     /** The ranking as a Markdown table, the floor under it. */
     public String table() {
-        StringBuilder b = new StringBuilder("| rank | backend | ok/s | 95 % CI | × fastest | 95 % CI of × | P50 µs | P99 µs | verdict |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+        StringBuilder b = new StringBuilder("| rank | backend | ok/s | 95 % CI | × fastest | interval of × | resolution | P50 µs | P99 µs | verdict |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         int rank = 0;
         for (Entry e : ranked) {
             Stats.Summary t = e.row().throughput();
@@ -117,12 +153,12 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
                     .append(" | ").append(ReportWriter.interval(t)).append(" | ").append(times(e.toBest().ratio())).append(" | ")
                     .append(e.judgement() == Judgement.BEST || Double.isNaN(e.toBest().low()) ? "–"
                             : String.format(Locale.ROOT, "%.2f…%.2f", e.toBest().low(), e.toBest().high()))
-                    .append(" | ").append(ReportWriter.fmt(e.row().percentileMicros(50))).append(" | ")
+                    .append(" | ").append(e.judgement() == Judgement.BEST ? "–" : e.toBest().resolutionText()).append(" | ").append(ReportWriter.fmt(e.row().percentileMicros(50))).append(" | ")
                     .append(ReportWriter.fmt(e.row().percentileMicros(99))).append(" | ").append(e.judgement().words).append(" |\n");
         }
         if (floor != null) {
             b.append("| – | memory (harness floor, not ranked) | ").append(ReportWriter.fmt(floor.throughput().median()))
-                    .append(" | ").append(ReportWriter.interval(floor.throughput())).append(" | – | – | ")
+                    .append(" | ").append(ReportWriter.interval(floor.throughput())).append(" | – | – | – | ")
                     .append(ReportWriter.fmt(floor.percentileMicros(50))).append(" | ").append(ReportWriter.fmt(floor.percentileMicros(99)))
                     .append(" | in-process map: the cost of the harness itself |\n");
         }
@@ -143,11 +179,13 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked) {
         for (Verdict v : verdicts) {
             b.append(v.sentence()).append("\n\n").append(v.table()).append('\n');
         }
-        b.append("Ratios are medians of successful calls per second over the fastest real backend's, with a 95 % bootstrap ")
-                .append("interval from the per-iteration samples of both. *Slower, judged*: the whole interval lies below 1 (how much ")
-                .append("slower is that interval). *Within noise*: the interval reaches 1 and is no wider than ±")
-                .append((int) NOISE_LIMIT_PERCENT).append(" %: this run shows no difference. *Cannot judge*: fewer than ")
-                .append("3 iterations, or an interval that reaches 1 and is wider: rerun with more iterations or forks. ")
+        b.append("Each backend's value is the geometric mean over its forks of the median successful calls per second ")
+                .append("(iterations the noise probe marked disturbed left out); the ratio to the fastest has an interval from a ")
+                .append("hierarchical bootstrap over forks, then iterations, with Student's t at the forks' degrees of freedom, ")
+                .append("the error rate shared by the comparisons of a table. *Slower*: the whole interval lies below 1. *Tied*: ")
+                .append("the whole interval lies within ±").append((int) THRESHOLD_PERCENT).append(" %. *Inconclusive*: neither, ")
+                .append("including one fork per backend (no verdict rests on one fork); *resolution* is the smallest slowdown ")
+                .append("the comparison would have caught with 80 % power at the noise it saw. ")
                 .append("Closed loop, one client machine: a ranking of ")
                 .append("this setup, not of the servers' capacity (see the CPU columns below).\n\n");
         return b.toString();

@@ -17,102 +17,114 @@ class ComparisonTest {
     @TempDir
     Path dir;
 
-    /** Eight per-iteration values around {@code center} with relative spread {@code spread} (deterministic). */
-    private static double[] iterations(double center, double spread, long seed) {
+    /** {@code forks} forks of six iterations around {@code center}, each fork and iteration off by up to {@code spread}. */
+    private static double[][] forks(double center, double spread, int forks, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        return java.util.stream.IntStream.range(0, 8).mapToDouble(i -> center * (1 + spread * (2 * r.nextDouble() - 1))).toArray();
+        double[][] out = new double[forks][];
+        for (int f = 0; f < forks; f++) {
+            double fc = center * (1 + spread * (2 * r.nextDouble() - 1));
+            out[f] = java.util.stream.IntStream.range(0, 6).mapToDouble(i -> fc * (1 + spread / 2 * (2 * r.nextDouble() - 1))).toArray();
+        }
+        return out;
     }
 
-    private static String raw(double[] v) {
-        return "[[" + Arrays.stream(v).mapToObj(x -> String.format(Locale.ROOT, "%f", x)).collect(Collectors.joining(",")) + "]]";
+    private static String raw(double[][] v, double factor) {
+        return Arrays.stream(v).map(f -> "[" + Arrays.stream(f).mapToObj(x -> String.format(Locale.ROOT, "%f", x * factor))
+                .collect(Collectors.joining(",")) + "]").collect(Collectors.joining(",", "[", "]"));
     }
 
     /**
      * A JMH JSON file with one request benchmark: the successful-calls counter {@code ok} (the throughput compared),
-     * JMH's primary score, and a p99 secondary metric, each with per-iteration raw data.
+     * JMH's primary score (every invocation: here 1.5 times ok, so reading it would show), and a p99 secondary metric,
+     * each with per-fork raw data.
      */
-    private Path run(String name, double[] ok, double[] p99) throws Exception {
+    private Path run(String name, double[][] ok, double[][] p99) throws Exception {
         Path f = dir.resolve(name + ".json");
         Files.writeString(f, String.format(Locale.ROOT, """
-                [{"benchmark":"io.sessionbench.bench.SessionOps.request","mode":"thrpt","threads":1,"forks":1,
+                [{"benchmark":"io.sessionbench.bench.SessionOps.request","mode":"thrpt","threads":1,"forks":%d,
                   "params":{"layout":"redis-hash","sessionBytes":"2048"},
-                  "primaryMetric":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
-                  "secondaryMetrics":{"ok":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
-                    "p99":{"score":%f,"scoreError":"NaN","scoreUnit":"us","rawData":%s}}}]
-                """, Stats.median(ok) * 1.5, raw(ok), Stats.median(ok), raw(ok), Stats.median(p99), raw(p99)));
+                  "primaryMetric":{"score":1,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
+                  "secondaryMetrics":{"ok":{"score":1,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
+                    "p99":{"score":1,"scoreError":"NaN","scoreUnit":"us","rawData":%s}}}]
+                """, ok.length, raw(ok, 1.5), raw(ok, 1), raw(p99, 1)));
         return f;
     }
 
     private Path run(String name, double score, double spread, double p99, long seed) throws Exception {
-        return run(name, iterations(score, spread, seed), iterations(p99, spread, seed + 1));
+        return run(name, forks(score, spread, 4, seed), forks(p99, spread, 4, seed + 1));
     }
 
     private static Comparison.Line line(List<Comparison.Line> lines, String metricStart) {
         return lines.stream().filter(l -> l.metric().startsWith(metricStart)).findFirst().orElseThrow();
     }
 
+    private static Comparison comparison(String... metrics) {
+        return new Comparison(Judge.Rules.of(15, 5, 1), List.of(metrics));
+    }
+
     @Test
     void theThroughputComparedIsSuccessfulCallsNotInvocations() throws Exception {
-        List<Comparison.Line> lines = new Comparison(5, 10, List.of("score"))
+        List<Comparison.Line> lines = comparison("score")
                 .compare(List.of(run("base", 10000, 0.02, 200, 1)), List.of(run("cur", 10000, 0.02, 200, 3)));
-        assertThat(line(lines, "score").baseline()).isCloseTo(10000, org.assertj.core.data.Percentage.withPercentage(3));
+        assertThat(line(lines, "ok/s").baseline()).isCloseTo(10000, org.assertj.core.data.Percentage.withPercentage(3));
+        assertThat(line(lines, "ok/s").name()).isEqualTo("request redis-hash/lettuce 2KB t1");
     }
 
     @Test
     void aThroughputRegressionIsCaughtWithItsInterval() throws Exception {
-        List<Comparison.Line> lines = new Comparison(5, 10, List.of("score", "p99"))
+        List<Comparison.Line> lines = comparison("score", "p99")
                 .compare(List.of(run("base", 10000, 0.03, 200, 1)), List.of(run("cur", 8000, 0.03, 200, 3)));
-        Comparison.Line score = line(lines, "score");
-        assertThat(score.verdict()).isEqualTo(Comparison.Verdict.REGRESSION);
+        Judge.Change score = line(lines, "ok/s").change();
+        assertThat(score.verdict()).isEqualTo(Judge.Verdict.SLOWER);
         assertThat(score.changePercent()).isBetween(-25.0, -15.0);
-        assertThat(score.highPercent()).isNegative();
-        assertThat(line(lines, "p99").verdict()).isEqualTo(Comparison.Verdict.OK);
+        assertThat(score.high()).isLessThan(1);
+        assertThat(line(lines, "p99").change().verdict()).isEqualTo(Judge.Verdict.NO_CHANGE);
     }
 
     @Test
     void aLatencyIncreaseIsARegressionAndADecreaseAnImprovement() throws Exception {
-        Comparison c = new Comparison(5, 10, List.of("p99"));
-        assertThat(line(c.compare(List.of(run("b", 10000, 0.03, 200, 1)), List.of(run("c", 10000, 0.03, 260, 3))), "p99").verdict())
-                .isEqualTo(Comparison.Verdict.REGRESSION);
-        assertThat(line(c.compare(List.of(run("b2", 10000, 0.03, 200, 1)), List.of(run("c2", 10000, 0.03, 150, 3))), "p99").verdict())
-                .isEqualTo(Comparison.Verdict.IMPROVED);
+        Comparison c = comparison("p99");
+        assertThat(line(c.compare(List.of(run("b", 10000, 0.03, 200, 1)), List.of(run("c", 10000, 0.03, 260, 3))), "p99")
+                .change().verdict()).isEqualTo(Judge.Verdict.SLOWER);
+        assertThat(line(c.compare(List.of(run("b2", 10000, 0.03, 200, 1)), List.of(run("c2", 10000, 0.03, 150, 3))), "p99")
+                .change().verdict()).isEqualTo(Judge.Verdict.FASTER);
     }
 
     @Test
-    void aSmallChangeWithinTheThresholdIsNotARegression() throws Exception {
-        List<Comparison.Line> lines = new Comparison(5, 10, List.of("score"))
+    void aSmallChangeWithinTheThresholdIsNoChange() throws Exception {
+        List<Comparison.Line> lines = comparison("score")
                 .compare(List.of(run("base", 10000, 0.02, 200, 1)), List.of(run("cur", 9800, 0.02, 200, 3)));
-        assertThat(line(lines, "score").verdict()).isEqualTo(Comparison.Verdict.OK);
+        assertThat(line(lines, "ok/s").change().verdict()).isEqualTo(Judge.Verdict.NO_CHANGE);
     }
 
     @Test
-    void samplesTooNoisyToJudgeAreSaidToBeSoAndFailTheGateByDefault() throws Exception {
+    void samplesTooNoisyToResolveAreInconclusiveAndSayHowManyRunsWouldDo() throws Exception {
         Path base = run("base", 10000, 0.6, 200, 1);
         Path cur = run("cur", 9000, 0.6, 200, 3);
-        List<Comparison.Line> lines = new Comparison(5, 10, List.of("score")).compare(List.of(base), List.of(cur));
-        assertThat(line(lines, "score").verdict()).isEqualTo(Comparison.Verdict.CANNOT_JUDGE);
-        assertThat(line(lines, "score").note()).contains("noise limit");
-        assertThat(Main.run("compare", "--metrics", "score", "--noise-limit", "10", base.toString(), cur.toString())).isEqualTo(3);
-        assertThat(Main.run("compare", "--metrics", "score", "--noise-limit", "10", "--allow-unjudged", base.toString(),
-                cur.toString())).isZero();
+        Judge.Change c = line(comparison("score").compare(List.of(base), List.of(cur)), "ok/s").change();
+        assertThat(c.verdict()).isEqualTo(Judge.Verdict.INCONCLUSIVE);
+        assertThat(c.unitsNeeded()).isGreaterThan(4);
+        assertThat(Main.run("compare", "--metrics", "score", base.toString(), cur.toString())).isEqualTo(3);
+        assertThat(Main.run("compare", "--metrics", "score", "--allow-unjudged", base.toString(), cur.toString())).isZero();
     }
 
     @Test
-    void fewerThanThreeSamplesCannotBeJudged() throws Exception {
-        List<Comparison.Line> lines = new Comparison(5, 10, List.of("score"))
-                .compare(List.of(run("b", new double[] {10000, 10010}, new double[] {200, 200})),
-                        List.of(run("c", new double[] {5000, 5010}, new double[] {200, 200})));
-        assertThat(line(lines, "score").verdict()).isEqualTo(Comparison.Verdict.CANNOT_JUDGE);
+    void oneForkPerSideIsNeverJudged() throws Exception {
+        List<Comparison.Line> lines = comparison("score")
+                .compare(List.of(run("b", forks(10000, 0.01, 1, 1), forks(200, 0.01, 1, 2))),
+                        List.of(run("c", forks(5000, 0.01, 1, 3), forks(200, 0.01, 1, 4))));
+        assertThat(line(lines, "ok/s").change().verdict()).isEqualTo(Judge.Verdict.INCONCLUSIVE);
+        assertThat(line(lines, "ok/s").change().note()).contains("no verdict from one fork");
     }
 
     @Test
-    void threeRunsOrMorePerSideAreComparedByTheirMedians() throws Exception {
+    void runsPerSideAreTheUnitsAndOneOutlyingRunIsNotARegression() throws Exception {
         List<Path> base = List.of(run("b1", 10000, 0.02, 200, 1), run("b2", 10100, 0.02, 200, 5), run("b3", 9950, 0.02, 200, 7));
         List<Path> withOutlier = List.of(run("c1", 9900, 0.02, 200, 9), run("c2", 6000, 0.02, 200, 11), run("c3", 9950, 0.02, 200, 13));
         List<Path> slower = List.of(run("d1", 8000, 0.02, 200, 15), run("d2", 8100, 0.02, 200, 17), run("d3", 7900, 0.02, 200, 19));
-        Comparison c = new Comparison(5, 30, List.of("score"));
-        assertThat(line(c.compare(base, slower), "score").verdict()).isEqualTo(Comparison.Verdict.REGRESSION);
-        assertThat(line(c.compare(base, withOutlier), "score").verdict()).isNotEqualTo(Comparison.Verdict.REGRESSION);
+        Comparison c = comparison("score");
+        assertThat(line(c.compare(base, slower), "ok/s").change().verdict()).isEqualTo(Judge.Verdict.SLOWER);
+        assertThat(line(c.compare(base, withOutlier), "ok/s").change().verdict()).isNotEqualTo(Judge.Verdict.SLOWER);
     }
 
     @Test

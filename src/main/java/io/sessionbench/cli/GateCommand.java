@@ -1,0 +1,189 @@
+package io.sessionbench.cli;
+
+import io.sessionbench.gate.Gate;
+import io.sessionbench.gate.GateTarget;
+import io.sessionbench.gate.GateVerdict;
+import io.sessionbench.gate.Trial;
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.infra.LocalStack;
+import io.sessionbench.infra.Targets;
+import io.sessionbench.report.Judge;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gate --base BASE.jar --head HEAD.jar}: the regression gate of a pull request, both builds on this machine. */
+@Command(name = "gate", mixinStandardHelpOptions = true,
+        header = "Run a base and a head build interleaved on this machine and judge the head; exit 1 on a regression.",
+        description = {"Each round runs every benchmark once on each build (a fresh JVM per trial) in a random order; each",
+                "base trial is paired with the head trial of its round and the paired ratios are judged. Rounds go on",
+                "while the next fits --budget. Per metric it prints the change, its interval, the verdict and the",
+                "resolution (smallest slowdown caught with 80%% power at the noise seen). Trials and verdict go to a",
+                "results folder (trials.csv, gate.md, gate.json, env.json). 'gate --analyze DIR' judges a folder again.",
+                "Exit codes: 0 no regression, 1 a regression (or the head build's benchmark failed), 2 bad usage,",
+                "3 a resolution coarser than --threshold (it says how many rounds would do)."})
+final class GateCommand implements Callable<Integer> {
+    /** The default benchmarks: see README "Regression gate" for the study that chose them. */
+    static final String DEFAULT_BENCHMARKS = "redis-hash/lettuce";
+
+    @picocli.CommandLine.Mixin
+    TargetOptions targetOptions;
+
+    @Option(names = "--base", paramLabel = "JAR", description = "the base build's target/benchmarks.jar")
+    Path base;
+
+    @Option(names = "--head", paramLabel = "JAR", description = "the head build's target/benchmarks.jar (the same jar as --base: an A/A run)")
+    Path head;
+
+    @Option(names = "--analyze", paramLabel = "DIR", description = "judge an earlier gate's results folder again (no run)")
+    Path analyze;
+
+    @Option(names = "--study", paramLabel = "DIR", description = "tabulate a folder of gate runs (scripts/gate-study.sh): exit "
+            + "codes, and false alarms, power and resolution by rounds from resampling their trials")
+    Path study;
+
+    @Option(names = "--benchmarks", split = ",", defaultValue = DEFAULT_BENCHMARKS, paramLabel = "[OP:]LAYOUT[/CLIENT]",
+            description = "benchmarks at 2 KB, 1 thread (default ${DEFAULT-VALUE}; operation request unless given, e.g. load:postgres)")
+    List<String> benchmarks;
+
+    @Option(names = "--metrics", split = ",", defaultValue = "ok", description = "metrics judged: ok (successful calls/s), p99 (default ${DEFAULT-VALUE})")
+    List<String> metrics;
+
+    @Option(names = "--budget", defaultValue = "15m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
+    String budget;
+
+    @Option(names = "--rounds", description = "a fixed number of rounds instead of a budget")
+    Integer rounds;
+
+    @Option(names = "--warmup-iterations", defaultValue = "1", description = "JMH warm-up iterations per trial (default ${DEFAULT-VALUE})")
+    int warmups;
+
+    @Option(names = "--iterations", defaultValue = "4", description = "measurement iterations per trial (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--iteration-seconds", defaultValue = "0.5", description = "seconds per warm-up and measurement iteration (default ${DEFAULT-VALUE})")
+    double iterationSeconds;
+
+    @Option(names = "--threshold", defaultValue = "15", description = "the slowdown the gate must be able to catch, percent (default ${DEFAULT-VALUE})")
+    double threshold;
+
+    @Option(names = "--min-change", defaultValue = "5", description = "smaller slowdowns are not called regressions, percent (default ${DEFAULT-VALUE})")
+    double minChange;
+
+    @Option(names = "--head-slowdown", paramLabel = "P%", description = "STUDY ONLY: add to each measured call of the head build a "
+            + "fixed cost of P%% of that call's time in the first base trial, to measure the gate's power")
+    String headSlowdown;
+
+    @Option(names = "--seed", description = "seed of the random order (default: drawn, and recorded)")
+    Long seed;
+
+    @Option(names = "--label", defaultValue = "gate", description = "results folder label (default ${DEFAULT-VALUE})")
+    String label;
+
+    @Option(names = "--results", defaultValue = "results", paramLabel = "DIR", description = "parent folder of results (default ${DEFAULT-VALUE})")
+    Path resultsRoot;
+
+    @Option(names = "--stack-dir", defaultValue = "target/gate-stack", description = "folder for the local servers (default ${DEFAULT-VALUE})")
+    Path stackDir;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Trial.Metric> ms = metrics.stream().map(Trial.Metric::of).distinct().toList();
+        if (threshold <= 0 || minChange < 0 || minChange >= threshold) {
+            throw new ConfigException("--threshold must be above 0 percent and --min-change between 0 and the threshold");
+        }
+        if (study != null) {
+            System.out.print(io.sessionbench.gate.GateStudy.analyse(study, ms, threshold, minChange));
+            return 0;
+        }
+        if (analyze != null) {
+            Path csv = analyze.resolve("trials.csv");
+            GateVerdict v = GateVerdict.judge(Trial.read(csv), ms, threshold, minChange, slowdownOf(csv));
+            System.out.print(v.table());
+            System.out.println("gate: " + v.summary());
+            return v.exitCode();
+        }
+        if (base == null || head == null) {
+            throw new ConfigException("gate needs --base BASE.jar and --head HEAD.jar (or --analyze DIR)");
+        }
+        List<GateTarget> targets = GateTarget.parseAll(benchmarks);
+        Duration b = LoadCommand.parse(budget);
+        Limits.range("--rounds", rounds, 2, 1000);
+        Limits.range("--warmup-iterations", warmups, 0, 100);
+        Limits.range("--iterations", iterations, 2, 100);
+        if (!(iterationSeconds >= 0.1 && iterationSeconds <= 60)) {
+            throw new ConfigException("--iteration-seconds must be between 0.1 and 60");
+        }
+        double slowdown = parsePercent(headSlowdown);
+        Gate.checkJar(base, "base");
+        Gate.checkJar(head, "head");
+        long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
+        Gate.Settings settings = new Gate.Settings(base.toAbsolutePath(), head.toAbsolutePath(), targets, ms, b, rounds, warmups,
+                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s);
+        Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
+        targets.forEach(t -> t.layout().server().ifPresent(needed::add));
+        Path out = ResultsFolder.fresh(resultsRoot, slowdown > 0 ? label + "-slowed" : label);
+        System.out.println("gate: results in " + out + (slowdown > 0 ? " · " + settings.slowdownWords() : ""));
+        Gate gate = new Gate(settings, out, System.out);
+        Thread onExit = new Thread(() -> {
+            gate.removeSecrets();
+            try {
+                if (!Files.exists(out.resolve("gate.json")) && gate.trialCount() > 0) {
+                    gate.write(gate.verdict(), "interrupted after " + gate.trialCount() + " trials");
+                }
+            } catch (Exception ignored) {
+                // the JVM is exiting; trials.csv is already written trial by trial
+            }
+        }, "sessionbench-gate-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        try (Targets t = Targets.resolve(targetOptions.settings(), System.getenv(), needed, stackDir, targetOptions.topology(), targetOptions.tls)) {
+            for (String line : t.endpoints().describe()) {
+                System.out.println("gate: target " + line);
+            }
+            GateVerdict v;
+            try {
+                v = gate.run(t);
+            } catch (Gate.TrialFailed e) {
+                gate.write(gate.verdict(), e.getMessage());
+                System.err.println("sessionbench: " + e.getMessage());
+                return e.side == Trial.Side.HEAD ? 1 : Judge.CANNOT_JUDGE;
+            }
+            System.out.println();
+            System.out.print(v.table());
+            System.out.println("gate: " + v.summary());
+            System.out.println("gate: written to " + out.resolve("gate.md"));
+            return v.exitCode();
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        }
+    }
+
+    /** {@code 15%} or {@code 15} → 15; none → 0. */
+    static double parsePercent(String text) {
+        if (text == null) {
+            return 0;
+        }
+        String t = text.trim().endsWith("%") ? text.trim().substring(0, text.trim().length() - 1) : text.trim();
+        try {
+            double v = Double.parseDouble(t);
+            if (v > 0 && v <= 100) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException("--head-slowdown '" + text + "' must be a percentage above 0 and at most 100, e.g. 15%");
+    }
+
+    /** The slowdown words of a folder's trials (a study's slowed runs say so when judged again). */
+    private static String slowdownOf(Path csv) {
+        return Trial.read(csv).stream().anyMatch(t -> t.slowdownNanos() > 0)
+                ? "STUDY ONLY: head slowed by a fixed cost per call (--head-slowdown)" : "";
+    }
+}

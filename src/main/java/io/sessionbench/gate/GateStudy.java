@@ -1,0 +1,135 @@
+package io.sessionbench.gate;
+
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.report.Judge;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The gate's own numbers, from a folder of real gate runs ({@code scripts/gate-study.sh}): A/A runs (one build as both
+ * sides) and A/B runs (head slowed by a known amount). It tabulates the real runs' exit codes, then estimates by
+ * resampling the collected pairs how the false-alarm rate, the power and the resolution move with the number of
+ * rounds, and so with the budget.
+ */
+public final class GateStudy {
+    static final int RESAMPLES = 200;
+    static final int[] ROUNDS = {4, 6, 8, 10, 12, 16, 20, 25, 30, 40};
+
+    /** One real gate run of the study. */
+    record Run(String name, boolean slowed, GateVerdict verdict, double minutes) {
+    }
+
+    private GateStudy() {
+    }
+
+    public static String analyse(Path dir, List<Trial.Metric> metrics, double threshold, double minChange) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        Map<Boolean, Map<String, List<Trial[]>>> pairs = new LinkedHashMap<>();
+        double roundSeconds = 0;
+        int roundsSeen = 0;
+        try (var s = Files.list(dir)) {
+            for (Path run : s.filter(p -> Files.exists(p.resolve("trials.csv"))).sorted().toList()) {
+                List<Trial> trials = Trial.read(run.resolve("trials.csv"));
+                boolean slowed = trials.stream().anyMatch(t -> t.slowdownNanos() > 0);
+                GateVerdict v = GateVerdict.judge(trials, metrics, threshold, minChange, slowed ? "slowed" : "");
+                double seconds = trials.stream().mapToDouble(Trial::seconds).sum();
+                runs.add(new Run(run.getFileName().toString(), slowed, v, seconds / 60));
+                Map<String, List<Trial[]>> pool = pairs.computeIfAbsent(slowed, k -> new TreeMap<>());
+                Map<String, Trial[]> byRound = new LinkedHashMap<>();
+                for (Trial t : trials) {
+                    byRound.computeIfAbsent(t.round() + "|" + t.benchmark(), k -> new Trial[2])[t.side().ordinal()] = t;
+                }
+                byRound.values().stream().filter(p -> p[0] != null && p[1] != null)
+                        .forEach(p -> pool.computeIfAbsent(p[0].benchmark(), k -> new ArrayList<>()).add(p));
+                roundSeconds += seconds;
+                roundsSeen += v.rounds();
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new ConfigException(dir + " holds no gate runs (folders with trials.csv); run scripts/gate-study.sh");
+        }
+        double perRound = roundSeconds / Math.max(1, roundsSeen);
+        StringBuilder b = new StringBuilder("# The gate's false-alarm rate and power, measured\n\n");
+        b.append(String.format(Locale.ROOT, "Threshold %s %%, minimum change %s %%, metrics: %s. A round of all benchmarks took %.0f s "
+                        + "of trials on average.%n%n", Gate.seconds(threshold), Gate.seconds(minChange),
+                String.join(", ", metrics.stream().map(m -> m.label).toList()), perRound));
+        b.append("## Real gate runs\n\n| run | head | rounds | minutes of trials | exit | change (interval) | resolution |\n|---|---|---:|---:|---:|---|---:|\n");
+        for (Run r : runs) {
+            for (GateVerdict.Line l : r.verdict().lines()) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %d | %s: %s | %s |%n", r.name(),
+                        r.slowed() ? "slowed 15 %" : "same build", r.verdict().rounds(), r.minutes(), r.verdict().exitCode(),
+                        l.benchmark() + " " + l.metric().label, l.change().interval(), l.change().resolutionText()));
+            }
+        }
+        b.append('\n');
+        for (boolean slowed : new boolean[] {false, true}) {
+            List<Run> kind = runs.stream().filter(r -> r.slowed() == slowed).toList();
+            if (kind.isEmpty()) {
+                continue;
+            }
+            Map<Integer, Integer> exits = new TreeMap<>();
+            kind.forEach(r -> exits.merge(r.verdict().exitCode(), 1, Integer::sum));
+            b.append(String.format(Locale.ROOT, "%s: %d run(s); exit 0 in %d, exit 1 in %d, exit 3 in %d; median %.1f minutes of trials.%n%n",
+                    slowed ? "A/B (head slowed by 15 %)" : "A/A (one build on both sides)", kind.size(), exits.getOrDefault(0, 0),
+                    exits.getOrDefault(1, 0), exits.getOrDefault(3, 0),
+                    kind.stream().mapToDouble(Run::minutes).sorted().skip(kind.size() / 2).findFirst().orElse(0)));
+        }
+        b.append("## Resampled: the same pairs, drawn with replacement, as gates of other lengths\n\n")
+                .append("| rounds | minutes of trials | A/A exit 0 | A/A exit 1 (false alarm) | A/A exit 3 | A/B exit 1 (power) | median resolution |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        SplittableRandom rnd = new SplittableRandom(20);
+        for (int n : ROUNDS) {
+            List<Double> res = new ArrayList<>();
+            int[] aa = simulate(pairs.getOrDefault(false, Map.of()), n, metrics, threshold, minChange, rnd, res);
+            int[] ab = simulate(pairs.getOrDefault(true, Map.of()), n, metrics, threshold, minChange, rnd, null);
+            double medianRes = res.stream().mapToDouble(Double::doubleValue).sorted().skip(res.size() / 2).findFirst().orElse(Double.NaN);
+            b.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %s | %s | %s | %.1f %% |%n", n, n * perRound / 60, share(aa, 0),
+                    share(aa, 1), share(aa, 3), share(ab, 1), medianRes));
+        }
+        b.append("\nEach resampled gate draws its rounds from the pooled pairs of the real runs of its kind (A/A pairs for the "
+                + "false alarms, A/B pairs for the power) and is judged exactly as a real gate is.\n");
+        return b.toString();
+    }
+
+    private static String share(int[] counts, int code) {
+        int total = counts[0] + counts[1] + counts[3];
+        return total == 0 ? "–" : String.format(Locale.ROOT, "%.0f %%", 100.0 * counts[code] / total);
+    }
+
+    /** Exit-code counts of {@link #RESAMPLES} gates of {@code n} rounds drawn from {@code pool}; resolutions into {@code res}. */
+    private static int[] simulate(Map<String, List<Trial[]>> pool, int n, List<Trial.Metric> metrics, double threshold,
+                                  double minChange, SplittableRandom rnd, List<Double> res) {
+        int[] counts = new int[4];
+        if (pool.isEmpty()) {
+            return counts;
+        }
+        for (int k = 0; k < RESAMPLES; k++) {
+            List<Trial> trials = new ArrayList<>();
+            for (List<Trial[]> pairs : pool.values()) {
+                for (int round = 1; round <= n; round++) {
+                    Trial[] p = pairs.get(rnd.nextInt(pairs.size()));
+                    trials.add(renumber(p[0], round));
+                    trials.add(renumber(p[1], round));
+                }
+            }
+            GateVerdict v = GateVerdict.judge(trials, metrics, threshold, minChange, "");
+            counts[v.exitCode()]++;
+            if (res != null) {
+                v.lines().forEach(l -> res.add(l.change().resolution()));
+            }
+        }
+        return counts;
+    }
+
+    private static Trial renumber(Trial t, int round) {
+        return new Trial(round, t.position(), t.side(), t.benchmark(), t.ok(), t.p99(), t.disturbed(), t.seconds(), t.slowdownNanos());
+    }
+}

@@ -1,0 +1,144 @@
+package io.sessionbench.gate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionbench.report.Judge;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The gate's judgement of its trials: per benchmark and metric, each round's base trial paired with the head trial
+ * of the same round, judged on their log ratios ({@link Judge#paired}), the false-alarm rate shared by every line.
+ * A trial mostly disturbed drops its pair; a line that lost more than half its pairs is {@code disturbed}.
+ */
+public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, String slowdown) {
+    public record Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change) {
+    }
+
+    public static GateVerdict judge(List<Trial> trials, List<Trial.Metric> metrics, double thresholdPercent, double minChangePercent,
+                                    String slowdown) {
+        Map<String, Map<Integer, Trial[]>> byBenchmark = new LinkedHashMap<>();
+        for (Trial t : trials) {
+            byBenchmark.computeIfAbsent(t.benchmark(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(t.round(), k -> new Trial[2])[t.side().ordinal()] = t;
+        }
+        Judge.Rules rules = Judge.Rules.of(thresholdPercent, minChangePercent, Math.max(1, byBenchmark.size() * metrics.size()));
+        List<Line> lines = new ArrayList<>();
+        int rounds = 0;
+        for (Map.Entry<String, Map<Integer, Trial[]>> e : byBenchmark.entrySet()) {
+            for (Trial.Metric m : metrics) {
+                List<Judge.Pair> pairs = new ArrayList<>();
+                int dropped = 0;
+                List<Double> base = new ArrayList<>();
+                List<Double> head = new ArrayList<>();
+                for (Trial[] pair : e.getValue().values()) {
+                    if (pair[0] == null || pair[1] == null) {
+                        continue;
+                    }
+                    double[] b = Judge.undisturbed(pair[0].values(m), pair[0].disturbed());
+                    double[] h = Judge.undisturbed(pair[1].values(m), pair[1].disturbed());
+                    if (b == null || h == null) {
+                        dropped++;
+                        continue;
+                    }
+                    Judge.Pair p = new Judge.Pair(Judge.Sample.fork(b), Judge.Sample.fork(h));
+                    pairs.add(p);
+                    base.add(p.base().value());
+                    head.add(p.head().value());
+                }
+                rounds = Math.max(rounds, pairs.size() + dropped);
+                Judge.Change c = 2 * pairs.size() < pairs.size() + dropped
+                        ? Judge.disturbed(pairs.size(), pairs.size() + dropped, m.higherIsBetter)
+                        : Judge.paired(pairs, m.higherIsBetter, rules);
+                lines.add(new Line(e.getKey(), m, geoMean(base), geoMean(head), pairs.size(), dropped, c));
+            }
+        }
+        return new GateVerdict(lines, rules, rounds, slowdown);
+    }
+
+    private static double geoMean(List<Double> v) {
+        return Math.exp(v.stream().mapToDouble(Math::log).average().orElse(Double.NaN));
+    }
+
+    /** 0 no regression, 1 a regression, 3 a line not resolved to the threshold ({@link Judge#exitCode}). */
+    public int exitCode() {
+        return lines.isEmpty() ? Judge.CANNOT_JUDGE : Judge.exitCode(lines.stream().map(Line::change).toList(), rules);
+    }
+
+    /** The most rounds any line would need for its resolution to reach the threshold. */
+    public int roundsNeeded() {
+        return lines.stream().mapToInt(l -> l.change().unitsNeeded() < 0 ? Integer.MAX_VALUE : l.change().unitsNeeded()).max().orElse(0);
+    }
+
+    /** The console and Markdown table (fixed-width text inside a code block in Markdown). */
+    public String table() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-13s %-34s %-11s %10s %10s  %-7s %s%n", "verdict",
+                "change [interval] (confidence)", "resolution", "base", "head", "pairs", "benchmark · metric"));
+        for (Line l : lines) {
+            b.append(String.format(Locale.ROOT, "%-13s %-34s %-11s %10.1f %10.1f  %-7s %s%n", l.change().verdict().words(),
+                    l.change().interval(), l.change().resolutionText(), l.base(), l.head(),
+                    l.pairs() + (l.dropped() > 0 ? "-" + l.dropped() : ""), l.benchmark() + " · " + l.metric().label));
+        }
+        return b.toString();
+    }
+
+    /** One sentence: what the gate decided, and why. */
+    public String summary() {
+        int code = exitCode();
+        String slowed = slowdown.isEmpty() ? "" : " [" + slowdown + "]";
+        if (code == 1) {
+            long n = lines.stream().filter(l -> l.change().verdict() == Judge.Verdict.SLOWER).count();
+            return "REGRESSION (exit 1): " + n + " of " + lines.size() + " metric(s) slower beyond doubt and by at least "
+                    + fmt(rules.minChangePercent()) + " %" + slowed;
+        }
+        if (code == Judge.CANNOT_JUDGE) {
+            int need = roundsNeeded();
+            return String.format(Locale.ROOT, "CANNOT JUDGE (exit 3): the resolution of %d metric(s) is coarser than the %s %% "
+                            + "threshold after %d round(s)%s%s",
+                    lines.stream().filter(l -> !l.change().resolved(rules)).count(), fmt(rules.thresholdPercent()), rounds,
+                    need == Integer.MAX_VALUE ? "" : "; about " + need + " rounds would reach it at this noise (--rounds or a longer --budget)",
+                    slowed);
+        }
+        return String.format(Locale.ROOT, "no regression (exit 0): every metric resolved to %s %% or finer after %d rounds, none slower%s",
+                fmt(rules.thresholdPercent()), rounds, slowed);
+    }
+
+    private static String fmt(double v) {
+        return new java.text.DecimalFormat("0.#").format(v);
+    }
+
+    ObjectNode json() {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("exitCode", exitCode());
+        root.put("summary", summary());
+        root.put("thresholdPercent", rules.thresholdPercent());
+        root.put("minChangePercent", rules.minChangePercent());
+        root.put("familyAlpha", rules.familyAlpha());
+        root.put("confidence", rules.confidence());
+        root.put("rounds", rounds);
+        root.put("headSlowdown", slowdown.isEmpty() ? null : slowdown);
+        ArrayNode a = root.putArray("lines");
+        for (Line l : lines) {
+            Judge.Change c = l.change();
+            ObjectNode o = a.addObject();
+            o.put("benchmark", l.benchmark());
+            o.put("metric", l.metric().label);
+            o.put("verdict", c.verdict().words());
+            o.put("base", l.base());
+            o.put("head", l.head());
+            o.put("ratio", c.ratio());
+            o.put("low", c.low());
+            o.put("high", c.high());
+            o.put("resolutionPercent", c.resolution());
+            o.put("pairs", l.pairs());
+            o.put("droppedPairs", l.dropped());
+            o.put("roundsNeeded", c.unitsNeeded());
+            o.put("note", c.note());
+        }
+        return root;
+    }
+}

@@ -1,0 +1,98 @@
+package io.sessionbench.gate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One JVM of one build running one benchmark: its per-iteration successful calls per second and P99, and what
+ * disturbed each iteration. {@code trials.csv} holds one row per iteration, so a gate can be judged again, and a
+ * study resampled, from its file alone.
+ */
+public record Trial(int round, int position, Side side, String benchmark, double[] ok, double[] p99,
+                    List<List<String>> disturbed, double seconds, long slowdownNanos) {
+    public enum Side { BASE, HEAD }
+
+    static final String HEADER = "round,position,side,benchmark,iteration,ok_per_s,p99_us,disturbed,trial_seconds,head_slowdown_ns";
+
+    /** The metric values of this trial by metric name ({@code ok/s}, {@code p99}). */
+    double[] values(Metric m) {
+        return m == Metric.OK ? ok : p99;
+    }
+
+    /** The metrics the gate judges: successful calls per second (higher is better) and P99 (lower is better). */
+    public enum Metric {
+        OK("ok/s", true), P99("p99 µs", false);
+
+        final String label;
+        final boolean higherIsBetter;
+
+        Metric(String label, boolean higherIsBetter) {
+            this.label = label;
+            this.higherIsBetter = higherIsBetter;
+        }
+
+        public static Metric of(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "ok", "ok/s", "score", "throughput" -> OK;
+                case "p99" -> P99;
+                default -> throw new io.sessionbench.infra.ConfigException("unknown gate metric '" + s + "'; use ok or p99");
+            };
+        }
+    }
+
+    public static void append(Path csv, Trial t) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < t.ok.length; i++) {
+            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.3f,%.3f,%s,%.1f,%d%n", t.round, t.position,
+                    t.side.name().toLowerCase(Locale.ROOT), t.benchmark, i + 1, t.ok[i], i < t.p99.length ? t.p99[i] : Double.NaN,
+                    i < t.disturbed.size() ? String.join("+", t.disturbed.get(i)) : "", t.seconds, t.slowdownNanos));
+        }
+        try {
+            if (!Files.exists(csv)) {
+                Files.writeString(csv, HEADER + "\n");
+            }
+            Files.writeString(csv, b.toString(), java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every trial of a {@code trials.csv}, in file order. */
+    public static List<Trial> read(Path csv) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv);
+        } catch (IOException e) {
+            throw new io.sessionbench.infra.ConfigException("cannot read " + csv + ": " + e.getMessage() + "; give a gate results folder");
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new io.sessionbench.infra.ConfigException(csv + " is not a gate trials file (its first line must be: " + HEADER + ")");
+        }
+        Map<String, List<String[]>> byTrial = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            if (f.length != 10) {
+                throw new io.sessionbench.infra.ConfigException(csv + ": malformed line '" + line + "'");
+            }
+            byTrial.computeIfAbsent(f[0] + "," + f[1], k -> new ArrayList<>()).add(f);
+        }
+        List<Trial> out = new ArrayList<>();
+        for (List<String[]> rows : byTrial.values()) {
+            String[] first = rows.get(0);
+            List<List<String>> disturbed = rows.stream().map(r -> r[7].isEmpty() ? List.<String>of() : Arrays.asList(r[7].split("\\+"))).toList();
+            out.add(new Trial(Integer.parseInt(first[0]), Integer.parseInt(first[1]), Side.valueOf(first[2].toUpperCase(Locale.ROOT)),
+                    first[3], rows.stream().mapToDouble(r -> Double.parseDouble(r[5])).toArray(),
+                    rows.stream().mapToDouble(r -> Double.parseDouble(r[6])).toArray(), disturbed,
+                    Double.parseDouble(first[8]), Long.parseLong(first[9])));
+        }
+        return out;
+    }
+}

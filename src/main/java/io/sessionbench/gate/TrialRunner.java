@@ -1,0 +1,122 @@
+package io.sessionbench.gate;
+
+import io.sessionbench.infra.Targets;
+import io.sessionbench.report.BenchRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs one trial: one benchmark of one build in a fresh JMH fork against the shared servers, and reads back its
+ * per-iteration figures. Every trial of a gate or a dimensioning run shares the endpoints file (0600, removed by
+ * {@link #close}), the preloaded sessions (so no trial pays for or disturbs another's preload; removed from the
+ * servers by {@link #close}) and a scratch folder for histograms; the JMH JSON and log of a trial are removed once
+ * read, and kept when the trial failed.
+ */
+public final class TrialRunner implements AutoCloseable {
+    /** JVM options of every trial (as the benchmarks' own {@code @Fork}): a fixed heap, the parallel collector. */
+    static final List<String> TRIAL_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
+
+    private final Path trialsDir;
+    private final Path secrets;
+    private final Path preload;
+    private final Path histograms;
+    private final int warmups;
+    private final double warmupSeconds;
+    private final int iterations;
+    private final double iterationSeconds;
+    private final String serverPids;
+    private final Targets targets;
+
+    public TrialRunner(Targets targets, Path trialsDir, int warmups, double warmupSeconds, int iterations, double iterationSeconds)
+            throws IOException {
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        this.trialsDir = trialsDir;
+        this.secrets = Path.of("target", "trial-endpoints-" + pid + ".properties").toAbsolutePath();
+        this.preload = Path.of("target", "trial-preload-" + pid).toAbsolutePath();
+        this.histograms = Path.of("target", "trial-histograms-" + pid).toAbsolutePath();
+        this.warmups = warmups;
+        this.warmupSeconds = warmupSeconds;
+        this.iterations = iterations;
+        this.iterationSeconds = iterationSeconds;
+        this.targets = targets;
+        // The noise probe counts the servers under test apart from other processes.
+        this.serverPids = String.join(",", targets.localServers().stream()
+                .map(r -> r.server().name().toLowerCase(Locale.ROOT) + "=" + r.pid()).toList());
+        Files.createDirectories(trialsDir);
+        Files.createDirectories(histograms);
+        targets.endpoints().writeSecretFile(secrets);
+    }
+
+    /** Runs {@code g} on {@code jar}; {@code slowdownNanos} above 0 slows each measured call (studies of the gate only). */
+    public Trial run(Path jar, int round, int position, Trial.Side side, GateTarget g, long slowdownNanos)
+            throws IOException, InterruptedException {
+        String name = String.format(Locale.ROOT, "r%02d-%02d-%s-%s", round, position, side.name().toLowerCase(Locale.ROOT), g.slug());
+        Path json = trialsDir.resolve(name + ".json");
+        Path logFile = trialsDir.resolve(name + ".log");
+        List<String> jvm = new ArrayList<>(TRIAL_JVM);
+        jvm.add("-Dsessionbench.endpoints=" + secrets);
+        jvm.add("-Dsessionbench.preload=" + preload);
+        jvm.add("-Dsessionbench.histograms=" + histograms);
+        jvm.add("-D" + io.sessionbench.metrics.NoiseProbe.SERVER_PIDS + "=" + serverPids);
+        if (slowdownNanos > 0) {
+            jvm.add("-D" + Gate.SLOWDOWN_PROPERTY + "=" + slowdownNanos);
+        }
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
+        cmd.addAll(g.jmhArgs());
+        cmd.addAll(List.of("-f", "1", "-wi", String.valueOf(warmups), "-w", Math.round(warmupSeconds * 1000) + "ms",
+                "-i", String.valueOf(iterations), "-r", Math.round(iterationSeconds * 1000) + "ms",
+                "-prof", "io.sessionbench.metrics.HdrProfiler", "-jvmArgsAppend", String.join(" ", jvm),
+                "-rf", "json", "-rff", json.toString()));
+        long t0 = System.nanoTime();
+        int code = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start().waitFor();
+        double took = (System.nanoTime() - t0) / 1e9;
+        List<BenchRecord> records = code == 0 && Files.exists(json) && Files.size(json) > 0 ? BenchRecord.read(json) : List.of();
+        if (records.size() != 1 || records.get(0).primary().raw().length == 0) {
+            throw new Gate.TrialFailed(side, g.label() + ": the " + side.name().toLowerCase(Locale.ROOT) + " build's trial failed (exit "
+                    + code + "); its output is in " + logFile);
+        }
+        BenchRecord r = records.get(0);
+        BenchRecord.Metric p99 = r.secondary().get("p99");
+        Trial t = new Trial(round, position, side, g.label(), r.primary().raw(), p99 == null ? new double[0] : p99.raw(),
+                r.disturbedIterations(), took, slowdownNanos);
+        Files.delete(json);
+        Files.delete(logFile);
+        return t;
+    }
+
+    /** Removes the endpoints file, the histograms and the preloaded sessions (a line on stderr for any left behind). */
+    @Override
+    public void close() throws IOException {
+        try {
+            io.sessionbench.bench.SharedPreload.cleanup(preload,
+                    layout -> layout.open(targets.endpoints(), io.sessionbench.store.Layout.StoreOptions.DEFAULT))
+                    .forEach(p -> System.err.println("sessionbench: " + p));
+        } finally {
+            removeSecrets();
+            if (Files.exists(histograms)) {
+                try (var walk = Files.walk(histograms)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Removes the endpoints file (it holds passwords); safe to call from a shutdown hook, and more than once. */
+    public void removeSecrets() {
+        try {
+            Files.deleteIfExists(secrets);
+        } catch (IOException e) {
+            System.err.println("sessionbench: could not remove " + secrets + " (it holds the targets' passwords): " + e.getMessage());
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,98 @@
+package io.sessionbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionbench.gate.GateTarget;
+import io.sessionbench.gate.Trial;
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.testing.Cli;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gate} end to end on a tiny budget: one build against itself, in child JVMs as a user runs it. */
+class GateTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * A jar that runs this build as {@code java -jar} does: the test class path in its manifest, so the gate starts
+     * and checks it like a real {@code target/benchmarks.jar} (tests run before the shaded jar is packaged).
+     */
+    private Path launcherJar() throws IOException {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "io.sessionbench.cli.Main");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" ")));
+        Path jar = dir.resolve("build.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+            j.flush();
+        }
+        return jar;
+    }
+
+    @Test
+    void oneBuildAgainstItselfIsNeverARegressionAndTheStudySlowdownIsNamedInEveryOutput() throws Exception {
+        Path jar = launcherJar();
+        Path results = dir.resolve("results");
+        Cli.Result r = Cli.run(Map.of(), "gate", "--base", jar.toString(), "--head", jar.toString(), "--benchmarks", "memory",
+                "--rounds", "2", "--warmup-iterations", "0", "--iterations", "2", "--iteration-seconds", "0.2",
+                "--head-slowdown", "15%", "--seed", "1", "--results", results.toString());
+        assertThat(r.exitCode()).as(r.output()).isIn(0, 3);
+        assertThat(r.output()).contains("STUDY ONLY").contains("request memory 2KB t1").contains("resolution");
+        Path out;
+        try (Stream<Path> s = Files.list(results)) {
+            out = s.findFirst().orElseThrow();
+        }
+        assertThat(out.getFileName().toString()).contains("gate-slowed");
+        assertThat(Files.readString(out.resolve("gate.md"))).contains("STUDY ONLY");
+        assertThat(Files.readString(out.resolve("gate.json"))).contains("STUDY ONLY");
+        assertThat(Files.readString(out.resolve("env.json"))).contains("head slowed");
+        List<Trial> trials = Trial.read(out.resolve("trials.csv"));
+        assertThat(trials).hasSize(4);
+        assertThat(trials).filteredOn(t -> t.side() == Trial.Side.HEAD).allMatch(t -> t.slowdownNanos() > 0);
+        assertThat(trials).filteredOn(t -> t.side() == Trial.Side.BASE).allMatch(t -> t.slowdownNanos() == 0);
+        assertThat(trials).allMatch(t -> t.ok().length == 2);
+        // The folder judges again to the same exit code, from trials.csv alone.
+        Cli.Result again = Cli.run(Map.of(), "gate", "--analyze", out.toString());
+        assertThat(again.exitCode()).as(again.output()).isEqualTo(r.exitCode());
+        assertThat(again.output()).contains("STUDY ONLY");
+        try (Stream<Path> s = Files.list(out.resolve("trials"))) {
+            assertThat(s.toList()).as("trial JSON and logs are removed once read").isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingJarOrAnUnknownBenchmarkIsOneLine() throws Exception {
+        Cli.Result r = Cli.run(Map.of(), "gate", "--base", dir.resolve("nope.jar").toString(), "--head", dir.resolve("nope.jar").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.output().strip().lines().count()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).contains("nope.jar is not a file");
+        Cli.Result b = Cli.run(Map.of(), "gate", "--base", "x.jar", "--head", "x.jar", "--benchmarks", "redis-hash/hiredis");
+        assertThat(b.exitCode()).isEqualTo(2);
+        assertThat(b.output()).contains("unknown Redis client 'hiredis'");
+    }
+
+    @Test
+    void benchmarksParseFromTheirLabels() {
+        assertThat(GateTarget.parse("redis-hash/jedis").label()).isEqualTo("request redis-hash/jedis 2KB t1");
+        assertThat(GateTarget.parse("load:postgres").label()).isEqualTo("load postgres 2KB t1");
+        assertThat(GateTarget.parse("redis-json").label()).isEqualTo("request redis-json/lettuce 2KB t1");
+        assertThatThrownBy(() -> GateTarget.parse("postgres/jedis")).isInstanceOf(ConfigException.class).hasMessageContaining("no Redis client");
+        assertThatThrownBy(() -> GateTarget.parse("frobnicate:postgres")).isInstanceOf(ConfigException.class).hasMessageContaining("unknown operation");
+        assertThatThrownBy(() -> GateTarget.parseAll(List.of("postgres", "postgres"))).hasMessageContaining("given twice");
+    }
+}
