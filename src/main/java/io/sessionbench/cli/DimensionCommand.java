@@ -52,6 +52,10 @@ final class DimensionCommand implements Callable<Integer> {
     @Option(names = "--iteration-seconds", defaultValue = "1", description = "seconds per iteration (default ${DEFAULT-VALUE})")
     double iterationSeconds;
 
+    @Option(names = "--jvm-args", defaultValue = "", paramLabel = "OPTIONS", description = "extra options of every trial JVM, "
+            + "space-separated (to compare placements, e.g. -XX:ActiveProcessorCount=1)")
+    String jvmArgs;
+
     @Option(names = "--fork-seconds", description = "with --analyze: a fork's fixed cost (JVM start, setup, JIT warm-up) in seconds (default 7; a run measures it)")
     Double forkSeconds;
 
@@ -104,7 +108,8 @@ final class DimensionCommand implements Callable<Integer> {
         List<Trial> trials = new ArrayList<>();
         try (Targets t = Targets.resolve(targetOptions.settings(), System.getenv(), needed, stackDir, targetOptions.topology(),
                 targetOptions.tls);
-             TrialRunner runner = new TrialRunner(t, out.resolve("trials"), 0, iterationSeconds, iterations, iterationSeconds)) {
+             TrialRunner runner = new TrialRunner(t, out.resolve("trials"), 0, iterationSeconds, iterations, iterationSeconds,
+                     GateCommand.splitArgs(jvmArgs))) {
             for (int run = 1; run <= runs; run++) {
                 int position = 0;
                 for (int f = 0; f < forks; f++) {

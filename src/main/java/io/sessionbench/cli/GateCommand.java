@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
 final class GateCommand implements Callable<Integer> {
     /** The default benchmarks: see README "Regression gate" for the study that chose them. */
     static final String DEFAULT_BENCHMARKS = "redis-hash/lettuce";
+    /** Trial JVM options chosen by the dimensioning study (README "Regression gate"). */
+    static final String DEFAULT_JVM_ARGS = "-XX:ActiveProcessorCount=1";
 
     @picocli.CommandLine.Mixin
     TargetOptions targetOptions;
@@ -80,6 +82,10 @@ final class GateCommand implements Callable<Integer> {
             + "fixed cost of P%% of that call's time in the first base trial, to measure the gate's power")
     String headSlowdown;
 
+    @Option(names = "--jvm-args", defaultValue = DEFAULT_JVM_ARGS, paramLabel = "OPTIONS", description = "extra options of every "
+            + "trial JVM, space-separated (default '${DEFAULT-VALUE}': see README \"Regression gate\"; '' for none)")
+    String jvmArgs;
+
     @Option(names = "--seed", description = "seed of the random order (default: drawn, and recorded)")
     Long seed;
 
@@ -125,7 +131,7 @@ final class GateCommand implements Callable<Integer> {
         Gate.checkJar(head, "head");
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
         Gate.Settings settings = new Gate.Settings(base.toAbsolutePath(), head.toAbsolutePath(), targets, ms, b, rounds, warmups,
-                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s);
+                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s, splitArgs(jvmArgs));
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         targets.forEach(t -> t.layout().server().ifPresent(needed::add));
         Path out = ResultsFolder.fresh(resultsRoot, slowdown > 0 ? label + "-slowed" : label);
@@ -162,6 +168,17 @@ final class GateCommand implements Callable<Integer> {
         } finally {
             Runtime.getRuntime().removeShutdownHook(onExit);
         }
+    }
+
+    /** Space-separated JVM options; each must start with {@code -}. */
+    static List<String> splitArgs(String text) {
+        List<String> out = text == null || text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
+        for (String a : out) {
+            if (!a.startsWith("-")) {
+                throw new ConfigException("--jvm-args '" + text + "': '" + a + "' is not a JVM option (options start with -)");
+            }
+        }
+        return out;
     }
 
     /** {@code 15%} or {@code 15} → 15; none → 0. */

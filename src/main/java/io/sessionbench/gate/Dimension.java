@@ -38,7 +38,7 @@ public final class Dimension {
      * @param cvRun           CV between runs beyond what forks explain (percent; NaN with one run)
      * @param drift           second half of a fork against the first, median over forks (percent)
      * @param lag1            mean lag-1 autocorrelation of steady iterations (independent data: about −1/n)
-     * @param disturbedShare  share of iterations the noise probe marked disturbed
+     * @param disturbedShare  share of iterations the noise probe marked disturbed from outside (steal, other processes)
      * @param iterationsPerFork  the iterations per fork the variances call for
      * @param forksFor5       forks for a 95 % interval of ±5 % on a mean
      * @param gatePairsFor15  gate rounds to catch a 15 % slowdown with 80 % power (one metric, 2.5 % one-sided)
@@ -105,7 +105,7 @@ public final class Dimension {
             for (Fork f : run) {
                 List<Double> kept = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    boolean bad = i < f.disturbed().size() && !f.disturbed().get(i).isEmpty();
+                    boolean bad = i < f.disturbed().size() && io.sessionbench.report.Judge.fromOutside(f.disturbed().get(i));
                     disturbedCount += bad ? 1 : 0;
                     total++;
                     if (i >= steady && !bad && f.values()[i] > 0) {
@@ -239,7 +239,7 @@ public final class Dimension {
     /** The results as a Markdown table, one row per condition and benchmark. */
     public static String table(List<Result> results) {
         StringBuilder b = new StringBuilder("| condition | benchmark | forks × iterations | median ok/s | steady from iteration | "
-                + "CV iteration | CV fork | CV run | 2nd half vs 1st | lag-1 | disturbed | iterations per fork | forks for ±5 % | "
+                + "CV iteration | CV fork | CV run | 2nd half vs 1st | lag-1 | disturbed from outside | iterations per fork | forks for ±5 % | "
                 + "gate rounds for 15 % |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %d × %d | %,.0f | %d | %.1f %% | %.1f %% | %s | %+.1f %% | %+.2f | %.0f %% | %d | %d | %d |%n",

@@ -38,7 +38,8 @@ public final class Gate {
      */
     public record Settings(Path base, Path head, List<GateTarget> targets, List<Trial.Metric> metrics, Duration budget,
                            Integer rounds, int warmups, double warmupSeconds, int iterations, double iterationSeconds,
-                           double thresholdPercent, double minChangePercent, double headSlowdownPercent, long seed) {
+                           double thresholdPercent, double minChangePercent, double headSlowdownPercent, long seed,
+                           List<String> jvmArgs) {
         public boolean slowed() {
             return headSlowdownPercent > 0;
         }
@@ -89,7 +90,7 @@ public final class Gate {
         long start = System.nanoTime();
         int round = 0;
         try (TrialRunner r = new TrialRunner(targets, out.resolve("trials"), s.warmups(), s.warmupSeconds(), s.iterations(),
-                s.iterationSeconds())) {
+                s.iterationSeconds(), s.jvmArgs())) {
             runner = r;
             while (true) {
                 round++;
@@ -179,8 +180,8 @@ public final class Gate {
     private String conditions(GateVerdict v) {
         return String.format(Locale.ROOT, """
                         Base `%s` (sha256 %s), head `%s` (sha256 %s). %d round(s); per round every benchmark once on each \
-                        build, in an order drawn at random (seed %d); each trial a fresh JVM: %d × %s s warm-up, %d × %s s \
-                        measurement, 1 thread, 2 KB sessions, the servers shared by both builds. Each base trial is paired \
+                        build, in an order drawn at random (seed %d); each trial a fresh JVM (%s): %d × %s s warm-up, %d × \
+                        %s s measurement, 1 thread, 2 KB sessions, the servers shared by both builds. Each base trial is paired \
                         with the head trial of its round; a trial's value is the median of its iterations (disturbed ones \
                         left out); the change is the geometric mean of the pairs' ratios head/base, its interval from a \
                         hierarchical bootstrap (pairs, then iterations) with Student's t on pairs − 1 degrees of freedom, \
@@ -190,7 +191,8 @@ public final class Gate {
                         more) the gate would have caught with 80 %% power at the noise it saw. Exit 0: no regression and \
                         every resolution within the threshold; 1: a regression; 3: a resolution coarser than the threshold. \
                         Trials per iteration: `trials.csv`; machine and servers: `env.json`.
-                        """, s.base(), digest(s.base()), s.head(), digest(s.head()), v.rounds(), s.seed(), s.warmups(),
+                        """, s.base(), digest(s.base()), s.head(), digest(s.head()), v.rounds(), s.seed(),
+                s.jvmArgs().isEmpty() ? "no extra JVM options" : "`" + String.join(" ", s.jvmArgs()) + "`", s.warmups(),
                 seconds(s.warmupSeconds()), s.iterations(), seconds(s.iterationSeconds()), 100 * v.rules().familyAlpha(),
                 v.rules().metrics(), 100 * v.rules().confidence(), seconds(v.rules().minChangePercent()),
                 seconds(v.rules().thresholdPercent()));
@@ -210,6 +212,7 @@ public final class Gate {
         run.put("warmup", s.warmups() + " × " + seconds(s.warmupSeconds()) + " s");
         run.put("measurement", s.iterations() + " × " + seconds(s.iterationSeconds()) + " s");
         run.put("seed", s.seed());
+        run.put("trialJvmArgs", String.join(" ", s.jvmArgs()));
         run.put("thresholdPercent", s.thresholdPercent());
         run.put("headSlowdown", s.slowed() ? s.slowdownWords() : null);
         ObjectNode env = io.sessionbench.report.Environment.collect(targets, run);

@@ -30,9 +30,11 @@ public final class TrialRunner implements AutoCloseable {
     private final double iterationSeconds;
     private final String serverPids;
     private final Targets targets;
+    private final List<String> jvmArgs;
 
-    public TrialRunner(Targets targets, Path trialsDir, int warmups, double warmupSeconds, int iterations, double iterationSeconds)
-            throws IOException {
+    /** {@code jvmArgs}: options added to every trial JVM (a placement such as {@code -XX:ActiveProcessorCount=1}). */
+    public TrialRunner(Targets targets, Path trialsDir, int warmups, double warmupSeconds, int iterations, double iterationSeconds,
+                       List<String> jvmArgs) throws IOException {
         String pid = String.valueOf(ProcessHandle.current().pid());
         this.trialsDir = trialsDir;
         this.secrets = Path.of("target", "trial-endpoints-" + pid + ".properties").toAbsolutePath();
@@ -43,6 +45,7 @@ public final class TrialRunner implements AutoCloseable {
         this.iterations = iterations;
         this.iterationSeconds = iterationSeconds;
         this.targets = targets;
+        this.jvmArgs = List.copyOf(jvmArgs);
         // The noise probe counts the servers under test apart from other processes.
         this.serverPids = String.join(",", targets.localServers().stream()
                 .map(r -> r.server().name().toLowerCase(Locale.ROOT) + "=" + r.pid()).toList());
@@ -58,6 +61,7 @@ public final class TrialRunner implements AutoCloseable {
         Path json = trialsDir.resolve(name + ".json");
         Path logFile = trialsDir.resolve(name + ".log");
         List<String> jvm = new ArrayList<>(TRIAL_JVM);
+        jvm.addAll(jvmArgs);
         jvm.add("-Dsessionbench.endpoints=" + secrets);
         jvm.add("-Dsessionbench.preload=" + preload);
         jvm.add("-Dsessionbench.histograms=" + histograms);

@@ -7,7 +7,7 @@ import java.util.List;
  * What disturbed a measurement iteration, from the noise probe's per-iteration metrics: CPU steal above 5 %, other
  * processes above 10 % of the machine, JIT compilation above 10 % of the iteration (at least 50 ms), GC above 5 % of
  * it (at least 25 ms). One set of limits for the
- * report's circles and for the judgements, which leave disturbed iterations out.
+ * report's circles and for the judgements, which leave out iterations disturbed from outside ({@link #EXTERNAL}).
  *
  * <p>Results recorded before the probe kept interrupt time apart ({@code noise.irqCpu} absent) counted the loopback
  * traffic's softirq time, and without {@code sessionbench.serverPids} the server's CPU, as "other": a constant 15–30 %
@@ -15,6 +15,13 @@ import java.util.List;
  * median instead.
  */
 final class Disturbance {
+    /**
+     * Causes from outside the measured JVM and its server. Only these take an iteration out of a judgement: JIT and GC
+     * are the measured code's own work (a change that makes more of it is a real change), so they are shown, not
+     * removed.
+     */
+    static final java.util.Set<String> EXTERNAL = java.util.Set.of("steal", "other processes");
+
     static final double STEAL_PERCENT = 5;
     static final double OTHER_CPU_PERCENT = 10;
     static final double JIT_MS = 50;

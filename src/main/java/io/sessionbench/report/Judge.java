@@ -309,17 +309,23 @@ public final class Judge {
     }
 
     /**
-     * A fork's iterations with the disturbed ones left out; {@code null} when more than half were disturbed (the fork
-     * then says nothing about the code).
+     * A fork's iterations with those disturbed from outside (steal, other processes) left out; {@code null} when more
+     * than half were (the fork then says nothing about the code). JIT and GC marks do not count: they are the
+     * measured code's own work.
      */
     public static double[] undisturbed(double[] iterations, List<List<String>> disturbed) {
         List<Double> kept = new ArrayList<>();
         for (int i = 0; i < iterations.length; i++) {
-            if (i >= disturbed.size() || disturbed.get(i).isEmpty()) {
+            if (i >= disturbed.size() || !fromOutside(disturbed.get(i))) {
                 kept.add(iterations[i]);
             }
         }
         return 2 * kept.size() < iterations.length ? null : kept.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Whether an iteration's disturbance causes include one from outside the measured JVM and server. */
+    public static boolean fromOutside(List<String> causes) {
+        return causes.stream().anyMatch(Disturbance.EXTERNAL::contains);
     }
 
     static double sd(double[] v) {
