@@ -11,7 +11,7 @@ import java.util.Map;
  * and in {@code compare}, so more of them buy a tighter interval for the same time.
  */
 public enum Profile {
-    QUICK(1, 1, 500, 5, 500) {
+    QUICK(1, 1, 500, 4, 500) {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
@@ -49,10 +49,10 @@ public enum Profile {
     /**
      * Forks and measurement iterations of the quick profile's headline runs ({@code request} at 2 KB). The verdict ranks
      * backends on their forks, never on one fork's iterations: most of this machine's variance is between forks
-     * (results/2026-12-02_dimension), so three forks of five iterations judge better than one of eight.
+     * (results/2026-12-02_dimension), so three forks of four iterations judge better than one of eight.
      */
     static final int HEADLINE_FORKS = 3;
-    static final int HEADLINE_ITERATIONS = 5;
+    static final int HEADLINE_ITERATIONS = 4;
     static final String ALL_LAYOUTS = "memory,redis-hash,redis-json,redis-blob,memcached-blob,postgres";
     static final String REDIS_LAYOUTS = "redis-hash,redis-json,redis-blob";
     /** Field-level updates (redis-hash) beside the read-modify-write layouts that can lose updates. */

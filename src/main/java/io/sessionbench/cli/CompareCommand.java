@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code compare BASELINE CURRENT}: two sets of runs judged metric by metric (see {@link Comparison}). Exit codes are
- * {@link Judge#exitCode}'s: 0 no regression, 1 a regression, 3 not resolved to the threshold.
+ * {@link Judge#exitCode}'s: 0 no regression, 1 a regression, 3 a metric neither shown unchanged nor resolved.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         header = "Judge two sets of runs metric by metric; exit 1 on a regression.",
@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
                 "iterations) with Student's t, the false-alarm rate shared by the metrics judged; no verdict rests on",
                 "one fork. Verdicts: slower, faster, no change (whole interval within +-threshold), inconclusive.",
                 "For base against head builds on one machine, 'gate' runs them interleaved and pairs them: use it.",
-                "Exit codes: 0 no regression, 1 a regression, 3 a metric not resolved to the threshold (too few",
-                "forks, too noisy, disturbed or missing) unless --allow-unjudged, 2 bad usage."})
+                "Exit codes: 0 no regression, 1 a regression, 3 a metric neither shown unchanged (whole interval within",
+                "+-threshold) nor resolved to the threshold (too few forks, too noisy, disturbed or missing) unless",
+                "--allow-unjudged, 2 bad usage."})
 final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASELINE", split = ",", description = "baseline run(s)")
     List<Path> baseline;
@@ -71,9 +72,10 @@ final class CompareCommand implements Callable<Integer> {
         }
         List<Judge.Change> judged = lines.stream().filter(l -> !l.missing()).map(Comparison.Line::change).toList();
         long slower = judged.stream().filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
-        long unresolved = judged.stream().filter(c -> !c.resolved(rules)).count() + lines.stream().filter(Comparison.Line::missing).count();
-        System.out.printf(Locale.ROOT, "%d metric(s) judged at a shared %.0f %% false-alarm rate: %d slower, %d not resolved to the %.0f %% "
-                + "threshold%n", judged.size(), 100 * rules.familyAlpha(), slower, unresolved, threshold);
+        long unresolved = judged.stream().filter(c -> Judge.exitCode(List.of(c), rules) == Judge.CANNOT_JUDGE).count()
+                + lines.stream().filter(Comparison.Line::missing).count();
+        System.out.printf(Locale.ROOT, "%d metric(s) judged at a shared %.0f %% false-alarm rate: %d slower, %d neither shown unchanged "
+                + "within ±%.0f %% nor resolved to it%n", judged.size(), 100 * rules.familyAlpha(), slower, unresolved, threshold);
         if (lines.isEmpty()) {
             System.out.println("verdict: cannot judge — the two sides have no benchmark and metric in common (exit 3)");
             return Judge.CANNOT_JUDGE;

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 "resolution (smallest slowdown caught with 80%% power at the noise seen). Trials and verdict go to a",
                 "results folder (trials.csv, gate.md, gate.json, env.json). 'gate --analyze DIR' judges a folder again.",
                 "Exit codes: 0 no regression, 1 a regression (or the head build's benchmark failed), 2 bad usage,",
-                "3 a resolution coarser than --threshold (it says how many rounds would do)."})
+                "3 a metric neither shown unchanged within +-threshold nor resolved to it (it says how many rounds would do)."})
 final class GateCommand implements Callable<Integer> {
     /** The default benchmarks: see README "Regression gate" for the study that chose them. */
     static final String DEFAULT_BENCHMARKS = "redis-hash/lettuce";
@@ -57,7 +57,7 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--metrics", split = ",", defaultValue = "ok", description = "metrics judged: ok (successful calls/s), p99 (default ${DEFAULT-VALUE})")
     List<String> metrics;
 
-    @Option(names = "--budget", defaultValue = "15m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
+    @Option(names = "--budget", defaultValue = "6m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
     String budget;
 
     @Option(names = "--rounds", description = "a fixed number of rounds instead of a budget")

@@ -188,8 +188,8 @@ public final class Gate {
                         the %.0f %% one-sided false-alarm rate shared by the %d metric(s) (confidence %.1f %% per interval). \
                         *Slower*: the whole interval on the slower side and the estimate at least %s %% slower. *No change*: \
                         the whole interval within ±%s %%. *Resolution*: the smallest slowdown (each call costing that much \
-                        more) the gate would have caught with 80 %% power at the noise it saw. Exit 0: no regression and \
-                        every resolution within the threshold; 1: a regression; 3: a resolution coarser than the threshold. \
+                        more) the gate would have caught with 80 %% power at the noise it saw. Exit 1: a metric slower; 0: \
+                        none slower and each shown unchanged or resolved to the threshold; 3: otherwise. \
                         Trials per iteration: `trials.csv`; machine and servers: `env.json`.
                         """, s.base(), digest(s.base()), s.head(), digest(s.head()), v.rounds(), s.seed(),
                 s.jvmArgs().isEmpty() ? "no extra JVM options" : "`" + String.join(" ", s.jvmArgs()) + "`", s.warmups(),

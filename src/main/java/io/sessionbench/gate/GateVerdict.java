@@ -97,14 +97,15 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         }
         if (code == Judge.CANNOT_JUDGE) {
             int need = roundsNeeded();
-            return String.format(Locale.ROOT, "CANNOT JUDGE (exit 3): the resolution of %d metric(s) is coarser than the %s %% "
-                            + "threshold after %d round(s)%s%s",
-                    lines.stream().filter(l -> !l.change().resolved(rules)).count(), fmt(rules.thresholdPercent()), rounds,
+            return String.format(Locale.ROOT, "CANNOT JUDGE (exit 3): %d metric(s) neither shown unchanged within ±%s %% nor "
+                            + "resolved to it after %d round(s)%s%s",
+                    lines.stream().filter(l -> Judge.exitCode(List.of(l.change()), rules) == Judge.CANNOT_JUDGE).count(),
+                    fmt(rules.thresholdPercent()), rounds,
                     need == Integer.MAX_VALUE ? "" : "; about " + need + " rounds would reach it at this noise (--rounds or a longer --budget)",
                     slowed);
         }
-        return String.format(Locale.ROOT, "no regression (exit 0): every metric resolved to %s %% or finer after %d rounds, none slower%s",
-                fmt(rules.thresholdPercent()), rounds, slowed);
+        return String.format(Locale.ROOT, "no regression (exit 0): after %d rounds no metric is slower, and each is shown unchanged "
+                + "within ±%s %% or resolved to it%s", rounds, fmt(rules.thresholdPercent()), slowed);
     }
 
     private static String fmt(double v) {

@@ -111,7 +111,7 @@ public final class Judge {
 
         /** Top-level units (forks of a one-run side, runs of a many-run side). */
         public int units() {
-            return leaf() ? 1 : children.size();
+            return leaf() ? (iterations.length > 0 ? 1 : 0) : children.size();
         }
 
         /** The log of this level's value: log median of a fork's iterations, the mean of the children's logs. */
@@ -298,14 +298,18 @@ public final class Judge {
     }
 
     /**
-     * The exit code of a set of judgements: 1 when any is SLOWER, else 3 when any could not be resolved to the
-     * threshold (too few forks, too noisy, disturbed), else 0.
+     * The exit code of a set of judgements: 1 when any is SLOWER; else 3 when any is decided neither way and not
+     * resolved to the threshold (too few forks, too noisy) or disturbed; else 0. A metric shown unchanged (its whole
+     * interval within ±threshold) or faster is decided whatever its resolution: an equivalence test at the same error
+     * rate (TOST) rules out a change of the threshold's size, so a real slowdown of that size is called unchanged no
+     * more often than identical builds are called slower.
      */
     public static int exitCode(List<Change> changes, Rules rules) {
         if (changes.stream().anyMatch(c -> c.verdict() == Verdict.SLOWER)) {
             return 1;
         }
-        return changes.stream().allMatch(c -> c.resolved(rules) && c.verdict() != Verdict.DISTURBED) ? 0 : CANNOT_JUDGE;
+        return changes.stream().allMatch(c -> c.verdict() == Verdict.NO_CHANGE || c.verdict() == Verdict.FASTER
+                || (c.verdict() != Verdict.DISTURBED && c.resolved(rules))) ? 0 : CANNOT_JUDGE;
     }
 
     /**

@@ -78,6 +78,12 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         return java.util.Optional.of(new Verdict(g, floor, ranked, layout, note));
     }
 
+    /** Whether more than half of a row's forks were mostly disturbed from outside. */
+    static boolean mostlyDisturbed(SummaryRow row) {
+        int forks = row.record().primary().forks().size();
+        return 2 * undisturbed(row).units() < forks;
+    }
+
     /** A row's forks with disturbed iterations left out (a fork mostly disturbed is dropped). */
     static Judge.Sample undisturbed(SummaryRow row) {
         List<List<List<String>>> d = Disturbance.perFork(row.record());
@@ -116,6 +122,12 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
      * P99 200 µs); redis-hash/lettuce is 0.91× of it (within noise), postgres 0.21× (slower, judged).}
      */
     public String sentence() {
+        long lost = ranked.stream().filter(e -> mostlyDisturbed(e.row())).count();
+        if (2 * lost > ranked.size()) {
+            return String.format(Locale.ROOT, "For %s: no ranking. This run was mostly disturbed from outside: %d of %d backends "
+                    + "lost most of their forks to CPU steal or other processes (see the *disturbed* column). Rerun on a quieter "
+                    + "machine.", covers(), lost, ranked.size());
+        }
         Entry best = ranked.get(0);
         StringBuilder b = new StringBuilder("For ").append(covers()).append(": **").append(best.target())
                 .append("** serves a request fastest, ").append(ReportWriter.fmt(best.row().throughput().median()))

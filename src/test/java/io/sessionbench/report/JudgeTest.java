@@ -74,6 +74,21 @@ class JudgeTest {
         assertThat(resolved).isPositive();
     }
 
+    /** "No change" passes a gate whatever the resolution, so it must be as hard to earn for a real slowdown as "slower" is for none. */
+    @Test
+    void aSlowdownOfTheThresholdsSizeIsCalledUnchangedAtMostFivePercentOfTheTime() {
+        SplittableRandom r = new SplittableRandom(13);
+        Judge.Rules rules = Judge.Rules.of(15, 5, 1);
+        int unchanged = 0;
+        int runs = 1000;
+        for (int k = 0; k < runs; k++) {
+            if (Judge.paired(gate(r, 8, 0.15), true, rules).verdict() == Judge.Verdict.NO_CHANGE) {
+                unchanged++;
+            }
+        }
+        assertThat(unchanged).as("15 %% slowdowns called unchanged in %d simulated gates", runs).isLessThanOrEqualTo(runs / 20);
+    }
+
     @Test
     void theResolutionShrinksWithMorePairsAndSaysHowManyWouldDo() {
         SplittableRandom r = new SplittableRandom(3);
