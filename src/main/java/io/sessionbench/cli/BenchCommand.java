@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targets;
 
-    @Option(names = "--profile", defaultValue = "quick", description = "quick (48 runs; measured 7 min 29 s on 2 cores, build included) or full (hours; for publication); default ${DEFAULT-VALUE}")
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (48 runs; measured 10 min 48 s on 2 cores, build included) or full (hours; for publication); default ${DEFAULT-VALUE}")
     String profile;
 
     @Option(names = "--label", description = "results folder label (default: the profile name)")
