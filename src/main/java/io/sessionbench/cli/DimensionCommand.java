@@ -70,6 +70,12 @@ final class DimensionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(iterationSeconds >= 0.1 && iterationSeconds <= 60)) {
+            throw new ConfigException("--iteration-seconds must be between 0.1 and 60");
+        }
+        if (forkSeconds != null && !(forkSeconds > 0 && forkSeconds <= 600)) {
+            throw new ConfigException("--fork-seconds must be above 0 and at most 600");
+        }
         if (analyze != null) {
             List<Path> json = new ArrayList<>();
             List<Dimension.Series> series = new ArrayList<>();

@@ -156,6 +156,22 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
         return s.toString();
     }
 
+    /**
+     * A metric of this record as one side of a judgement: its forks, iterations disturbed from outside left out, a
+     * fork mostly disturbed dropped ({@link Judge#undisturbed}).
+     */
+    public Judge.Sample undisturbed(Metric m) {
+        List<List<List<String>>> d = disturbedPerFork();
+        List<Judge.Sample> kept = new ArrayList<>();
+        for (int f = 0; f < m.forks().size(); f++) {
+            double[] k = Judge.undisturbed(m.forks().get(f), f < d.size() ? d.get(f) : List.of());
+            if (k != null) {
+                kept.add(Judge.Sample.fork(k));
+            }
+        }
+        return Judge.Sample.of(kept);
+    }
+
     /** Per measurement iteration of every fork, what disturbed it (empty when nothing); see {@link Disturbance}. */
     public List<List<String>> disturbedIterations() {
         return Disturbance.perIteration(this);

@@ -42,8 +42,8 @@ public final class Comparison {
         this.metrics = metrics;
     }
 
-    /** One side's values of a metric: per run, its forks' iterations with disturbed ones left out. */
-    private record Series(String name, boolean higherIsBetter, List<Judge.Sample> runs, int[] forks) {
+    /** One side's values of a metric: per run, its forks' iterations with disturbed ones left out; forks before that. */
+    private record Series(String name, boolean higherIsBetter, List<Judge.Sample> runs, int[] forksRecorded) {
         Judge.Sample sample() {
             return runs.size() == 1 ? runs.get(0) : Judge.Sample.of(runs);
         }
@@ -90,16 +90,12 @@ public final class Comparison {
     }
 
     private static Judge.Change judge(Series b, Series c, Judge.Rules r) {
-        int total = Arrays.stream(b.forks()).sum() + Arrays.stream(c.forks()).sum();
-        int usable = b.runs().stream().mapToInt(Comparison::forkCount).sum() + c.runs().stream().mapToInt(Comparison::forkCount).sum();
+        int total = b.forksRecorded()[0] + c.forksRecorded()[0];
+        int usable = b.runs().stream().mapToInt(Judge.Sample::units).sum() + c.runs().stream().mapToInt(Judge.Sample::units).sum();
         if (2 * usable < total) {
             return Judge.disturbed(usable, total, b.higherIsBetter());
         }
         return Judge.unpaired(b.sample(), c.sample(), b.higherIsBetter(), r);
-    }
-
-    private static int forkCount(Judge.Sample run) {
-        return run.children().isEmpty() ? (run.iterations().length > 0 ? 1 : 0) : run.children().size();
     }
 
     /** Per benchmark key, per metric ({@code ok/s}, {@code p99 (us)}…), one sample per run. */
@@ -108,15 +104,14 @@ public final class Comparison {
         for (Path run : runs) {
             for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
                 Map<String, Series> m = out.computeIfAbsent(r.key(), k -> new LinkedHashMap<>());
-                List<List<List<String>>> disturbed = Disturbance.perFork(r);
                 if (metrics.contains("score")) {
                     add(m, r.primary().unit().equals("ops/s") ? "ok/s" : "score (" + r.primary().unit() + ")", r, r.primary(),
-                            r.higherIsBetter(), disturbed);
+                            r.higherIsBetter());
                 }
                 for (String name : metrics) {
                     BenchRecord.Metric sm = r.secondary().get(name);
                     if (!name.equals("score") && sm != null) {
-                        add(m, name + " (" + sm.unit() + ")", r, sm, false, disturbed);
+                        add(m, name + " (" + sm.unit() + ")", r, sm, false);
                     }
                 }
             }
@@ -124,21 +119,10 @@ public final class Comparison {
         return out;
     }
 
-    private static void add(Map<String, Series> m, String metric, BenchRecord r, BenchRecord.Metric values, boolean higher,
-                            List<List<List<String>>> disturbed) {
-        List<Judge.Sample> forks = new ArrayList<>();
-        for (int f = 0; f < values.forks().size(); f++) {
-            double[] kept = Judge.undisturbed(values.forks().get(f), f < disturbed.size() ? disturbed.get(f) : List.of());
-            if (kept != null) {
-                forks.add(Judge.Sample.fork(kept));
-            }
-        }
-        Series s = m.computeIfAbsent(metric, k -> new Series(r.shortName(), higher, new ArrayList<>(), new int[0]));
-        int[] counts = Arrays.copyOf(s.forks(), s.forks().length + 1);
-        counts[counts.length - 1] = values.forks().size();
-        Series updated = new Series(s.name(), s.higherIsBetter(), s.runs(), counts);
-        updated.runs().add(Judge.Sample.of(forks));
-        m.put(metric, updated);
+    private static void add(Map<String, Series> m, String metric, BenchRecord r, BenchRecord.Metric values, boolean higher) {
+        Series s = m.computeIfAbsent(metric, k -> new Series(r.shortName(), higher, new ArrayList<>(), new int[1]));
+        s.runs().add(r.undisturbed(values));
+        s.forksRecorded()[0] += values.forks().size();
     }
 
     /**

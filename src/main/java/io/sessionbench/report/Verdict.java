@@ -84,18 +84,9 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         return 2 * undisturbed(row).units() < forks;
     }
 
-    /** A row's forks with disturbed iterations left out (a fork mostly disturbed is dropped). */
+    /** A row's throughput forks, disturbed ones left out. */
     static Judge.Sample undisturbed(SummaryRow row) {
-        List<List<List<String>>> d = Disturbance.perFork(row.record());
-        List<double[]> forks = row.record().primary().forks();
-        List<Judge.Sample> kept = new ArrayList<>();
-        for (int f = 0; f < forks.size(); f++) {
-            double[] k = Judge.undisturbed(forks.get(f), f < d.size() ? d.get(f) : List.of());
-            if (k != null) {
-                kept.add(Judge.Sample.fork(k));
-            }
-        }
-        return Judge.Sample.of(kept);
+        return row.record().undisturbed(row.record().primary());
     }
 
     static Judgement judge(Judge.Change c) {
