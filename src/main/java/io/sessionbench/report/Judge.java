@@ -258,7 +258,12 @@ public final class Judge {
         double lo = est - tq * se;
         double hi = est + tq * se;
         double resolution = 100 * Math.expm1(resLog);
-        int needed = resLog <= rules.logThreshold() ? n : (int) Math.ceil(n * Math.pow(resLog / rules.logThreshold(), 2));
+        // Units that would bring the resolution to the threshold: the standard error shrinks as 1/sqrt(n); with that
+        // many units t is close to normal, so the normal quantiles (not this sample's few-df t) scale it.
+        org.apache.commons.math3.distribution.NormalDistribution z = new org.apache.commons.math3.distribution.NormalDistribution();
+        double zRes = (z.inverseCumulativeProbability(1 - rules.alpha()) + z.inverseCumulativeProbability(POWER)) * se;
+        int needed = resLog <= rules.logThreshold() ? n
+                : Math.max(n + 1, (int) Math.ceil(n * Math.pow(zRes / rules.logThreshold(), 2)));
         // Slower: log ratio below 0 for throughput, above 0 for latency; 'worse' is that signed distance.
         double worse = higherIsBetter ? -est : est;
         double worseLow = higherIsBetter ? -hi : lo;
