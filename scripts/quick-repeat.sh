@@ -14,6 +14,7 @@ times="$out/$label-times.csv"
 [ -f "$times" ] || echo "run,commit,started,wall_seconds,exit" > "$times"
 for i in $(seq 1 "$n"); do
   work="$(mktemp -d)"
+  chmod 755 "$work"  # Postgres runs as nobody when this is root and must reach its data folder inside
   git clone -q "$repo" "$work/sessionbench"
   started="$(date -u +%FT%TZ)"
   t0=$(date +%s)
