@@ -19,6 +19,13 @@ public final class BenchParams {
     public static final int MAX_SESSION_BYTES = 1_500_000;
 
     /**
+     * The forked benchmark JVMs' heap and collector, as on {@code SessionOps}' {@code @Fork} (options given to JMH's
+     * runner replace the annotation's, so the bench command and the gate's trials pass them again): a fixed heap and
+     * the throughput collector, so heap growth never happens during measurement.
+     */
+    public static final java.util.List<String> FORK_JVM = java.util.List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
+
+    /**
      * System properties a benchmark fork opens its Redis stores with ({@code bench --key-design}, {@code --cluster-client});
      * for plain JMH: {@code -jvmArgsAppend -Dsessionbench.keys=user}.
      */

@@ -43,8 +43,8 @@ public class InFlight {
             throw new IllegalArgumentException("-p inFlight=" + inFlight + " is out of range; use 1 to " + MAX);
         }
         if (inFlight > 1 && !s.store.async()) {
-            throw new IllegalArgumentException("inFlight=" + inFlight + " needs an async client, and " + s.store.layout()
-                    + (s.layout.startsWith("redis-") ? "/" + s.client : "") + " has none; use inFlight=1 there, "
+            throw new IllegalArgumentException("inFlight=" + inFlight + " needs an async client, and "
+                    + io.sessionbench.store.Target.of(s.layout, s.client).label() + " has none; use inFlight=1 there, "
                     + "or memcached-blob, or lettuce or redisson on a Redis layout");
         }
         pending = new CompletableFuture[inFlight];

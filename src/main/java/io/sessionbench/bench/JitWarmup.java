@@ -20,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * compete with the client and the server, and a fixed short warm-up left 300–500 ms of compilation in 500 ms
  * measurement iterations (Redisson longest); how long each client needs differs, so the warm-up watches the
  * compiler instead of the clock. What remains is recorded per iteration ({@code noise.jitMs}).
+ * <p>
+ * {@code -Dsessionbench.warmup.maxSeconds=S} lowers the cap (and the floor with it): the tests that run every
+ * benchmark once to see it work set it, since they measure nothing; the output says when the cap cut a warm-up short.
  */
 final class JitWarmup {
     static final long MIN_NANOS = 2_000_000_000L;
@@ -28,6 +31,7 @@ final class JitWarmup {
     static final double STEADY_DRIFT = 0.03;
     static final long MAX_NANOS = 10_000_000_000L;
     static final long SLICE_NANOS = 250_000_000L;
+    static final String MAX_SECONDS_PROPERTY = "sessionbench.warmup.maxSeconds";
     static final double QUIET = 0.04;
 
     private JitWarmup() {
@@ -40,6 +44,9 @@ final class JitWarmup {
             return "warm-up skipped: this JVM does not report compilation time";
         }
         Runnable call = call(operation, inFlight, s);
+        long max = maxNanos();
+        long min = Math.min(MIN_NANOS, max);
+        long slice = Math.min(SLICE_NANOS, Math.max(1, max));
         long start = System.nanoTime();
         long jitStart = jit.getTotalCompilationTime();
         int k = 0;
@@ -50,7 +57,7 @@ final class JitWarmup {
                 long sliceStart = System.nanoTime();
                 long jitBefore = jit.getTotalCompilationTime();
                 int calls = 0;
-                while (System.nanoTime() - sliceStart < SLICE_NANOS) {
+                while (System.nanoTime() - sliceStart < slice) {
                     call.run();
                     calls++;
                 }
@@ -59,7 +66,7 @@ final class JitWarmup {
                 long compiled = jit.getTotalCompilationTime() - jitBefore;
                 long elapsed = System.nanoTime() - start;
                 steady = steady(rates);
-                if ((elapsed >= MIN_NANOS && compiled <= QUIET * SLICE_NANOS / 1e6 && steady) || elapsed >= MAX_NANOS) {
+                if ((elapsed >= min && compiled <= QUIET * slice / 1e6 && steady) || elapsed >= max) {
                     break;
                 }
             }
@@ -67,7 +74,26 @@ final class JitWarmup {
             return "warm-up stopped by a store error (the measurement will count it): " + e.getMessage();
         }
         return String.format(Locale.ROOT, "warm-up until the JIT settled and throughput was steady: %.1f s, %d calls, %d ms compiling%s",
-                (System.nanoTime() - start) / 1e9, k, jit.getTotalCompilationTime() - jitStart, steady ? "" : " (still climbing at the 10 s cap)");
+                (System.nanoTime() - start) / 1e9, k, jit.getTotalCompilationTime() - jitStart, steady ? ""
+                        : max < MAX_NANOS ? String.format(Locale.ROOT, " (cut at %.1f s by -D%s)", max / 1e9, MAX_SECONDS_PROPERTY)
+                        : " (still climbing at the 10 s cap)");
+    }
+
+    /** The cap: 10 s, or lower when {@value #MAX_SECONDS_PROPERTY} says so (a value that is not a number is refused). */
+    static long maxNanos() {
+        String v = System.getProperty(MAX_SECONDS_PROPERTY);
+        if (v == null) {
+            return MAX_NANOS;
+        }
+        try {
+            double seconds = Double.parseDouble(v.trim());
+            if (!(seconds >= 0)) {
+                throw new NumberFormatException();
+            }
+            return Math.min(MAX_NANOS, (long) (seconds * 1e9));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + MAX_SECONDS_PROPERTY + "=" + v + " is not a number of seconds >= 0");
+        }
     }
 
     /** Whether the least-squares trend of the last {@link #STEADY_SLICES} slices' log call counts moves them by under 3 %. */

@@ -210,7 +210,7 @@ public final class Calibration {
      * {@code range}, {@code n} requests, with the target's password and TLS.
      */
     private List<String> benchmarkCommand(RedisTarget redis, int c, int range, int n, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of(LocalStack.binary("redis-benchmark"), "-h", redis.host(),
+        List<String> cmd = new ArrayList<>(List.of(io.sessionbench.infra.Programs.binary("redis-benchmark"), "-h", redis.host(),
                 "-p", String.valueOf(redis.port()), "-c", String.valueOf(c), "-r", String.valueOf(range),
                 "-n", String.valueOf(n), "--csv"));
         if (cluster != null) {
@@ -349,7 +349,7 @@ public final class Calibration {
         Path script = dir.resolve("select.sql");
         Files.writeString(script, "\\set id random(0, " + (keys - 1) + ")\nSELECT attrs FROM sessionbench_calibration WHERE id = :id;\n");
         java.net.URI u = java.net.URI.create(pg.jdbcUrl().substring(5));
-        List<String> cmd = List.of(LocalStack.postgresTool("pgbench"), "-h", u.getHost(), "-p", String.valueOf(u.getPort()),
+        List<String> cmd = List.of(io.sessionbench.infra.Programs.postgresTool("pgbench"), "-h", u.getHost(), "-p", String.valueOf(u.getPort()),
                 "-U", pg.user(), "-n", "-M", "prepared", "-c", String.valueOf(c), "-j", String.valueOf(Math.min(c, 2)),
                 "-T", String.valueOf(seconds + 2), "-f", script.toString(), "--log", "--log-prefix=" + dir.resolve("pgb"),
                 u.getPath().substring(1));

@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.run.ResultsFolder;
 import io.sessionbench.calibrate.Calibration;
 import io.sessionbench.calibrate.Pinning;
 import io.sessionbench.infra.LocalStack;

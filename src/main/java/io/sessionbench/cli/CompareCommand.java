@@ -70,29 +70,12 @@ final class CompareCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "machine speed (fixed loop between iterations, median): baseline %.0f µs, current %.0f µs "
                     + "(%+.1f%%; positive = the current side ran on a slower machine)%n", canaryB, canaryC, 100 * (canaryC / canaryB - 1));
         }
-        List<Judge.Change> judged = lines.stream().filter(l -> !l.missing()).map(Comparison.Line::change).toList();
-        long slower = judged.stream().filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
-        long unresolved = judged.stream().filter(c -> Judge.exitCode(List.of(c), rules) == Judge.CANNOT_JUDGE).count()
-                + lines.stream().filter(Comparison.Line::missing).count();
+        Comparison.Outcome outcome = Comparison.outcome(lines, rules, allowUnjudged);
         System.out.printf(Locale.ROOT, "%d metric(s) judged at a shared %.0f %% false-alarm rate: %d slower, %d neither shown unchanged "
-                + "within ±%.0f %% nor resolved to it%n", judged.size(), 100 * rules.familyAlpha(), slower, unresolved, threshold);
-        if (lines.isEmpty()) {
-            System.out.println("verdict: cannot judge — the two sides have no benchmark and metric in common (exit 3)");
-            return Judge.CANNOT_JUDGE;
-        }
-        int code = lines.stream().anyMatch(Comparison.Line::missing) ? Math.max(Judge.exitCode(judged, rules), Judge.CANNOT_JUDGE)
-                : Judge.exitCode(judged, rules);
-        if (code == 1) {
-            System.out.println("verdict: REGRESSION (exit 1)");
-            return 1;
-        }
-        if (code == Judge.CANNOT_JUDGE && !allowUnjudged) {
-            System.out.println("verdict: cannot judge " + unresolved + " metric(s) at the threshold (exit 3; the 'per side' column "
-                    + "says how many forks or runs would; --allow-unjudged accepts that)");
-            return Judge.CANNOT_JUDGE;
-        }
-        System.out.println("verdict: no regression (exit 0)");
-        return 0;
+                + "within ±%.0f %% nor resolved to it%n", outcome.judged(), 100 * rules.familyAlpha(), outcome.slower(),
+                outcome.unresolved(), threshold);
+        System.out.println(outcome.verdict());
+        return outcome.exitCode();
     }
 
     static String table(List<Comparison.Line> lines) {

@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.run.ResultsFolder;
 import io.sessionbench.gate.Dimension;
 import io.sessionbench.gate.GateTarget;
 import io.sessionbench.gate.Trial;
@@ -106,7 +107,7 @@ final class DimensionCommand implements Callable<Integer> {
             throw new ConfigException("dimension runs the built jar: java -jar target/benchmarks.jar dimension");
         }
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
-        targets.forEach(t -> t.layout().server().ifPresent(needed::add));
+        targets.forEach(t -> t.target().layout().server().ifPresent(needed::add));
         Path out = ResultsFolder.fresh(resultsRoot, label);
         System.out.printf(Locale.ROOT, "dimension: %d run(s) × %d forks × %d iterations of %s s for %d benchmark(s), into %s%n", runs,
                 forks, iterations, iterationSeconds, targets.size(), out);

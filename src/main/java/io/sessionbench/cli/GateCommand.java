@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.run.ResultsFolder;
 import io.sessionbench.gate.Gate;
 import io.sessionbench.gate.GateTarget;
 import io.sessionbench.gate.GateVerdict;
@@ -119,7 +120,7 @@ final class GateCommand implements Callable<Integer> {
             throw new ConfigException("gate needs --base BASE.jar and --head HEAD.jar (or --analyze DIR)");
         }
         List<GateTarget> targets = GateTarget.parseAll(benchmarks);
-        Duration b = LoadCommand.parse(budget);
+        Duration b = io.sessionbench.infra.Durations.of("--budget", budget);
         Limits.range("--rounds", rounds, 2, 1000);
         Limits.range("--warmup-iterations", warmups, 0, 100);
         Limits.range("--iterations", iterations, 2, 100);
@@ -133,7 +134,7 @@ final class GateCommand implements Callable<Integer> {
         Gate.Settings settings = new Gate.Settings(base.toAbsolutePath(), head.toAbsolutePath(), targets, ms, b, rounds, warmups,
                 iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s, splitArgs(jvmArgs));
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
-        targets.forEach(t -> t.layout().server().ifPresent(needed::add));
+        targets.forEach(t -> t.target().layout().server().ifPresent(needed::add));
         Path out = ResultsFolder.fresh(resultsRoot, slowdown > 0 ? label + "-slowed" : label);
         System.out.println("gate: results in " + out + (slowdown > 0 ? " · " + settings.slowdownWords() : ""));
         Gate gate = new Gate(settings, out, System.out);

@@ -93,7 +93,7 @@ final class K8sCommand {
                     throw new ConfigException("--start-at " + startAt + " is not an ISO-8601 UTC instant such as 2026-11-28T21:00:00Z");
                 }
             } else {
-                Duration in = LoadCommand.parse(startIn);
+                Duration in = io.sessionbench.infra.Durations.of("--start-in", startIn);
                 start = Instant.now().plus(in).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             }
             List<String> extra = new ArrayList<>();
@@ -101,7 +101,7 @@ final class K8sCommand {
                 extra.addAll(List.of("--rate", String.valueOf(rate)));
             }
             if (duration != null) {
-                LoadCommand.parse(duration);
+                io.sessionbench.infra.Durations.of("--duration", duration);
                 extra.addAll(List.of("--duration", duration));
             }
             if (connections != null) {

@@ -12,8 +12,15 @@ final class Limits {
     static void range(String option, Number value, double min, double max) {
         if (value != null && !(value.doubleValue() >= min && value.doubleValue() <= max)) {
             throw new ConfigException(String.format(Locale.ROOT, "%s %s is out of range; use %s to %s", option,
-                    value, plain(min), plain(max)));
+                    asTyped(value), plain(min), plain(max)));
         }
+    }
+
+    /** The value as the user would have typed it: "0", not the parsed double's "0.0". */
+    private static String asTyped(Number value) {
+        double v = value.doubleValue();
+        return (value instanceof Double || value instanceof Float) && v == Math.rint(v) && !Double.isInfinite(v)
+                ? String.valueOf((long) v) : String.valueOf(value);
     }
 
     private static String plain(double v) {

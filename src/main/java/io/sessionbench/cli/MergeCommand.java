@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.run.ResultsFolder;
 import io.sessionbench.loadgen.LoadReport;
 import io.sessionbench.loadgen.LoadRun;
 import io.sessionbench.loadgen.Merge;

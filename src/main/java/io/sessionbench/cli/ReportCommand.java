@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.report.SummaryTable;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.report.ReportWriter;
 import java.nio.file.Files;
@@ -12,8 +13,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Rebuild .hgrm, summary.csv, verdict.md, report.md, report.html (interactive, offline) and CI JSON of a results folder.")
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "a results folder written by 'bench'")
-    Path dir;
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "a results folder written by 'bench' (several with --across)")
+    java.util.List<Path> dirs;
+
+    @picocli.CommandLine.Option(names = "--across", description = "print the bench verdicts of the given runs side by side, "
+            + "and the pairs judged one way in one run and the other way in another (rebuilds nothing)")
+    boolean across;
 
     @picocli.CommandLine.Option(names = "--screenshot", description = "also write report-first-screen.png, the first "
             + "1280×1000 of report.html in headless Chromium (Debian package 'chromium')")
@@ -21,6 +26,19 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Path d : dirs) {
+            if (!Files.isDirectory(d) || across && !Files.exists(d.resolve("jmh.json"))) {
+                throw new ConfigException(d + " is not a results folder of 'bench'; give folders such as results/2026-01-01_1200_quick");
+            }
+        }
+        if (across) {
+            System.out.print(io.sessionbench.report.VerdictsAcross.markdown(dirs));
+            return 0;
+        }
+        if (dirs.size() > 1) {
+            throw new ConfigException("report rebuilds one folder; give one DIR, or --across to compare several runs' verdicts");
+        }
+        Path dir = dirs.get(0);
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(dir + " is not a folder; give a results folder such as results/2026-01-01_1200_quick");
         }

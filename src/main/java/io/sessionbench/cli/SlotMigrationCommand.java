@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.run.ResultsFolder;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.infra.LocalStack;
 import io.sessionbench.infra.Targets;

@@ -52,6 +52,11 @@ final class TargetOptions {
         return io.sessionbench.infra.LocalStack.Topology.of(topology);
     }
 
+    /** The targets and local-stack choices, for a run (checked: an unknown topology, key design or setting is one line). */
+    io.sessionbench.run.Targeting targeting() {
+        return new io.sessionbench.run.Targeting(settings(), topology(), tls, keys(), clusterSettings());
+    }
+
     Map<Setting, String> settings() {
         Map<Setting, String> s = new EnumMap<>(Setting.class);
         put(s, Setting.REDIS_URI, redis);

@@ -1,7 +1,7 @@
 package io.sessionbench.gate;
 
 import io.sessionbench.infra.ConfigException;
-import io.sessionbench.store.Layout;
+import io.sessionbench.store.Target;
 import io.sessionbench.store.redis.RedisClientKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Set;
  * one thread, synchronous. Written and read as {@code request redis-hash/lettuce}; {@link #parse} takes
  * {@code [operation:]layout[/client]}.
  */
-public record GateTarget(String operation, Layout layout, RedisClientKind client) {
+public record GateTarget(String operation, Target target) {
     static final Set<String> OPERATIONS = Set.of("request", "load", "readAttribute", "updateAttribute", "touch", "create");
     static final int SESSION_BYTES = 2048;
 
@@ -28,17 +28,11 @@ public record GateTarget(String operation, Layout layout, RedisClientKind client
                         + String.join(", ", new java.util.TreeSet<>(OPERATIONS)));
             }
         }
-        int slash = t.indexOf('/');
-        Layout layout = Layout.of(slash < 0 ? t : t.substring(0, slash));
-        RedisClientKind client = RedisClientKind.LETTUCE;
-        if (slash >= 0) {
-            if (!layout.usesRedisClient()) {
-                throw new ConfigException("gate benchmark '" + text + "': " + layout.label() + " has no Redis client to choose; write '"
-                        + layout.label() + "'");
-            }
-            client = RedisClientKind.of(t.substring(slash + 1));
+        try {
+            return new GateTarget(op, Target.parse(t));
+        } catch (ConfigException e) {
+            throw new ConfigException("gate benchmark '" + text + "': " + e.getMessage());
         }
-        return new GateTarget(op, layout, client);
     }
 
     public static List<GateTarget> parseAll(List<String> texts) {
@@ -55,7 +49,7 @@ public record GateTarget(String operation, Layout layout, RedisClientKind client
 
     /** {@code request redis-hash/lettuce 2KB t1}, as {@code compare} names benchmarks. */
     public String label() {
-        return operation + " " + layout.label() + (layout.usesRedisClient() ? "/" + client.label() : "") + " 2KB t1";
+        return operation + " " + target.label() + " 2KB t1";
     }
 
     /** A file-name-safe form of the label. */
@@ -65,8 +59,8 @@ public record GateTarget(String operation, Layout layout, RedisClientKind client
 
     /** JMH's selection and parameters for one trial of this benchmark. */
     List<String> jmhArgs() {
-        return List.of("io\\.sessionbench\\.bench\\.SessionOps\\." + operation + "$", "-p", "layout=" + layout.label(),
-                "-p", "client=" + client.label(), "-p", "sessionBytes=" + SESSION_BYTES, "-p", "distribution=uniform",
+        return List.of("io\\.sessionbench\\.bench\\.SessionOps\\." + operation + "$", "-p", "layout=" + target.layout().label(),
+                "-p", "client=" + (target.redis() ? target.client() : RedisClientKind.LETTUCE).label(), "-p", "sessionBytes=" + SESSION_BYTES, "-p", "distribution=uniform",
                 "-p", "liveSessions=10000", "-p", "updates=safe", "-t", "1");
     }
 }

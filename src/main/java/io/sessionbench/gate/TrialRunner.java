@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 public final class TrialRunner implements AutoCloseable {
     /** JVM options of every trial (as the benchmarks' own {@code @Fork}): a fixed heap, the parallel collector. */
-    static final List<String> TRIAL_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
+    static final List<String> TRIAL_JVM = io.sessionbench.bench.BenchParams.FORK_JVM;
 
     private final Path trialsDir;
     private final Path secrets;

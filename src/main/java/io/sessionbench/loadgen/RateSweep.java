@@ -42,6 +42,54 @@ public final class RateSweep {
      * write the sessions file and stop.
      */
     public record Sharing(int index, int count, long startEpochNanos, Path sessionsDir, boolean preloadOnly) {
+        /**
+         * From the options {@code --generator I/N}, {@code --start-at}, {@code --sessions-dir} and {@code --preload-only}
+         * (each may be null/false), checked together; one line naming the option when they do not fit.
+         */
+        public static Sharing of(String generator, String startAt, Path sessionsDir, boolean preloadOnly) {
+            int index = 0;
+            int count = 1;
+            if (generator != null) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,4})/(\\d{1,4})").matcher(generator.trim());
+                if (!m.matches() || Integer.parseInt(m.group(1)) >= Integer.parseInt(m.group(2))) {
+                    throw new io.sessionbench.infra.ConfigException("--generator " + generator + " is not I/N with 0 <= I < N <= 1000, e.g. 0/3 for the first of three");
+                }
+                index = Integer.parseInt(m.group(1));
+                count = Integer.parseInt(m.group(2));
+                if (count > 1000) {
+                    throw new io.sessionbench.infra.ConfigException("--generator " + generator + ": N is out of range; use 1 to 1,000");
+                }
+            }
+            long start = 0;
+            if (startAt != null) {
+                java.time.Instant at;
+                try {
+                    at = java.time.Instant.parse(startAt.trim());
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new io.sessionbench.infra.ConfigException("--start-at " + startAt + " is not an ISO-8601 UTC instant such as 2026-11-28T21:00:00Z");
+                }
+                if (at.isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(1)))) {
+                    throw new io.sessionbench.infra.ConfigException("--start-at " + startAt + " is more than a day away; give the instant the generators should start at");
+                }
+                start = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+            }
+            if (count > 1 && startAt == null) {
+                throw new io.sessionbench.infra.ConfigException("--generator " + generator + " needs --start-at INSTANT, the same for all " + count
+                        + " generators, so their schedules line up");
+            }
+            if (count > 1 && sessionsDir == null) {
+                throw new io.sessionbench.infra.ConfigException("--generator " + generator + " needs --sessions-dir DIR: sessions are preloaded once "
+                        + "(by 'load --preload-only --sessions-dir DIR' or by generator 0), not once per generator");
+            }
+            if (preloadOnly && sessionsDir == null) {
+                throw new io.sessionbench.infra.ConfigException("--preload-only needs --sessions-dir DIR to write the sessions to");
+            }
+            if (preloadOnly && (generator != null || startAt != null)) {
+                throw new io.sessionbench.infra.ConfigException("--preload-only preloads and stops; give --generator and --start-at to the generators instead");
+            }
+            return new Sharing(index, count, start, sessionsDir, preloadOnly);
+        }
+
         public static final Sharing ALONE = new Sharing(0, 1, 0, null, false);
 
         /** The file of one scenario's sessions on one layout. */

@@ -294,9 +294,7 @@ public final class SlotMigration {
     public String conditions(boolean localStack) {
         String version;
         try (Jedis j = RedisServerView.connect(seeds.get(0))) {
-            String info = j.info("server");
-            int i = info.indexOf("redis_version:");
-            version = i < 0 ? "?" : info.substring(i + 14, info.indexOf('\r', i));
+            version = io.sessionbench.infra.RedisInfo.version(j.info("server"));
         }
         return String.format(Locale.ROOT, "Machine: %d cores (client and servers share them). Redis %s Cluster, %s (%s). Big session: "
                         + "%,d B in %d parts, slot %d. Each round moves the slot to another primary and back with SETSLOT "

@@ -54,7 +54,7 @@ public final class HdrProfiler implements InternalProfiler {
         }
         noise.begin();
         if (!redisTried && benchmarkParams.getParamsKeys().contains("layout")
-                && benchmarkParams.getParam("layout").startsWith("redis-")) {
+                && io.sessionbench.store.Layout.find(benchmarkParams.getParam("layout")).map(io.sessionbench.store.Layout::usesRedisClient).orElse(false)) {
             redisTried = true;
             redis = RedisServerView.open();
         }

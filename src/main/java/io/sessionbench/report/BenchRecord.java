@@ -116,13 +116,17 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
         return params.getOrDefault("layout", "?");
     }
 
+    /** The layout and Redis client this row ran against, from its {@code layout} and {@code client} parameters. */
+    public io.sessionbench.store.Target store() {
+        return io.sessionbench.store.Target.of(layout(), params.get("client"));
+    }
+
     /**
      * Layout plus client where the client matters, e.g. {@code redis-hash/jedis}, {@code postgres}; then the
      * requests in flight per thread when more than one, and {@code naive} for unprotected read-modify-write updates.
      */
     public String target() {
-        String l = layout();
-        StringBuilder t = new StringBuilder(l.startsWith("redis-") ? l + "/" + params.getOrDefault("client", "lettuce") : l);
+        StringBuilder t = new StringBuilder(store().label());
         if (inFlight() > 1) {
             t.append(" ×").append(inFlight()).append(" in flight");
         }

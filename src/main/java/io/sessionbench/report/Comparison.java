@@ -126,6 +126,35 @@ public final class Comparison {
     }
 
     /**
+     * What a comparison decides, and its exit code ({@link Judge#exitCode}): 1 when a metric is slower; 3 when one is
+     * neither shown unchanged nor resolved, or is missing on a side (0 instead with {@code allowUnjudged}); else 0.
+     */
+    public record Outcome(int exitCode, long judged, long slower, long unresolved, String verdict) {
+    }
+
+    public static Outcome outcome(List<Line> lines, Judge.Rules rules, boolean allowUnjudged) {
+        List<Judge.Change> judged = lines.stream().filter(l -> !l.missing()).map(Line::change).toList();
+        long slower = judged.stream().filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
+        long unresolved = judged.stream().filter(c -> Judge.exitCode(List.of(c), rules) == Judge.CANNOT_JUDGE).count()
+                + lines.stream().filter(Line::missing).count();
+        if (lines.isEmpty()) {
+            return new Outcome(Judge.CANNOT_JUDGE, 0, 0, 0,
+                    "verdict: cannot judge — the two sides have no benchmark and metric in common (exit 3)");
+        }
+        int code = lines.stream().anyMatch(Line::missing) ? Math.max(Judge.exitCode(judged, rules), Judge.CANNOT_JUDGE)
+                : Judge.exitCode(judged, rules);
+        if (code == 1) {
+            return new Outcome(1, judged.size(), slower, unresolved, "verdict: REGRESSION (exit 1)");
+        }
+        if (code == Judge.CANNOT_JUDGE && !allowUnjudged) {
+            return new Outcome(Judge.CANNOT_JUDGE, judged.size(), slower, unresolved, "verdict: cannot judge " + unresolved
+                    + " metric(s) at the threshold (exit 3; the 'per side' column says how many forks or runs would; "
+                    + "--allow-unjudged accepts that)");
+        }
+        return new Outcome(0, judged.size(), slower, unresolved, "verdict: no regression (exit 0)");
+    }
+
+    /**
      * The median time of the fixed canary loop over every iteration of the given runs (µs), NaN when not recorded:
      * how fast the machine itself was. A different canary on the two sides means the machine changed speed between
      * them, which moves every figure whatever the code did.

@@ -38,7 +38,7 @@ public final class Environment {
         List<LocalStack.Running> local = targets.localServers();
         boolean loopback = true;
         if (e.redis() != null) {
-            addServer(servers, "redis", e.redis().redacted(), local, LocalStack.Server.REDIS, () -> LocalStack.redisVersion(e.redis()));
+            addServer(servers, "redis", e.redis().redacted(), local, LocalStack.Server.REDIS, () -> io.sessionbench.infra.ServerProbes.redisVersion(e.redis()));
             loopback &= LOOPBACK.contains(e.redis().host());
         }
         if (e.hasRedis()) {
@@ -78,12 +78,12 @@ public final class Environment {
         if (!e.memcached().isEmpty()) {
             var mc = e.memcached().get(0);
             addServer(servers, "memcached", String.valueOf(e.memcached()), local, LocalStack.Server.MEMCACHED,
-                    () -> LocalStack.memcachedVersion(mc.host(), mc.port()));
+                    () -> io.sessionbench.infra.ServerProbes.memcachedVersion(mc.host(), mc.port()));
             loopback &= LOOPBACK.contains(mc.host());
         }
         if (e.postgres() != null) {
             addServer(servers, "postgres", e.postgres().toString(), local, LocalStack.Server.POSTGRES,
-                    () -> LocalStack.postgresVersion(e.postgres(), false));
+                    () -> io.sessionbench.infra.ServerProbes.postgresVersion(e.postgres(), false));
             loopback &= e.postgres().jdbcUrl().contains("//127.0.0.1") || e.postgres().jdbcUrl().contains("//localhost");
         }
         run.put("network", loopback ? "loopback (client and servers on this machine, sharing its cores)" : "network (remote servers)");

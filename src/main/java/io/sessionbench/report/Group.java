@@ -66,7 +66,7 @@ public record Group(Question question, String setup, String slug, List<SummaryRo
                     s -> s.record().inFlight() == 1 && isDefaultClient(s.record()));
             if (same.stream().anyMatch(s -> !isDefaultClient(s.record()) && s.record().inFlight() == 1)) {
                 add(out, Question.CLIENTS, setup, slug + Question.CLIENTS.suffix, same,
-                        s -> s.record().inFlight() == 1 && s.record().layout().startsWith("redis-"));
+                        s -> s.record().inFlight() == 1 && s.record().store().redis());
             }
             List<Integer> inFlight = same.stream().map(s -> s.record().inFlight()).filter(n -> n > 1).distinct().toList();
             for (int n : inFlight) {
@@ -88,12 +88,12 @@ public record Group(Question question, String setup, String slug, List<SummaryRo
 
     /** Lettuce for the Redis layouts, the only client for the others. */
     static boolean isDefaultClient(BenchRecord r) {
-        return !r.layout().startsWith("redis-") || "lettuce".equals(r.params().getOrDefault("client", "lettuce"));
+        return r.store().defaultClient();
     }
 
     /** Layout and client, without the requests in flight. */
     private static String variant(BenchRecord r) {
-        return r.layout() + "/" + (r.layout().startsWith("redis-") ? r.params().getOrDefault("client", "lettuce") : "");
+        return r.store().label();
     }
 
     private static String setupKey(BenchRecord r) {

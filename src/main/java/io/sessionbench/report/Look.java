@@ -6,28 +6,19 @@ import java.text.FieldPosition;
 import java.text.NumberFormat;
 import java.text.ParsePosition;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * How every chart, PNG or interactive, draws a row: one colour per layout (a colour-blind-safe palette, Okabe–Ito),
  * one line style per client, and another for requests in flight or naive updates; round labels on log axes.
  */
 public final class Look {
-    private static final Map<String, String> COLOURS = Map.of(
-            "memory", "#7f7f7f",
-            "redis-hash", "#D55E00",
-            "redis-json", "#E69F00",
-            "redis-blob", "#CC79A7",
-            "memcached-blob", "#009E73",
-            "postgres", "#0072B2",
-            "postgres-unlogged", "#56B4E9");
 
     private Look() {
     }
 
     /** The layout's colour as {@code #rrggbb}. */
     public static String colour(String layout) {
-        return COLOURS.getOrDefault(layout, "#000000");
+        return io.sessionbench.store.Layout.find(layout).map(io.sessionbench.store.Layout::colour).orElse("#000000");
     }
 
     public static Color awtColour(String layout) {
@@ -45,14 +36,8 @@ public final class Look {
         if ("naive".equals(r.params().get("updates"))) {
             return new float[] {4, 4};
         }
-        if (!r.layout().startsWith("redis-")) {
-            return null;
-        }
-        return switch (r.params().getOrDefault("client", "lettuce")) {
-            case "jedis" -> new float[] {8, 4};
-            case "redisson" -> new float[] {2, 3};
-            default -> null;
-        };
+        io.sessionbench.store.Target t = r.store();
+        return t.redis() ? t.client().dash() : null;
     }
 
     public static BasicStroke stroke(BenchRecord r) {

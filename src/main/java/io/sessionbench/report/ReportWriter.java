@@ -131,7 +131,7 @@ public final class ReportWriter {
         for (SummaryRow s : rows) {
             BenchRecord r = s.record();
             b.append(String.join(",", r.benchmark(), r.operation(), r.layout(),
-                    r.layout().startsWith("redis-") ? r.params().getOrDefault("client", "") : "",
+                    r.store().redis() ? r.store().client().label() : "",
                     r.params().getOrDefault("sessionBytes", ""), r.params().getOrDefault("liveSessions", ""),
                     r.params().getOrDefault("distribution", ""), String.valueOf(r.threads()), String.valueOf(r.inFlight()),
                     r.params().getOrDefault("updates", ""), r.mode(),
@@ -240,7 +240,7 @@ public final class ReportWriter {
                 if (p.getValue().stream().anyMatch(s -> s.samples() > 0)) {
                     b.append(percentiles(file + "_percentiles.png", "Latency by percentile: " + title, p.getValue()));
                 }
-                List<SummaryRow> real = p.getValue().stream().filter(s -> !s.record().layout().equals("memory")
+                List<SummaryRow> real = p.getValue().stream().filter(s -> !s.record().store().layout().floor()
                         && s.record().primary().raw().length > 0).toList();
                 if (!real.isEmpty()) {
                     b.append(iterations(file + "_iterations.png", "ok/s per iteration (disturbed circled): " + title, real));
@@ -322,7 +322,7 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder("| backend | ok/s | 95 % CI | CV | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates "
                 + "| disturbed | CPU client/server | Redis µs/cmd | canary µs | vs best |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
-        double best = rows.stream().filter(s -> !s.record().layout().equals("memory"))
+        double best = rows.stream().filter(s -> !s.record().store().layout().floor())
                 .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
         for (SummaryRow s : rows) {
             Stats.Summary t = s.throughput();
@@ -336,7 +336,7 @@ public final class ReportWriter {
                     .append(count(s.lostUpdates())).append(" | ").append(s.disturbance()).append(" | ")
                     .append(s.cpu()).append(" | ").append(fmt(s.redisMicrosPerCall())).append(" | ")
                     .append(fmt(s.canaryMicros())).append(" | ")
-                    .append(s.record().layout().equals("memory") ? "floor"
+                    .append(s.record().store().layout().floor() ? "floor"
                             : String.format(Locale.ROOT, "%.2f", t.median() / best)).append(" |\n");
         }
         return b.toString();

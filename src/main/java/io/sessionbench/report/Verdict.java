@@ -45,7 +45,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
             }
             switch (g.question()) {
                 case LAYOUTS -> {
-                    boolean redis = g.rows().stream().anyMatch(s -> s.record().layout().startsWith("redis-"));
+                    boolean redis = g.rows().stream().anyMatch(s -> s.record().store().redis());
                     boolean clients = groups.stream().anyMatch(o -> o.question() == Group.Question.CLIENTS && o.setup().equals(g.setup()));
                     String note = !redis ? "" : clients ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
                             : "Redis layouts ran with Lettuce only in this run: no other client is ranked.";
@@ -61,21 +61,28 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
     }
 
     private static java.util.Optional<Verdict> rank(Group g, List<SummaryRow> rows, String layout, String note) {
-        List<SummaryRow> real = rows.stream().filter(s -> !s.record().layout().equals("memory"))
+        // Ranked on the forks the judgement uses (disturbed ones left out), a row that lost most of its forks last.
+        List<SummaryRow> real = rows.stream().filter(s -> !s.record().store().layout().floor())
                 .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
-                .sorted(Comparator.comparingDouble((SummaryRow s) -> -s.record().primary().sample().value())).toList();
+                .sorted(Comparator.comparing(Verdict::mostlyDisturbed).thenComparingDouble(s -> -rankingValue(s))).toList();
         if (real.size() < 2 && layout != null || real.isEmpty()) {
             return java.util.Optional.empty();
         }
-        SummaryRow floor = rows.stream().filter(s -> s.record().layout().equals("memory")).findFirst().orElse(null);
+        SummaryRow floor = rows.stream().filter(s -> s.record().store().layout().floor()).findFirst().orElse(null);
         SummaryRow best = real.get(0);
         Judge.Rules rules = Judge.Rules.of(THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, Math.max(1, real.size() - 1));
         List<Entry> ranked = new ArrayList<>();
         for (SummaryRow s : real) {
             Judge.Change c = Judge.unpaired(undisturbed(best), undisturbed(s), true, rules);
-            ranked.add(new Entry(s, c, s == best ? Judgement.BEST : judge(c)));
+            ranked.add(new Entry(s, c, s == best ? Judgement.BEST : mostlyDisturbed(s) ? Judgement.DISTURBED : judge(c)));
         }
         return java.util.Optional.of(new Verdict(g, floor, ranked, layout, note));
+    }
+
+    /** The throughput a row is ranked on: its undisturbed forks' value, or all forks' when none is left. */
+    private static double rankingValue(SummaryRow s) {
+        Judge.Sample u = undisturbed(s);
+        return u.units() > 0 && !Double.isNaN(u.value()) ? u.value() : s.record().primary().sample().value();
     }
 
     /** Whether more than half of a row's forks were mostly disturbed from outside. */
@@ -169,7 +176,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
     }
 
     static String times(double ratio) {
-        return String.format(Locale.ROOT, "%.2f×", ratio);
+        return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
     }
 
     /** The verdict section of {@code report.md} (also the GitHub job summary): sentence and table per ranking. */

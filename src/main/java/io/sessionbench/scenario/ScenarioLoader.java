@@ -32,7 +32,6 @@ import java.util.stream.Collectors;
  * what is allowed: unknown keys, wrong types, weights that do not add up to 100, negative rates, unknown layouts.
  */
 public final class ScenarioLoader {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
     private ScenarioLoader() {
     }
@@ -43,18 +42,8 @@ public final class ScenarioLoader {
             @Override
             public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
                 String text = p.getValueAsString();
-                Matcher m = text == null ? null : DURATION.matcher(text.trim());
-                if (m == null || !m.matches()) {
-                    throw InvalidFormatException.from(p, "must be a duration such as 500ms, 30s, 2m or 1h", text, Duration.class);
-                }
-                double v = Double.parseDouble(m.group(1));
-                long ms = switch (m.group(2)) {
-                    case "ms" -> (long) v;
-                    case "s" -> (long) (v * 1000);
-                    case "m" -> (long) (v * 60_000);
-                    default -> (long) (v * 3_600_000);
-                };
-                return Duration.ofMillis(ms);
+                return io.sessionbench.infra.Durations.parse(text).orElseThrow(() -> InvalidFormatException.from(p,
+                        "must be a duration such as " + io.sessionbench.infra.Durations.EXAMPLES, text, Duration.class));
             }
         });
         YAMLFactory yaml = new YAMLFactory();

@@ -18,25 +18,25 @@ import java.util.function.LongSupplier;
 
 /** The data models a session can have on a server; each constant opens its store against the given endpoints. */
 public enum Layout {
-    REDIS_HASH("redis-hash", Server.REDIS) {
+    REDIS_HASH("redis-hash", Server.REDIS, "sh", false, "#D55E00") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
             return new RedisHashLayout(redis(e, o), o.policy(), clock, o.keys());
         }
     },
-    REDIS_JSON("redis-json", Server.REDIS) {
+    REDIS_JSON("redis-json", Server.REDIS, "sj", true, "#E69F00") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return new RedisStringLayout(redis(e, o), new JsonSessionCodec(), o.policy(), clock, o.keys());
+            return new RedisStringLayout(this, redis(e, o), new JsonSessionCodec(), o.policy(), clock, o.keys());
         }
     },
-    REDIS_BLOB("redis-blob", Server.REDIS) {
+    REDIS_BLOB("redis-blob", Server.REDIS, "sb", true, "#CC79A7") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
-            return new RedisStringLayout(redis(e, o), new BlobSessionCodec(), o.policy(), clock, o.keys());
+            return new RedisStringLayout(this, redis(e, o), new BlobSessionCodec(), o.policy(), clock, o.keys());
         }
     },
-    MEMCACHED_BLOB("memcached-blob", Server.MEMCACHED) {
+    MEMCACHED_BLOB("memcached-blob", Server.MEMCACHED, null, true, "#009E73") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
             if (e.memcached().isEmpty()) {
@@ -45,7 +45,7 @@ public enum Layout {
             return new MemcachedBlobStore(e.memcached(), new BlobSessionCodec(), o.policy(), clock);
         }
     },
-    POSTGRES("postgres", Server.POSTGRES) {
+    POSTGRES("postgres", Server.POSTGRES, null, false, "#0072B2") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
             if (e.postgres() == null) {
@@ -55,13 +55,13 @@ public enum Layout {
         }
     },
     /** The same rows in an UNLOGGED table: no WAL, so faster writes, and the table is emptied after a crash. */
-    POSTGRES_UNLOGGED("postgres-unlogged", Server.POSTGRES) {
+    POSTGRES_UNLOGGED("postgres-unlogged", Server.POSTGRES, null, false, "#56B4E9") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
             return POSTGRES.build(e, new StoreOptions(o.client(), o.policy(), o.poolSize(), true, o.keys(), o.cluster(), o.waitReplicas()), clock);
         }
     },
-    MEMORY("memory", null) {
+    MEMORY("memory", null, null, false, "#7f7f7f") {
         @Override
         SessionStore build(Endpoints e, StoreOptions o, LongSupplier clock) {
             return new MemoryStore(o.policy(), clock);
@@ -70,10 +70,45 @@ public enum Layout {
 
     private final String label;
     private final Server server;
+    private final String keyPrefix;
+    private final boolean readModifyWrite;
+    private final String colour;
 
-    Layout(String label, Server server) {
+    /**
+     * @param keyPrefix       the Redis layouts' key prefix ({@code sh:…}), null for the others
+     * @param readModifyWrite whether a partial update rewrites the whole session (and so can lose a concurrent update
+     *                        unless it is written with a compare-and-set)
+     * @param colour          the layout's colour in every chart ({@code #rrggbb}, Okabe–Ito, colour-blind safe)
+     */
+    Layout(String label, Server server, String keyPrefix, boolean readModifyWrite, String colour) {
         this.label = label;
         this.server = server;
+        this.keyPrefix = keyPrefix;
+        this.readModifyWrite = readModifyWrite;
+        this.colour = colour;
+    }
+
+    /** The key prefix of a Redis layout's sessions and user indexes ({@code sh}, {@code sj}, {@code sb}). */
+    public String keyPrefix() {
+        if (keyPrefix == null) {
+            throw new IllegalArgumentException(label + " is not a Redis layout");
+        }
+        return keyPrefix;
+    }
+
+    /** Whether a partial update rewrites the whole session (and so can lose updates without a compare-and-set). */
+    public boolean readModifyWrite() {
+        return readModifyWrite;
+    }
+
+    /** The layout's colour in every chart, {@code #rrggbb}. */
+    public String colour() {
+        return colour;
+    }
+
+    /** The in-process map: the cost of the harness itself, shown as a floor and never ranked among the stores. */
+    public boolean floor() {
+        return this == MEMORY;
     }
 
     public String label() {
@@ -118,13 +153,13 @@ public enum Layout {
     }
 
     public static Layout of(String label) {
-        for (Layout l : values()) {
-            if (l.label.equals(label)) {
-                return l;
-            }
-        }
-        throw new ConfigException("unknown layout '" + label + "'; use one of "
-                + String.join(", ", Arrays.stream(values()).map(Layout::label).toList()));
+        return find(label).orElseThrow(() -> new ConfigException("unknown layout '" + label + "'; use one of "
+                + String.join(", ", Arrays.stream(values()).map(Layout::label).toList())));
+    }
+
+    /** The layout labelled {@code label}, if there is one. */
+    public static Optional<Layout> find(String label) {
+        return Arrays.stream(values()).filter(l -> l.label.equals(label)).findFirst();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sessionbench.cli;
 
+import io.sessionbench.run.ResultsFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionbench.infra.Endpoints;
@@ -76,17 +77,17 @@ class CliErrorsTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "bench --live-sessions -5                       | --live-sessions -5 is out of range; use 1 to 10,000,000",
-            "bench --iteration-seconds 0                    | --iteration-seconds 0 is out of range; use 1 to 3,600",
+            "bench --iteration-seconds 0                    | --iteration-seconds 0 is out of range; use 0.1 to 3,600",
             "bench --threads 0                              | --threads 0 is out of range",
             "calibrate --seconds 0                          | --seconds 0 is out of range; use 1 to 3,600",
             "calibrate --topology sentinel                  | calibrate compares clients on one standalone server or a cluster",
-            "load scenarios/cart-updates.yaml --rate 0      | --rate 0.0 is out of range; use 1 to 10,000,000",
-            "load scenarios/cart-updates.yaml --rate -5     | --rate -5.0 is out of range",
+            "load scenarios/cart-updates.yaml --rate 0      | --rate 0 is out of range; use 1 to 10,000,000",
+            "load scenarios/cart-updates.yaml --rate -5     | --rate -5 is out of range",
             "load scenarios/cart-updates.yaml --connections 0      | --connections 0 is out of range; use 1 to 1,024",
             "load scenarios/cart-updates.yaml --connections -1     | --connections -1 is out of range",
             "load scenarios/cart-updates.yaml --connections 100000 | --connections 100000 is out of range",
             "load scenarios/cart-updates.yaml --duration 0s        | --duration 0s is too short",
-            "load scenarios/cart-updates.yaml --duration 10        | duration '10' is not like 500ms, 30s or 2m",
+            "load scenarios/cart-updates.yaml --duration 10        | --duration '10' is not a duration like 500ms, 30s, 2m or 1h",
             "slot-migration --shapes cube                   | unknown --shapes 'cube'; use small, hash or subkeys",
             "slot-migration --parts 0                       | --parts 0 is out of range",
             "slot-migration --bytes 10 --parts 16           | --bytes 10 cannot be split into --parts 16",
@@ -145,7 +146,7 @@ class CliErrorsTest {
         try {
             java.nio.file.Path results = java.nio.file.Path.of("target", "cli-acl-" + System.nanoTime());
             Cli.Result r = Cli.run(Map.of(), "bench", "--layouts", "redis-hash,redis-json", "--benchmarks", "request",
-                    "--forks", "0", "--warmup-iterations", "0", "--iterations", "1", "--iteration-seconds", "1",
+                    "--forks", "0", "--warmup-iterations", "0", "--iterations", "1", "--iteration-seconds", "0.2",
                     "--live-sessions", "20", "--results", results.toString(),
                     "--redis", "redis://limited:limited-pw-1@127.0.0.1:" + e.redis().port());
             assertThat(r.exitCode()).as(r.output()).isEqualTo(1);

@@ -28,8 +28,8 @@ class LocalStackTest {
                 handles.add(h);
                 handles.addAll(h.descendants().toList());
             }
-            assertThat(LocalStack.redisVersion(stack.endpoints().redis())).isEqualTo(stack.servers().get(0).version());
-            assertThat(LocalStack.memcachedVersion("127.0.0.1", stack.endpoints().memcached().get(0).port())).isNotBlank();
+            assertThat(io.sessionbench.infra.ServerProbes.redisVersion(stack.endpoints().redis())).isEqualTo(stack.servers().get(0).version());
+            assertThat(io.sessionbench.infra.ServerProbes.memcachedVersion("127.0.0.1", stack.endpoints().memcached().get(0).port())).isNotBlank();
             assertThat(stack.endpoints().postgres().password().isPresent()).isTrue();
         }
         assertThat(handles).hasSizeGreaterThan(3);
@@ -53,7 +53,7 @@ class LocalStackTest {
         try (LocalStack stack = LocalStack.start(dir, EnumSet.of(LocalStack.Server.REDIS))) {
             RedisTarget good = stack.endpoints().redis();
             RedisTarget bad = new RedisTarget(false, good.host(), good.port(), "", new Secret("nope"), 0);
-            assertThatThrownBy(() -> LocalStack.redisVersion(bad)).hasMessageContaining("WRONGPASS");
+            assertThatThrownBy(() -> io.sessionbench.infra.ServerProbes.redisVersion(bad)).hasMessageContaining("WRONGPASS");
         }
     }
 }

@@ -22,41 +22,34 @@ record Backend(Layout layout, RedisClientKind client, boolean sentinel, KeyDesig
     }
 
     /**
-     * {@link #withSentinel()}, then on a local Redis Cluster: every Redis layout × client with the user-tagged keys
-     * (one script per step), and each layout once with the session-tagged keys (stepwise across slots) and once with
-     * the namespace tag, the clients rotating so each client meets each design.
+     * The layout contract's backends: each layout once on the standalone stack (the Redis layouts with Lettuce), each
+     * Redis layout once through Sentinel, and each Redis layout once per key design on a local Redis Cluster, the
+     * clients rotating so that on the cluster each client meets each layout and each key design. What differs by client
+     * and topology beneath the layouts (replies, the NOSCRIPT fallback, async calls, SCAN, failures) is
+     * {@link RedisPortContractTest}'s, for every client on every topology; that a session written by one client reads
+     * the same with the others is {@link RedisClientsTest}'s.
      */
     static List<Backend> everywhere() {
-        List<Backend> out = new java.util.ArrayList<>(withSentinel());
+        List<Backend> out = new java.util.ArrayList<>();
+        for (Layout l : Layout.values()) {
+            out.add(new Backend(l, RedisClientKind.LETTUCE));
+        }
         List<Layout> redis = java.util.Arrays.stream(Layout.values()).filter(Layout::usesRedisClient).toList();
         RedisClientKind[] clients = RedisClientKind.values();
-        for (Layout l : redis) {
-            for (RedisClientKind c : clients) {
-                out.add(new Backend(l, c, false, KeyDesign.USER));
-            }
+        KeyDesign[] designs = KeyDesign.values();
+        for (int i = 0; i < redis.size(); i++) {
+            out.add(new Backend(redis.get(i), clients[(i + 1) % clients.length], true));
         }
         for (int i = 0; i < redis.size(); i++) {
-            out.add(new Backend(redis.get(i), clients[i % clients.length], false, KeyDesign.SESSION));
-            out.add(new Backend(redis.get(i), clients[(i + 1) % clients.length], false, KeyDesign.NAMESPACE));
+            for (int d = 0; d < designs.length; d++) {
+                out.add(new Backend(redis.get(i), clients[(i + d) % clients.length], false, designs[d]));
+            }
         }
         return out;
     }
 
     boolean cluster() {
         return clusterKeys != null;
-    }
-
-    /** Every layout × client on the standalone stack, then every Redis layout × client through Sentinel. */
-    static List<Backend> withSentinel() {
-        List<Backend> out = new java.util.ArrayList<>(all());
-        for (Layout l : Layout.values()) {
-            if (l.usesRedisClient()) {
-                for (RedisClientKind c : RedisClientKind.values()) {
-                    out.add(new Backend(l, c, true));
-                }
-            }
-        }
-        return out;
     }
 
     Endpoints endpoints() {
@@ -81,8 +74,13 @@ record Backend(Layout layout, RedisClientKind client, boolean sentinel, KeyDesig
     }
 
     SessionStore open(Endpoints e, SessionPolicy policy) {
+        return open(e, policy, System::currentTimeMillis);
+    }
+
+    /** With the clock the store computes expiry from (the in-process store's TTLs, the others' absolute lifetime). */
+    SessionStore open(Endpoints e, SessionPolicy policy, java.util.function.LongSupplier clock) {
         Layout.StoreOptions o = new Layout.StoreOptions(client, policy, 16, false);
-        return layout.open(e, cluster() ? o.withKeys(clusterKeys) : o);
+        return layout.build(e, cluster() ? o.withKeys(clusterKeys) : o, clock);
     }
 
     Endpoints withWrongPassword(Endpoints e) {
@@ -111,7 +109,7 @@ record Backend(Layout layout, RedisClientKind client, boolean sentinel, KeyDesig
 
     /** Whether partial updates rewrite the whole session (and so can lose updates without optimistic concurrency). */
     boolean readModifyWrite() {
-        return layout == Layout.REDIS_JSON || layout == Layout.REDIS_BLOB || layout == Layout.MEMCACHED_BLOB;
+        return layout.readModifyWrite();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sessionbench.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sessionbench.infra.Endpoints;
@@ -18,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The store's contract, run against every layout × Redis client on real servers, and every Redis layout × client through Sentinel. */
+/** The store's contract, run on real servers against each layout on each topology (see {@link Backend#everywhere()}). */
 @ExtendWith(TestStack.class)
 @ExtendWith(SessionStoreContractTest.NamesTheBackend.class)
 @ParameterizedClass(name = "{0}")
@@ -61,6 +63,12 @@ class SessionStoreContractTest {
 
     private SessionStore store(SessionPolicy policy) {
         SessionStore s = backend.open(backend.endpoints(), policy);
+        opened.add(s);
+        return s;
+    }
+
+    private SessionStore store(SessionPolicy policy, java.util.function.LongSupplier clock) {
+        SessionStore s = backend.open(backend.endpoints(), policy, clock);
         opened.add(s);
         return s;
     }
@@ -170,46 +178,88 @@ class SessionStoreContractTest {
         assertThat(s.load(other.id())).isPresent();
     }
 
+    /**
+     * Idle expiry. The in-process store computes it from its clock, so the test moves an injected clock; the servers
+     * expire keys and rows themselves, so the test uses their shortest TTL (Memcached counts whole seconds) and polls
+     * for the expiry instead of sleeping a fixed time.
+     */
     @Test
     void touchingKeepsASessionAlivePastItsFirstDeadlineAndIdleOnesExpire() throws Exception {
-        SessionStore s = store(SessionPolicy.DEFAULT.withIdleTtl(Duration.ofSeconds(2)));
+        if (backend.layout() == Layout.MEMORY) {
+            AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+            SessionStore s = store(SessionPolicy.DEFAULT.withIdleTtl(Duration.ofSeconds(2)), clock::get);
+            Session kept = s.create(user(), Map.of("k", "v"));
+            Session idle = s.create(user(), Map.of("k", "v"));
+            for (int i = 0; i < 8; i++) {
+                clock.addAndGet(400);
+                assertThat(s.touch(kept.id())).as("touch at +%d ms", 400 * (i + 1)).isTrue();
+            }
+            assertThat(s.load(kept.id())).as("touched session after its first deadline").isPresent();
+            assertThat(s.load(idle.id())).as("idle session after its deadline").isEmpty();
+            clock.addAndGet(2001);
+            assertExpiredForGood(s, kept);
+            return;
+        }
+        // Memcached counts expiry in whole seconds on a clock that ticks once a second: a 1 s TTL can end at once.
+        Duration ttl = Duration.ofMillis(backend.layout() == Layout.MEMCACHED_BLOB ? 2000 : 300);
+        SessionStore s = store(SessionPolicy.DEFAULT.withIdleTtl(ttl));
         Session kept = s.create(user(), Map.of("k", "v"));
         Session idle = s.create(user(), Map.of("k", "v"));
         long start = System.nanoTime();
-        while (elapsedMillis(start) < 3200) {
-            Thread.sleep(400);
-            assertThat(s.touch(kept.id())).as("touch at %d ms", elapsedMillis(start)).isTrue();
-        }
+        // Keep touching until the idle one is gone and the kept one has outlived two of its TTLs.
+        await("the idle session to expire").atMost(ttl.multipliedBy(10).plusSeconds(2)).pollDelay(Duration.ZERO)
+                .pollInterval(ttl.dividedBy(4)).until(() -> {
+                    assertThat(s.touch(kept.id())).as("touch at %d ms", elapsedMillis(start)).isTrue();
+                    return s.load(idle.id()).isEmpty() && elapsedMillis(start) > 2 * ttl.toMillis();
+                });
         assertThat(s.load(kept.id())).as("touched session after its first deadline").isPresent();
-        assertThat(s.load(idle.id())).as("idle session after its deadline").isEmpty();
-        Thread.sleep(3300);
-        assertThat(s.load(kept.id())).as("session left idle").isEmpty();
-        assertThat(s.attribute(kept.id(), "k")).isEmpty();
-        assertThat(s.setAttribute(kept.id(), "k", "again")).isFalse();
-        assertThat(s.request(kept.id(), List.of("k"))).isEmpty();
-        assertThat(s.load(kept.id())).as("write after expiry must not bring it back").isEmpty();
+        await("the session left idle to expire").atMost(ttl.multipliedBy(10).plusSeconds(2)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> s.load(kept.id()).isEmpty());
+        assertExpiredForGood(s, kept);
     }
 
+    /**
+     * Absolute lifetime. Postgres computes it on the server ({@code now()}), so the test polls a sub-second lifetime
+     * away; the other stores compare it with their clock, so the test moves an injected clock past it.
+     */
     @Test
     void anAbsoluteLifetimeEndsASessionEvenWhenItIsKeptActive() throws Exception {
-        SessionStore s = store(SessionPolicy.DEFAULT.withAbsoluteLifetime(Duration.ofMillis(2500)));
+        if (backend.isPostgres()) {
+            SessionStore s = store(SessionPolicy.DEFAULT.withAbsoluteLifetime(Duration.ofMillis(600)));
+            Session c = s.create(user(), Map.of("k", "v"));
+            assertThat(c.absoluteExpiry()).isPositive();
+            assertThat(s.touch(c.id())).isTrue();
+            assertThat(s.request(c.id(), List.of("k"))).as("before the absolute deadline").isPresent();
+            await("the absolute lifetime to end while the session is touched").atMost(Duration.ofSeconds(10))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
+                        s.touch(c.id());
+                        return s.load(c.id()).isEmpty();
+                    });
+            assertExpiredForGood(s, c);
+            return;
+        }
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        SessionStore s = store(SessionPolicy.DEFAULT.withAbsoluteLifetime(Duration.ofSeconds(60)), clock::get);
         Session c = s.create(user(), Map.of("k", "v"));
-        assertThat(c.absoluteExpiry()).isPositive();
-        long start = System.nanoTime();
-        while (elapsedMillis(start) < 1500) {
-            Thread.sleep(300);
-            s.touch(c.id());
-            s.request(c.id(), List.of("k"));
+        assertThat(c.absoluteExpiry()).isEqualTo(clock.get() + 60_000);
+        for (int i = 0; i < 5; i++) {
+            clock.addAndGet(10_000);
+            assertThat(s.touch(c.id())).as("touch at +%d s", 10 * (i + 1)).isTrue();
+            assertThat(s.request(c.id(), List.of("k"))).isPresent();
         }
         assertThat(s.load(c.id())).as("before the absolute deadline").isPresent();
-        while (elapsedMillis(start) < 3700) {
-            Thread.sleep(300);
-            s.touch(c.id());
-        }
-        assertThat(s.load(c.id())).as("after the absolute deadline, despite activity").isEmpty();
+        clock.addAndGet(10_001);
+        s.touch(c.id());
+        assertExpiredForGood(s, c);
+    }
+
+    /** An expired session stays gone: no read finds it and no write brings it back. */
+    private static void assertExpiredForGood(SessionStore s, Session c) {
+        assertThat(s.load(c.id())).as("after expiry").isEmpty();
+        assertThat(s.attribute(c.id(), "k")).isEmpty();
         assertThat(s.request(c.id(), List.of("k"))).isEmpty();
         assertThat(s.setAttribute(c.id(), "k", "again")).isFalse();
-        assertThat(s.load(c.id())).isEmpty();
+        assertThat(s.load(c.id())).as("write after expiry must not bring it back").isEmpty();
     }
 
     private static long elapsedMillis(long start) {

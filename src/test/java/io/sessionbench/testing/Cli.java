@@ -21,6 +21,11 @@ public final class Cli {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
+        // The test JVM's cap on the untimed warm-up (set in the pom) reaches the command's in-process benchmarks.
+        String cap = System.getProperty("sessionbench.warmup.maxSeconds");
+        if (cap != null) {
+            cmd.add(1, "-Dsessionbench.warmup.maxSeconds=" + cap);
+        }
         cmd.add("io.sessionbench.cli.Main");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -74,12 +74,7 @@ public final class RawWrites {
     }
 
     private static String prefix(Layout layout) {
-        return switch (layout) {
-            case REDIS_HASH -> "sh";
-            case REDIS_JSON -> "sj";
-            case REDIS_BLOB -> "sb";
-            default -> throw new IllegalArgumentException(layout + " is not a Redis layout");
-        };
+        return layout.keyPrefix();
     }
 
     /**

@@ -167,7 +167,7 @@ public final class JedisPort implements RedisPort {
 
     @Override
     public String serverVersion() {
-        return RedisFailures.call(target, "INFO", null, () -> RedisPort.versionFromInfo(
+        return RedisFailures.call(target, "INFO", null, () -> io.sessionbench.infra.RedisInfo.version(
                 new String((byte[]) jedis.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "server"), StandardCharsets.UTF_8)));
     }
 

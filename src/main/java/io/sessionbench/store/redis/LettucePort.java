@@ -145,9 +145,12 @@ public final class LettucePort implements RedisPort {
         }
     }
 
-    /** The given CA (and client certificate); host names are verified against the server's certificate. */
+    /**
+     * The given CA (and client certificate); host names are verified against the server's certificate. The handshake
+     * gives up after 3 s like every other wait (Netty's default is 10 s, and a plain port never answers a handshake).
+     */
     private static io.lettuce.core.SslOptions ssl(io.sessionbench.infra.TlsFiles files) {
-        io.lettuce.core.SslOptions.Builder ssl = io.lettuce.core.SslOptions.builder().jdkSslProvider();
+        io.lettuce.core.SslOptions.Builder ssl = io.lettuce.core.SslOptions.builder().jdkSslProvider().handshakeTimeout(Duration.ofSeconds(3));
         if (files.ca() != null) {
             ssl.trustManager(files.trustManagers());
         }
@@ -259,7 +262,7 @@ public final class LettucePort implements RedisPort {
 
     @Override
     public String serverVersion() {
-        return RedisFailures.call(target, "INFO", null, () -> RedisPort.versionFromInfo(sync.info("server")));
+        return RedisFailures.call(target, "INFO", null, () -> io.sessionbench.infra.RedisInfo.version(sync.info("server")));
     }
 
     @Override

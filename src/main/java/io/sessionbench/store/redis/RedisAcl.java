@@ -32,12 +32,7 @@ public final class RedisAcl {
 
     /** The key prefix of a Redis layout's sessions and user indexes ({@code sh}, {@code sj}, {@code sb}). */
     public static String prefix(Layout layout) {
-        return switch (layout) {
-            case REDIS_HASH -> "sh";
-            case REDIS_JSON -> "sj";
-            case REDIS_BLOB -> "sb";
-            default -> throw new IllegalArgumentException(layout.label() + " is not a Redis layout");
-        };
+        return layout.keyPrefix();
     }
 
     /** The ACL rules after {@code on >password}: {@code resetkeys ~sh:* resetchannels -@all +…}. */

@@ -116,6 +116,15 @@ public enum RedisClientKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The client's line in every chart: dash pattern (on, off, …), null for solid (Lettuce solid, Jedis dashed, Redisson dotted). */
+    public float[] dash() {
+        return switch (this) {
+            case LETTUCE -> null;
+            case JEDIS -> new float[] {8, 4};
+            case REDISSON -> new float[] {2, 3};
+        };
+    }
+
     public static RedisClientKind of(String label) {
         for (RedisClientKind k : values()) {
             if (k.label().equals(label)) {

@@ -22,17 +22,13 @@ import java.util.function.LongSupplier;
  */
 public final class RedisHashLayout extends RedisLayout {
 
-    public RedisHashLayout(RedisPort redis, SessionPolicy policy, LongSupplier clock) {
-        this(redis, policy, clock, KeyDesign.SESSION);
-    }
-
     public RedisHashLayout(RedisPort redis, SessionPolicy policy, LongSupplier clock, KeyDesign keys) {
-        super("sh", redis, policy, clock, keys);
+        super(io.sessionbench.store.Layout.REDIS_HASH.keyPrefix(), redis, policy, clock, keys);
     }
 
     @Override
     public String layout() {
-        return "redis-hash";
+        return io.sessionbench.store.Layout.REDIS_HASH.label();
     }
 
     @Override

@@ -72,16 +72,6 @@ public interface RedisPort extends AutoCloseable {
     @Override
     void close();
 
-    /** {@code redis_version} from the text of {@code INFO server}. */
-    static String versionFromInfo(String info) {
-        int i = info.indexOf("redis_version:");
-        if (i < 0) {
-            return "unknown";
-        }
-        int end = info.indexOf('\r', i);
-        return info.substring(i + "redis_version:".length(), end < 0 ? info.length() : end).trim();
-    }
-
     /** Hash field names as text; field names are ASCII attribute names or {@code #} metadata. */
     static Map<String, byte[]> withTextFields(Map<byte[], byte[]> raw) {
         Map<String, byte[]> out = new java.util.HashMap<>(raw.size() * 2);

@@ -21,20 +21,20 @@ import java.util.function.LongSupplier;
  */
 public final class RedisStringLayout extends RedisLayout {
     static final int MAX_RETRIES = 100;
+    private final io.sessionbench.store.Layout layout;
     private final SessionCodec codec;
 
-    public RedisStringLayout(RedisPort redis, SessionCodec codec, SessionPolicy policy, LongSupplier clock) {
-        this(redis, codec, policy, clock, KeyDesign.SESSION);
-    }
-
-    public RedisStringLayout(RedisPort redis, SessionCodec codec, SessionPolicy policy, LongSupplier clock, KeyDesign keys) {
-        super("s" + codec.name().charAt(0), redis, policy, clock, keys);
+    /** {@code layout}: the Redis string layout this is ({@code redis-json}, {@code redis-blob}), with its key prefix. */
+    public RedisStringLayout(io.sessionbench.store.Layout layout, RedisPort redis, SessionCodec codec, SessionPolicy policy,
+                             LongSupplier clock, KeyDesign keys) {
+        super(layout.keyPrefix(), redis, policy, clock, keys);
+        this.layout = layout;
         this.codec = codec;
     }
 
     @Override
     public String layout() {
-        return "redis-" + codec.name();
+        return layout.label();
     }
 
     @Override

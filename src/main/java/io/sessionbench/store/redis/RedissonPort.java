@@ -143,6 +143,12 @@ public final class RedissonPort implements RedisPort {
         return RedisFailures.call(target, "HGETALL", key, () -> new HashMap<>(redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMap()));
     }
 
+    /** {@link #hgetall} without waiting (the calibration's async load runs it on every async client). */
+    @Override
+    public java.util.concurrent.CompletionStage<Map<String, byte[]>> hgetallAsync(byte[] key) {
+        return redisson.<String, byte[]>getMap(name(key), HASH_CODEC).readAllMapAsync().thenApply(m -> (Map<String, byte[]>) new HashMap<>(m));
+    }
+
     @Override
     public List<byte[]> hmget(byte[] key, byte[]... fields) {
         try {
@@ -206,7 +212,7 @@ public final class RedissonPort implements RedisPort {
     @Override
     public String serverVersion() {
         try {
-            return RedisPort.versionFromInfo(redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY,
+            return io.sessionbench.infra.RedisInfo.version(redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY,
                     "return redis.call('INFO', 'server')", RScript.ReturnType.VALUE));
         } catch (RuntimeException e) {
             throw RedisFailures.translate(e, target, "INFO");

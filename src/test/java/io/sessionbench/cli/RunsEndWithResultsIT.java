@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * of a load run, and a bench run stopped with SIGTERM (as Ctrl-C's SIGINT). Each waits on what the run prints, not on
  * the clock.
  */
-class RunsEndWithResultsTest {
+class RunsEndWithResultsIT {
 
     private static Process start(Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",

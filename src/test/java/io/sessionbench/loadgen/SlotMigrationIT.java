@@ -17,7 +17,7 @@ import redis.clients.jedis.Jedis;
 
 /** C10's slot move on a real cluster: data arrives whole, the slot changes owner and comes back, every probe request is booked. */
 @ExtendWith(TestStack.class)
-class SlotMigrationTest {
+class SlotMigrationIT {
     private static final SlotMigration.Config SMALL_RUN = new SlotMigration.Config(64 * 1024, 4, 1, 200, 5, 1, 50, 0);
 
     @Test

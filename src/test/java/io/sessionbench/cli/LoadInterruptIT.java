@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Stopping a load run (SIGTERM, as Ctrl-C's SIGINT) still writes the partial results and report. */
-class LoadInterruptTest {
+class LoadInterruptIT {
 
     @Test
     void anInterruptedRunWritesItsPartialResults() throws Exception {

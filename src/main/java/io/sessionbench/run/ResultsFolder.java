@@ -1,4 +1,4 @@
-package io.sessionbench.cli;
+package io.sessionbench.run;
 
 import io.sessionbench.infra.ConfigException;
 import java.io.IOException;
@@ -9,11 +9,11 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /** A new results folder {@code <root>/<yyyy-MM-dd_HHmmss>_<label>[-N]}: never one that already exists. */
-final class ResultsFolder {
+public final class ResultsFolder {
     private ResultsFolder() {
     }
 
-    static Path fresh(Path root, String label) {
+    public static Path fresh(Path root, String label) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmmss"));
         String base = stamp + "_" + label.replaceAll("[^A-Za-z0-9._+-]", "-");
         try {
@@ -34,7 +34,7 @@ final class ResultsFolder {
     }
 
     /** Removes a results folder this process created and could not fill (no half-written results stay behind). */
-    static void discard(Path dir) {
+    public static void discard(Path dir) {
         try {
             deleteTree(dir);
         } catch (IOException ignored) {
@@ -43,7 +43,7 @@ final class ResultsFolder {
     }
 
     /** Deletes a folder and everything in it; nothing when it does not exist. */
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,15 +1,14 @@
-package io.sessionbench.cli;
+package io.sessionbench.report;
 
-import io.sessionbench.report.SummaryRow;
 import java.util.List;
 import java.util.Locale;
 
 /** The table printed at the end of a run: one line per benchmark × parameters. */
-final class SummaryTable {
+public final class SummaryTable {
     private SummaryTable() {
     }
 
-    static String render(List<SummaryRow> rows) {
+    public static String render(List<SummaryRow> rows) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %-32s %8s %3s %12s %6s %10s %10s %10s %7s %7s %6s%n",
                 "operation", "layout", "size", "thr", "ok/s", "CV", "P50 µs", "P99 µs", "P99.9 µs", "misses", "errors", "lost"));
         for (SummaryRow s : rows) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code stack down} stops every process {@code stack up} started, the nodes of a topology included (not only the
  * first), and the waiting {@code stack up} process itself.
  */
-class StackDownTest {
+class StackDownIT {
     @Test
     void downStopsEveryNodeOfACluster(@TempDir Path dir) throws Exception {
         try (LocalStack stack = LocalStack.start(dir.resolve("stack"), EnumSet.of(LocalStack.Server.REDIS), Map.of(),

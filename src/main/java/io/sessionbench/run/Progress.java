@@ -1,4 +1,4 @@
-package io.sessionbench.cli;
+package io.sessionbench.run;
 
 import io.sessionbench.bench.Profile;
 import java.io.IOException;
@@ -90,8 +90,9 @@ final class Progress {
             public void startBenchmark(BenchmarkParams params) {
                 java.util.function.Function<String, String> param = k -> params.getParamsKeys().contains(k) ? params.getParam(k) : "";
                 String layout = param.apply("layout");
-                current = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1) + " " + layout
-                        + (layout.startsWith("redis-") ? "/" + param.apply("client") : "")
+                String target = io.sessionbench.store.Layout.find(layout).isEmpty() ? layout
+                        : io.sessionbench.store.Target.of(layout, param.apply("client").isEmpty() ? null : param.apply("client")).label();
+                current = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1) + " " + target
                         + (param.apply("sessionBytes").isEmpty() ? "" : " " + io.sessionbench.report.ReportWriter.bytes(param.apply("sessionBytes")))
                         + (param.apply("inFlight").matches("[2-9]|\\d\\d+") ? " ×" + param.apply("inFlight") + " in flight" : "")
                         + ("naive".equals(param.apply("updates")) ? " naive" : "");

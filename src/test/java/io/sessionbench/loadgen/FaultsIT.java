@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and the acknowledged sessions it lost are found after the run (all of them without persistence, none with AOF).
  */
 @ExtendWith(TestStack.class)
-class FaultsTest {
+class FaultsIT {
 
     private static Scenario scenario(List<Scenario.Fault> faults, Scenario.Durability durability) {
         return new Scenario("faults", "", List.of("redis-hash"), List.of("lettuce"),

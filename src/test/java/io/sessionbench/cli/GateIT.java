@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gate} end to end on a tiny budget: one build against itself, in child JVMs as a user runs it. */
-class GateTest {
+class GateIT {
     @TempDir
     Path dir;
 

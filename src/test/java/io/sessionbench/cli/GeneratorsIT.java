@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * scheduled request.
  */
 @ExtendWith(TestStack.class)
-class GeneratorsTest {
+class GeneratorsIT {
     /** A sweep of two steps, so each rate step is checked as one merged run. */
     private static final int[] RATES = {300, 600};
     private static final int SECONDS = 2;

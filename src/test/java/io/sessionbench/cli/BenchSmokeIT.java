@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * was written anywhere.
  */
 @ExtendWith(TestStack.class)
-class BenchSmokeTest {
+class BenchSmokeIT {
     private static final Path RESULTS = Path.of("target", "smoke-results-" + System.nanoTime());
     /** The quick profile's runs: 6 + 6 request, 3 × 5 per-op (no floor), 6 at 128 KB, 3 + 1 in flight, 4 × 2 contention. */
     private static final int QUICK_RUNS = 6 + 2 * 3 + 3 * 5 + 6 + 3 + 1 + 4 * 2;
@@ -42,7 +42,7 @@ class BenchSmokeTest {
         redisPassword = e.redis().password().value();
         postgresPassword = e.postgres().password().value();
         run = Cli.run(Map.of(), "bench", "--forks", "0", "--warmup-iterations", "0", "--iterations", "1",
-                "--iteration-seconds", "1", "--live-sessions", "100", "--results", RESULTS.toString(), "--label", "smoke",
+                "--iteration-seconds", "0.2", "--live-sessions", "100", "--results", RESULTS.toString(), "--label", "smoke",
                 "--redis", e.redis().withSecret(), "--postgres", e.postgres().withSecret(),
                 "--memcached", e.memcached().get(0).toString(), "--stack-dir", "target/smoke-stack");
         try (Stream<Path> s = Files.list(RESULTS)) {

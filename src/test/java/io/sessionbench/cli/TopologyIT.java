@@ -14,13 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@code --topology}: the main job runs on a local Sentinel or Cluster topology; what is not supported says so before starting. */
-class TopologyTest {
+class TopologyIT {
 
     private static Path bench(Path results, String... topology) {
         Path stack = results.resolve("stack");
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--layouts", "redis-hash,redis-blob",
                 "--benchmarks", "request", "--forks", "0", "--warmup-iterations", "0", "--iterations", "1",
-                "--iteration-seconds", "1", "--live-sessions", "100", "--results", results.toString(), "--stack-dir", stack.toString()));
+                "--iteration-seconds", "0.2", "--live-sessions", "100", "--results", results.toString(), "--stack-dir", stack.toString()));
         args.addAll(List.of(topology));
         Cli.Result run = Cli.run(Map.of(), args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.output()).isZero();

@@ -1,4 +1,4 @@
-package io.sessionbench.cli;
+package io.sessionbench.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.infra.RedisTarget;
@@ -6,12 +6,12 @@ import io.sessionbench.metrics.ClusterLoad;
 import java.util.List;
 
 /** Puts the per-node table of a run on a Redis Cluster into {@code env.json} (the report shows it) and on the console. */
-final class ClusterLoadReport {
+public final class ClusterLoadReport {
     private ClusterLoadReport() {
     }
 
     /** Nothing when the run had no cluster; {@code span} says what the figures cover. */
-    static void add(ObjectNode env, List<ClusterLoad.Node> before, List<RedisTarget> seeds, String span) {
+    public static void add(ObjectNode env, List<ClusterLoad.Node> before, List<RedisTarget> seeds, String span) {
         if (before.isEmpty() || env == null) {
             return;
         }

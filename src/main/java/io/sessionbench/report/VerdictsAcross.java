@@ -1,0 +1,107 @@
+package io.sessionbench.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The bench verdicts of several runs side by side ({@code report --across RUN…}): per ranking and backend, each run's
+ * ratio to that run's fastest and its judgement; then the pairs of backends judged one way in one run and the other
+ * way in another (a verdict that does not reproduce), and every ratio of 1.5× or more that some run left unjudged.
+ */
+public final class VerdictsAcross {
+    /** A clear difference: every run should judge it. */
+    static final double CLEAR = 1.5;
+
+    private VerdictsAcross() {
+    }
+
+    /** One backend's place in one run's ranking. */
+    record Cell(double ratio, Verdict.Judgement judgement) {
+        String text() {
+            return judgement == Verdict.Judgement.BEST ? "**fastest**"
+                    : Verdict.times(ratio) + " " + (judgement == Verdict.Judgement.TIED ? "tied" : judgement.words);
+        }
+    }
+
+    public static String markdown(List<Path> runs) {
+        // ranking → backend → cells by run
+        Map<String, Map<String, Cell[]>> table = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Path dir = runs.get(i);
+            List<SummaryRow> rows = ReportWriter.rows(dir, BenchRecord.read(BenchRecord.jmhFile(dir)));
+            for (Verdict v : Verdict.of(Group.of(rows))) {
+                Map<String, Cell[]> ranking = table.computeIfAbsent(v.covers(), k -> new LinkedHashMap<>());
+                for (Verdict.Entry e : v.ranked()) {
+                    ranking.computeIfAbsent(e.target(), k -> new Cell[runs.size()])[i] = new Cell(e.toBest().ratio(), e.judgement());
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder("## Verdicts of ").append(runs.size()).append(" runs side by side\n\n");
+        for (int i = 0; i < runs.size(); i++) {
+            b.append(i + 1).append(". `").append(runs.get(i)).append("`\n");
+        }
+        List<String> flips = new ArrayList<>();
+        List<String> unjudged = new ArrayList<>();
+        int clear = 0;
+        for (Map.Entry<String, Map<String, Cell[]>> ranking : table.entrySet()) {
+            b.append("\n### ").append(ranking.getKey()).append("\n\n| backend |");
+            for (int i = 0; i < runs.size(); i++) {
+                b.append(" run ").append(i + 1).append(" |");
+            }
+            b.append("\n|---|").append("---:|".repeat(runs.size())).append('\n');
+            for (Map.Entry<String, Cell[]> row : ranking.getValue().entrySet()) {
+                b.append("| ").append(row.getKey()).append(" |");
+                for (Cell c : row.getValue()) {
+                    b.append(' ').append(c == null ? "–" : c.text()).append(" |");
+                }
+                b.append('\n');
+            }
+            Map<String, Set<Integer>> slowerThanBest = new LinkedHashMap<>();
+            for (int i = 0; i < runs.size(); i++) {
+                String best = bestOf(ranking.getValue(), i);
+                for (Map.Entry<String, Cell[]> row : ranking.getValue().entrySet()) {
+                    Cell c = row.getValue()[i];
+                    if (c == null || best == null || row.getKey().equals(best)) {
+                        continue;
+                    }
+                    if (c.judgement() == Verdict.Judgement.SLOWER) {
+                        slowerThanBest.computeIfAbsent(best + " > " + row.getKey(), k -> new LinkedHashSet<>()).add(i + 1);
+                    }
+                    if (c.ratio() <= 1 / CLEAR) {
+                        clear++;
+                        if (c.judgement() != Verdict.Judgement.SLOWER) {
+                            unjudged.add(String.format(Locale.ROOT, "%s: %s %.2f× of %s in run %d, %s", ranking.getKey(), row.getKey(),
+                                    c.ratio(), best, i + 1, c.judgement().words));
+                        }
+                    }
+                }
+            }
+            for (Map.Entry<String, Set<Integer>> judged : slowerThanBest.entrySet()) {
+                String[] pair = judged.getKey().split(" > ");
+                Set<Integer> other = slowerThanBest.get(pair[1] + " > " + pair[0]);
+                if (other != null) {
+                    flips.add(ranking.getKey() + ": " + pair[0] + " judged faster than " + pair[1] + " in run(s) " + judged.getValue()
+                            + ", slower in run(s) " + other);
+                }
+            }
+        }
+        b.append("\n### Reproduced?\n\n");
+        b.append(flips.isEmpty() ? "- No pair of backends is judged slower in one run and faster in another.\n"
+                : "- Judged one way and the other (" + flips.size() / 2 + " pairs):\n" + String.join("\n", flips.stream().map(f -> "  - " + f).toList()) + "\n");
+        b.append(String.format(Locale.ROOT, "- Ratios of %.1f× or more (each backend against its run's fastest): %d, judged slower in %d%s\n",
+                CLEAR, clear, clear - unjudged.size(), unjudged.isEmpty() ? "." : "; not judged:\n"
+                        + String.join("\n", unjudged.stream().map(u -> "  - " + u).toList())));
+        return b.toString();
+    }
+
+    private static String bestOf(Map<String, Cell[]> ranking, int run) {
+        return ranking.entrySet().stream().filter(e -> e.getValue()[run] != null && e.getValue()[run].judgement() == Verdict.Judgement.BEST)
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+}

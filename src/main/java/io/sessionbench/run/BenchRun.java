@@ -1,0 +1,383 @@
+package io.sessionbench.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionbench.bench.BenchParams;
+import io.sessionbench.bench.Profile;
+import io.sessionbench.infra.ConfigException;
+import io.sessionbench.infra.LocalStack;
+import io.sessionbench.infra.Targets;
+import io.sessionbench.metrics.HdrProfiler;
+import io.sessionbench.report.ReportWriter;
+import io.sessionbench.report.SummaryRow;
+import io.sessionbench.report.SummaryTable;
+import io.sessionbench.store.Layout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * A {@code bench} run: the profile's JMH runs against the targets (the local stack starting what is not given), one
+ * line of progress per run, the results folder ({@link RunRecord}) written on every exit path, the report and the
+ * verdict printed as {@code verdict.md} says it. The command only parses and checks its options into {@link Settings}.
+ */
+public final class BenchRun {
+    /**
+     * What to run: where ({@code targeting}), the profile and its overrides (null keeps the profile's), the results'
+     * parent folder and label, the local stack's folder, and whether to pin client and servers to separate cores.
+     */
+    public record Settings(Targeting targeting, Profile profile, String label, Path resultsRoot, List<String> layouts,
+                           String benchmarks, Integer forks, Integer iterations, Double seconds, Integer warmups,
+                           Integer liveSessions, Integer threads, Path stackDir, boolean pin) {
+    }
+
+    private final Settings s;
+    private final Targeting targets;
+    private final Integer forks;
+    private final Integer iterations;
+    private final Double seconds;
+    private final Integer warmups;
+    private final Integer liveSessions;
+    private final Integer threads;
+    private final String benchmarks;
+    /** The layouts to run, narrowed further when an ACL user may not use some. */
+    private List<String> layouts;
+
+    public BenchRun(Settings s) {
+        this.s = s;
+        this.targets = s.targeting();
+        this.forks = s.forks();
+        this.iterations = s.iterations();
+        this.seconds = s.seconds();
+        this.warmups = s.warmups();
+        this.liveSessions = s.liveSessions();
+        this.threads = s.threads();
+        this.benchmarks = s.benchmarks();
+        this.layouts = s.layouts();
+    }
+
+    /** Runs, writes, prints; returns the exit code (1 when a run failed, was skipped or had errors). */
+    public int call() throws Exception {
+        Profile p = s.profile();
+        List<Profile.RunSpec> specs = plan(p);
+        Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
+        for (Profile.RunSpec s : specs) {
+            for (String l : s.params().get("layout").split(",")) {
+                Layout.of(l).server().ifPresent(needed::add);
+            }
+        }
+        Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
+        Path preload = Path.of("target", "bench-preload-" + ProcessHandle.current().pid()).toAbsolutePath();
+        List<RunResult> measured = new ArrayList<>();
+        RunRecord partial = new RunRecord(new RunRecord.Results() {
+            @Override
+            public boolean any() {
+                synchronized (measured) {
+                    return !measured.isEmpty();
+                }
+            }
+
+            @Override
+            public void writeTo(Path out) {
+                synchronized (measured) {
+                    ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(measured);
+                }
+            }
+        });
+        // On every exit path, Ctrl-C included: the endpoints file (it holds passwords) goes, and what was measured is
+        // written, marked incomplete.
+        Thread onExit = new Thread(() -> {
+            try {
+                Files.deleteIfExists(secrets);
+            } catch (IOException ignored) {
+                // nothing more can be done while the JVM exits
+            }
+            if (partial.write("interrupted (SIGINT/SIGTERM) during '" + partial.current() + "'") && partial.hasResults()) {
+                ReportWriter.write(partial.out());
+            }
+        }, "sessionbench-bench-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
+        String failed = null;
+        try (Targets t = targets.resolve(needed, s.stackDir())) {
+            for (String line : t.endpoints().describe()) {
+                System.out.println("target " + line);
+            }
+            Set<String> refused = preflight(specs, t);
+            if (!refused.isEmpty()) {
+                List<String> allowed = new ArrayList<>();
+                for (Profile.RunSpec spec : specs) {
+                    for (String l : spec.params().get("layout").split(",")) {
+                        if (!refused.contains(l) && !allowed.contains(l)) {
+                            allowed.add(l);
+                        }
+                    }
+                }
+                if (allowed.isEmpty()) {
+                    throw new ConfigException("the Redis user may run none of the planned layouts; see the lines above");
+                }
+                layouts = allowed;
+                specs = plan(p);
+                failed = "skipped for lack of ACL permissions: " + String.join(", ", refused);
+            }
+            // With --pin, client and servers on separate cores, as on separate machines (see the option's help).
+            io.sessionbench.calibrate.Pinning pinning = !s.pin() || needed.isEmpty() || needed.size() > t.localServers().size()
+                    ? io.sessionbench.calibrate.Pinning.none(!s.pin() ? "every process may run on every core (no --pin)"
+                            : needed.isEmpty() ? "no server in this run" : "some servers are targets, not started here")
+                    : io.sessionbench.calibrate.Pinning.forLocalServers(t.localServers().stream().map(LocalStack.Running::pid).toList());
+            pinning.apply();
+            System.out.println("bench: " + pinning.describe());
+            ObjectNode fields = RunRecord.fields();
+            fields.put("forks", forks != null ? String.valueOf(forks) : p.forks + " (request at 2 KB: " + Profile.headlineForks(p) + ")");
+            int wi = warmups == null ? p.warmupIterations : warmups;
+            fields.put("warmup", wi + " × " + seconds(warmupMillis(p)) + " s");
+            fields.put("measurement", (iterations == null ? p.measurementIterations + " (request at 2 KB: " + Profile.headlineIterations(p) + ")"
+                    : iterations) + " × " + seconds(measurementMillis(p)) + " s");
+            fields.put("started", LocalDateTime.now().toString());
+            fields.put("pinning", pinning.describe());
+            fields.put("redisKeys", targets.keys().label());
+            fields.put("clusterClient", targets.cluster().text());
+            Path out = partial.begin(t, s.resultsRoot(), s.label() == null ? p.name().toLowerCase() : s.label(), p.name().toLowerCase(), fields);
+            t.endpoints().writeSecretFile(secrets);
+            // Forked JVMs get these as -D options; with --forks 0 JMH runs in this JVM and reads them from here.
+            System.setProperty("sessionbench.endpoints", secrets.toString());
+            System.setProperty("sessionbench.histograms", out.resolve("histograms").toAbsolutePath().toString());
+            System.setProperty(BenchParams.KEYS_PROPERTY, targets.keys().label());
+            System.setProperty(BenchParams.CLUSTER_CLIENT_PROPERTY, targets.cluster().text());
+            String serverPids = String.join(",", t.localServers().stream()
+                    .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
+            Map<Profile.RunSpec, List<Double>> planned = new LinkedHashMap<>();
+            for (Profile.RunSpec spec : specs) {
+                planned.put(spec, Progress.plannedSeconds(spec, forks == null ? spec.forksOr(p.forks) : forks, warmups == null ? p.warmupIterations : warmups,
+                        warmupMillis(p), measurementIterations(p, spec), measurementMillis(p)));
+            }
+            Progress progress = new Progress(System.out, planned.values().stream().flatMap(List::stream).toList());
+            for (Profile.RunSpec spec : specs) {
+                System.out.println("== " + spec.name());
+                partial.at(spec.name());
+                try {
+                    java.util.Collection<RunResult> r = new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids),
+                            progress.format(planned.get(spec))).run();
+                    synchronized (measured) {
+                        measured.addAll(r);
+                    }
+                } catch (RunnerException e) {
+                    // One failed benchmark does not drop the others' results: the run goes on and is marked incomplete.
+                    String why = "'" + spec.name() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(cause(e));
+                    System.err.println("sessionbench: " + why + "; going on with the next runs");
+                    failed = failed == null ? why : failed + "; " + why;
+                }
+            }
+            partial.clusterLoad("the whole bench run (every benchmark's preload, JIT warm-up, warm-up and measurement)");
+            if (needed.size() > t.localServers().size()) {
+                // some sessions live on the user's own servers: remove them (local servers are thrown away)
+                for (String problem : io.sessionbench.bench.SharedPreload.cleanup(preload,
+                        layout -> layout.open(t.endpoints(), Layout.StoreOptions.DEFAULT))) {
+                    System.err.println("sessionbench: " + problem);
+                    failed = failed == null ? problem : failed + "; " + problem;
+                }
+            }
+            partial.write(failed);
+        } catch (RuntimeException e) {
+            partial.write(io.sessionbench.infra.RedisTarget.redactUri(e.getMessage()));
+            throw e;
+        } finally {
+            Files.deleteIfExists(secrets);
+            ResultsFolder.deleteTree(preload);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+        Path out = partial.out();
+        if (!partial.hasResults()) {
+            throw new IllegalStateException("no benchmark finished, so there is nothing to report: " + failed);
+        }
+        List<SummaryRow> rows = ReportWriter.write(out);
+        System.out.println();
+        System.out.print(SummaryTable.render(rows));
+        System.out.println();
+        // The console says exactly what verdict.md says.
+        System.out.println(Files.readString(out.resolve("verdict.md")));
+        System.out.println("results: " + out);
+        System.out.println("report:  " + out.resolve("report.html") + " (and report.md)");
+        if (failed != null) {
+            System.err.println("sessionbench bench: incomplete: " + failed + " (the results of the other runs are written)");
+            return 1;
+        }
+        return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    /**
+     * The store's one-line cause inside a JMH failure: the first store or configuration error among the causes and
+     * the suppressed exceptions (JMH attaches each benchmark thread's failure there), else the innermost message.
+     */
+    static String cause(Throwable e) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        String innermost = e.getMessage();
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof io.sessionbench.store.StoreException || t instanceof ConfigException
+                    || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+                return t.getMessage();
+            }
+            if (t.getMessage() != null) {
+                innermost = t.getMessage();
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return String.valueOf(innermost).lines().findFirst().orElse("");
+    }
+
+    /**
+     * Opens every planned layout × client once in this JVM, so an unreachable server or a wrong password is one clear
+     * line here instead of a stack trace from a forked benchmark JVM.
+     */
+    private static Set<String> preflight(List<Profile.RunSpec> specs, Targets t) {
+        Set<String> done = new java.util.HashSet<>();
+        Set<String> refused = new java.util.TreeSet<>();
+        for (Profile.RunSpec s : specs) {
+            for (String l : s.params().get("layout").split(",")) {
+                Layout layout = Layout.of(l);
+                for (String c : layout.usesRedisClient() ? s.params().get("client").split(",") : new String[] {"lettuce"}) {
+                    if (done.add(l + "/" + c)) {
+                        var options = Layout.StoreOptions.DEFAULT.withClient(io.sessionbench.store.redis.RedisClientKind.of(c));
+                        try (var store = layout.open(t.endpoints(), options)) {
+                            // What every benchmark needs: create (scripts and the user index), request, a write, removal.
+                            var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
+                            store.request(session.id(), io.sessionbench.scenario.Workload.CHECKS);
+                            store.setAttribute(session.id(), "csrf", "x");
+                            store.invalidateAll(session.userId());
+                        } catch (io.sessionbench.store.StoreException.AuthenticationFailed e) {
+                            if (!e.getMessage().contains("does not allow user")) {
+                                throw e;
+                            }
+                            // An ACL user confined to some layouts' keys or commands: run the layouts it may use.
+                            System.err.println("sessionbench: skipping " + l + ": " + e.getMessage());
+                            refused.add(l);
+                        }
+                    }
+                }
+            }
+        }
+        return refused;
+    }
+
+    private int measurementIterations(Profile p, Profile.RunSpec spec) {
+        return iterations != null ? iterations : spec.iterations() > 0 ? spec.iterations() : p.measurementIterations;
+    }
+
+    private long warmupMillis(Profile p) {
+        return seconds == null ? p.warmupMillis : Math.round(seconds * 1000);
+    }
+
+    private long measurementMillis(Profile p) {
+        return seconds == null ? p.measurementMillis : Math.round(seconds * 1000);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0);
+    }
+
+    public static Profile profileOf(String name) {
+        for (Profile p : Profile.values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new ConfigException("unknown profile '" + name + "'; use quick or full");
+    }
+
+    /** The profile's runs, narrowed to the chosen layouts and benchmarks. */
+    public List<Profile.RunSpec> plan(Profile p) {
+        if (layouts != null) {
+            layouts.forEach(Layout::of);
+        }
+        List<Profile.RunSpec> out = new ArrayList<>();
+        for (Profile.RunSpec s : p.specs()) {
+            Map<String, String> params = new LinkedHashMap<>(s.params());
+            if (layouts != null) {
+                List<String> keep = Arrays.stream(params.get("layout").split(",")).filter(layouts::contains).toList();
+                if (keep.isEmpty()) {
+                    continue;
+                }
+                params.put("layout", String.join(",", keep));
+            }
+            if (liveSessions != null && !s.params().containsKey("liveSessions")) {
+                params.put("liveSessions", String.valueOf(liveSessions));
+            }
+            String include = s.include();
+            if (benchmarks != null) {
+                include = narrow(s.include(), benchmarks);
+                if (include == null) {
+                    continue;
+                }
+            }
+            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads, s.iterations(), s.forks()));
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException("nothing to run: --layouts/--benchmarks leave no benchmark of profile " + p.name().toLowerCase());
+        }
+        return out;
+    }
+
+    /** Restricts a spec's method regex ({@code SessionOps\\.} or {@code SessionOps\\.(a|b)$}) to methods matching {@code wanted}. */
+    static String narrow(String include, String wanted) {
+        java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(" + wanted + ")$");
+        String prefix = "SessionOps\\.";
+        String methods = include.substring(prefix.length()).replace("$", "").replace("(", "").replace(")", "");
+        if (methods.isEmpty()) {
+            return prefix + "(" + wanted + ")$";
+        }
+        List<String> keep = Arrays.stream(methods.split("\\|")).filter(m -> w.matcher(m).matches()).toList();
+        return keep.isEmpty() ? null : prefix + "(" + String.join("|", keep) + ")$";
+    }
+
+    private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms,
+                                                           Path preload, String serverPids) {
+        ChainedOptionsBuilder o = new OptionsBuilder().include("io\\.sessionbench\\.bench\\." + spec.include())
+                .forks(forks == null ? spec.forksOr(p.forks) : forks)
+                .warmupIterations(warmups == null ? p.warmupIterations : warmups)
+                .warmupTime(TimeValue.milliseconds(warmupMillis(p)))
+                .measurementIterations(measurementIterations(p, spec))
+                .measurementTime(TimeValue.milliseconds(measurementMillis(p)))
+                .threads(spec.threads())
+                .addProfiler(HdrProfiler.class)
+                .shouldFailOnError(true)
+                // Options given here replace the @Fork annotation's, so the heap and GC are set again (FORK_JVM).
+                .jvmArgsAppend(jvmArgs(secrets, histograms, preload, serverPids));
+        spec.params().forEach((k, v) -> o.param(k, v.split(",")));
+        return o.build();
+    }
+
+    private String[] jvmArgs(Path secrets, Path histograms, Path preload, String serverPids) {
+        List<String> a = new ArrayList<>(BenchParams.FORK_JVM);
+        a.addAll(List.of("-Dsessionbench.endpoints=" + secrets, "-Dsessionbench.histograms=" + histograms.toAbsolutePath(),
+                "-Dsessionbench.preload=" + preload, "-D" + BenchParams.KEYS_PROPERTY + "=" + targets.keys().label(),
+                "-D" + BenchParams.CLUSTER_CLIENT_PROPERTY + "=" + targets.cluster().text(),
+                "-D" + io.sessionbench.metrics.NoiseProbe.SERVER_PIDS + "=" + serverPids));
+        return a.toArray(String[]::new);
+    }
+}
