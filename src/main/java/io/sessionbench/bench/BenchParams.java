@@ -26,18 +26,20 @@ public final class BenchParams {
     public static final java.util.List<String> FORK_JVM = java.util.List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
 
     /**
-     * System properties a benchmark fork opens its Redis stores with ({@code bench --key-design}, {@code --cluster-client});
-     * for plain JMH: {@code -jvmArgsAppend -Dsessionbench.keys=user}.
+     * The system property a fork opens its Redis Cluster clients with ({@code bench --cluster-client}); for plain JMH:
+     * {@code -jvmArgsAppend -Dsessionbench.cluster-client=refresh=10s}. The key design is the {@code keys} parameter.
      */
-    public static final String KEYS_PROPERTY = "sessionbench.keys";
     public static final String CLUSTER_CLIENT_PROPERTY = "sessionbench.cluster-client";
 
     private BenchParams() {
     }
 
-    /** The store options of a fork: {@code base} with the key design and cluster settings of the system properties. */
-    public static io.sessionbench.store.Layout.StoreOptions withRedisChoices(io.sessionbench.store.Layout.StoreOptions base) {
-        return base.withKeys(io.sessionbench.store.redis.KeyDesign.of(System.getProperty(KEYS_PROPERTY, "session")))
+    /**
+     * The store options of a fork: {@code base} with the key design (the {@code keys} parameter, so it is in jmh.json
+     * and in the histogram names) and the cluster settings of the system property.
+     */
+    public static io.sessionbench.store.Layout.StoreOptions withRedisChoices(io.sessionbench.store.Layout.StoreOptions base, String keys) {
+        return base.withKeys(io.sessionbench.store.redis.KeyDesign.of(keys))
                 .withCluster(io.sessionbench.store.redis.ClusterSettings.parse(System.getProperty(CLUSTER_CLIENT_PROPERTY, "")));
     }
 
@@ -46,6 +48,7 @@ public final class BenchParams {
         switch (name) {
             case "layout" -> Layout.of(value);
             case "client" -> RedisClientKind.of(value);
+            case "keys" -> io.sessionbench.store.redis.KeyDesign.of(value);
             case "sessionBytes" -> integer(name, value, 1, MAX_SESSION_BYTES);
             case "liveSessions" -> integer(name, value, 1, MAX_LIVE_SESSIONS);
             case "inFlight" -> integer(name, value, 1, InFlight.MAX);

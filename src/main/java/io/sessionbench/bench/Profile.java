@@ -1,5 +1,6 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.store.Layout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,11 +10,13 @@ import java.util.Map;
  * Named run plans: {@code quick} (every layout, about 10 minutes on 2 cores with the build) and {@code full} (for publication).
  * The quick profile has no JMH warm-up iteration: each fork's untimed warm-up ({@code JitWarmup}) already runs until the
  * JIT is quiet and throughput has no trend, and a fixed warm-up iteration after it cost 36 s of the profile's 10 min.
+ * Its runs other than the headline {@code request} at 2 KB have one fork of two iterations: one fork is never judged
+ * (see the verdict), so more iterations of it only cost time; the headline runs have three forks of four.
  * Iterations are many and short: the per-iteration values are the samples of the bootstrap intervals in the report
  * and in {@code compare}, so more of them buy a tighter interval for the same time.
  */
 public enum Profile {
-    QUICK(1, 0, 500, 4, 500) {
+    QUICK(1, 0, 500, 2, 500) {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
@@ -24,7 +27,7 @@ public enum Profile {
             // The in-process floor runs once, with request; its load/update/create would add 3 forks and no comparison.
             r.add(new RunSpec("per-op, every store", QUICK_OPS, params(STORE_LAYOUTS, "lettuce", "2048", "uniform"), 1));
             r.add(new RunSpec("request, 128 KB sessions", "SessionOps\\.request$",
-                    params(ALL_LAYOUTS, "lettuce", "131072", "uniform"), 1));
+                    params(STORE_LAYOUTS, "lettuce", "131072", "uniform"), 1));
             addInFlight(r, "8", "lettuce");
             addContention(r, 2, 2);
             return r;
@@ -35,7 +38,7 @@ public enum Profile {
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
             r.add(new RunSpec("per-op, every layout and size", PER_OP,
-                    params(ALL_LAYOUTS + ",postgres-unlogged", "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
+                    params(ALL_LAYOUTS + "," + FULL_ONLY_LAYOUTS, "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
                     params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
             r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));
@@ -56,12 +59,16 @@ public enum Profile {
      */
     static final int HEADLINE_FORKS = 3;
     static final int HEADLINE_ITERATIONS = 4;
-    /** Every layout that is a real store (the in-process floor left out). */
-    static final String STORE_LAYOUTS = "redis-hash,redis-json,redis-blob,memcached-blob,postgres";
-    static final String ALL_LAYOUTS = "memory," + STORE_LAYOUTS;
-    static final String REDIS_LAYOUTS = "redis-hash,redis-json,redis-blob";
+    /** The quick profile's layouts, the in-process floor first (it runs first and shows the harness's cost). */
+    static final String ALL_LAYOUTS = labels(l -> true);
+    /** Every layout of the quick profile that is a real store (the in-process floor left out). */
+    static final String STORE_LAYOUTS = labels(l -> !l.floor());
+    static final String REDIS_LAYOUTS = labels(Layout::usesRedisClient);
     /** Field-level updates (redis-hash) beside the read-modify-write layouts that can lose updates. */
-    static final String CONTENDED_LAYOUTS = "redis-hash,redis-json,redis-blob,memcached-blob";
+    static final String CONTENDED_LAYOUTS = labels(l -> l.usesRedisClient() || l.readModifyWrite());
+    /** Layouts only the full profile runs. */
+    static final String FULL_ONLY_LAYOUTS = String.join(",", java.util.Arrays.stream(Layout.values())
+            .filter(l -> !l.inQuickProfile()).map(Layout::label).toList());
 
     public final int forks;
     public final int warmupIterations;
@@ -88,6 +95,12 @@ public enum Profile {
     /** The forks of a profile's headline runs. */
     public static int headlineForks(Profile p) {
         return p.specs().stream().mapToInt(s -> s.forksOr(p.forks)).max().orElse(p.forks);
+    }
+
+    /** The labels of the quick profile's layouts that {@code keep}, comma-separated, the floor first. */
+    private static String labels(java.util.function.Predicate<Layout> keep) {
+        return String.join(",", java.util.Arrays.stream(Layout.values()).filter(Layout::inQuickProfile).filter(keep)
+                .sorted(java.util.Comparator.comparing((Layout l) -> !l.floor())).map(Layout::label).toList());
     }
 
     static Map<String, String> params(String layouts, String clients, String sizes, String distributions) {

@@ -53,6 +53,14 @@ public class StoreState {
     @Param({"safe"})
     public String updates;
 
+    /**
+     * Redis key design: {@code session} ({id} per session), {@code user} (the user's slot tag in the id) or
+     * {@code namespace} (one slot); {@code bench --key-design} sets it. A parameter, so jmh.json and the histogram
+     * names say which design a figure is of (the default is left out of the names, as before it was a parameter).
+     */
+    @Param({"session"})
+    public String keys;
+
     SessionStore store;
     SessionId[] ids;
     /** {@code auth} value of each preloaded session, built once so the timed check allocates nothing. */
@@ -87,12 +95,16 @@ public class StoreState {
         BenchParams.check("liveSessions", String.valueOf(liveSessions));
         BenchParams.check("distribution", distribution);
         BenchParams.check("updates", updates);
+        if (keys == null) {
+            keys = "session";
+        }
+        BenchParams.check("keys", keys);
         parsedLayout = Layout.of(layout);
         RedisClientKind c = RedisClientKind.of(client);
         Scenario.Updates mode = Scenario.Updates.of(updates);
         targets = BenchTargets.resolve(parsedLayout);
         store = parsedLayout.open(targets.endpoints(), BenchParams.withRedisChoices(new Layout.StoreOptions(c,
-                SessionPolicy.DEFAULT.withSafeUpdates(mode == Scenario.Updates.SAFE), 64, false)));
+                SessionPolicy.DEFAULT.withSafeUpdates(mode == Scenario.Updates.SAFE), 64, false), keys));
         effectiveLiveSessions = (int) Math.max(1, Math.min(liveSessions, PRELOAD_BYTES_CAP / Math.max(1, sessionBytes)));
         runTag = Long.toString(System.nanoTime(), 36);
         expectedAuth = new String[effectiveLiveSessions];

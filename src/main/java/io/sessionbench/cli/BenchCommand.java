@@ -17,7 +17,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targets;
 
-    @Option(names = "--profile", defaultValue = "quick", description = "quick (45 runs, about 10 min on 2 cores with the build; see the README) or full (hours; for publication); default ${DEFAULT-VALUE}")
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (44 runs, under 10 min on 2 cores with the build; see the README) or full (hours; for publication); default ${DEFAULT-VALUE}")
     String profile;
 
     @Option(names = "--label", description = "results folder label (default: the profile name)")
@@ -26,7 +26,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--results", defaultValue = "results", paramLabel = "DIR", description = "parent folder of results (default ${DEFAULT-VALUE})")
     Path resultsRoot;
 
-    @Option(names = "--layouts", split = ",", paramLabel = "LAYOUT", description = "only these layouts (memory, redis-hash, redis-json, redis-blob, memcached-blob, postgres)")
+    @Option(names = "--layouts", split = ",", paramLabel = "LAYOUT", completionCandidates = TargetOptions.LayoutLabels.class,
+            description = "only these layouts (${COMPLETION-CANDIDATES})")
     List<String> layouts;
 
     @Option(names = "--benchmarks", paramLabel = "REGEX", description = "only benchmark methods matching, e.g. 'request|load'")

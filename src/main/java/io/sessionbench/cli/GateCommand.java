@@ -133,42 +133,7 @@ final class GateCommand implements Callable<Integer> {
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
         Gate.Settings settings = new Gate.Settings(base.toAbsolutePath(), head.toAbsolutePath(), targets, ms, b, rounds, warmups,
                 iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s, splitArgs(jvmArgs));
-        Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
-        targets.forEach(t -> t.target().layout().server().ifPresent(needed::add));
-        Path out = ResultsFolder.fresh(resultsRoot, slowdown > 0 ? label + "-slowed" : label);
-        System.out.println("gate: results in " + out + (slowdown > 0 ? " · " + settings.slowdownWords() : ""));
-        Gate gate = new Gate(settings, out, System.out);
-        Thread onExit = new Thread(() -> {
-            gate.removeSecrets();
-            try {
-                if (!Files.exists(out.resolve("gate.json")) && gate.trialCount() > 0) {
-                    gate.write(gate.verdict(), "interrupted after " + gate.trialCount() + " trials");
-                }
-            } catch (Exception ignored) {
-                // the JVM is exiting; trials.csv is already written trial by trial
-            }
-        }, "sessionbench-gate-exit");
-        Runtime.getRuntime().addShutdownHook(onExit);
-        try (Targets t = Targets.resolve(targetOptions.settings(), System.getenv(), needed, stackDir, targetOptions.topology(), targetOptions.tls)) {
-            for (String line : t.endpoints().describe()) {
-                System.out.println("gate: target " + line);
-            }
-            GateVerdict v;
-            try {
-                v = gate.run(t);
-            } catch (Gate.TrialFailed e) {
-                gate.write(gate.verdict(), e.getMessage());
-                System.err.println("sessionbench: " + e.getMessage());
-                return e.side == Trial.Side.HEAD ? 1 : Judge.CANNOT_JUDGE;
-            }
-            System.out.println();
-            System.out.print(v.table());
-            System.out.println("gate: " + v.summary());
-            System.out.println("gate: written to " + out.resolve("gate.md"));
-            return v.exitCode();
-        } finally {
-            Runtime.getRuntime().removeShutdownHook(onExit);
-        }
+        return io.sessionbench.run.GateRun.call(settings, targetOptions.targeting(), stackDir, resultsRoot, label);
     }
 
     /** Space-separated JVM options; each must start with {@code -}. */

@@ -29,7 +29,8 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targets;
 
-    @Option(names = "--layouts", split = ",", description = "override the scenarios' layouts")
+    @Option(names = "--layouts", split = ",", completionCandidates = TargetOptions.LayoutLabels.class,
+            description = "override the scenarios' layouts (${COMPLETION-CANDIDATES})")
     List<String> layouts;
 
     @Option(names = "--rate", description = "override: one fixed rate in requests per second")

@@ -71,4 +71,12 @@ final class TargetOptions {
             s.put(k, v);
         }
     }
+
+    /** Every layout's label, for the help text ({@code ${COMPLETION-CANDIDATES}}): the enum is the list. */
+    static final class LayoutLabels implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(io.sessionbench.store.Layout.values()).map(io.sessionbench.store.Layout::label).iterator();
+        }
+    }
 }

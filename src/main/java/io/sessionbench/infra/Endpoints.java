@@ -41,6 +41,21 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
 
     public static final Endpoints NONE = new Endpoints(null, null, List.of(), List.of(), null);
 
+    /**
+     * How the layouts reach Redis here, if at all: the cluster when there are seeds, else the Sentinel-managed primary
+     * (a local Sentinel stack also names its primary as {@link #redis()}, for the tools that talk to it directly), else
+     * the one server.
+     */
+    public java.util.Optional<RedisEndpoint> redisEndpoint() {
+        if (!redisCluster.isEmpty()) {
+            return java.util.Optional.of(new RedisEndpoint.Cluster(redisCluster));
+        }
+        if (redisSentinel != null) {
+            return java.util.Optional.of(new RedisEndpoint.Sentinel(redisSentinel));
+        }
+        return java.util.Optional.ofNullable(redis).map(RedisEndpoint.Standalone::new);
+    }
+
     /** Builds targets from settings; later maps win (pass the environment first, then command-line options). */
     @SafeVarargs
     public static Endpoints from(Map<Setting, String>... layers) {

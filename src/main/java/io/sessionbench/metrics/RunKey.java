@@ -14,7 +14,12 @@ public final class RunKey {
         String shortName = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : benchmark;
         StringJoiner j = new StringJoiner("_");
         j.add(shortName);
-        params.forEach((k, v) -> j.add(k + "=" + v));
+        // The default key design is left out, so runs from before it was a parameter keep their names and still match.
+        params.forEach((k, v) -> {
+            if (!(k.equals("keys") && v.equals("session"))) {
+                j.add(k + "=" + v);
+            }
+        });
         return j.toString().replaceAll("[^A-Za-z0-9._=-]", "-");
     }
 

@@ -138,7 +138,8 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
 
     /**
      * What a person calls this benchmark: {@code request redis-hash/lettuce 2KB t1}, plus the key distribution and
-     * the live sessions when not the defaults ({@code zipfian}, {@code on 2 sessions}).
+     * the Redis key design and the live sessions when not the defaults ({@code zipfian}, {@code user keys},
+     * {@code on 2 sessions}).
      */
     public String shortName() {
         StringBuilder s = new StringBuilder(operation()).append(' ').append(target());
@@ -152,6 +153,10 @@ public record BenchRecord(String benchmark, String mode, int threads, int forks,
         String dist = params.get("distribution");
         if (dist != null && !dist.equals("uniform")) {
             s.append(' ').append(dist);
+        }
+        String keys = params.get("keys");
+        if (keys != null && !keys.equals("session")) {
+            s.append(' ').append(keys).append(" keys");
         }
         String live = params.get("liveSessions");
         if (live != null && !live.equals("10000")) {

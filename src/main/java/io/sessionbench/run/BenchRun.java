@@ -156,7 +156,6 @@ public final class BenchRun {
             // Forked JVMs get these as -D options; with --forks 0 JMH runs in this JVM and reads them from here.
             System.setProperty("sessionbench.endpoints", secrets.toString());
             System.setProperty("sessionbench.histograms", out.resolve("histograms").toAbsolutePath().toString());
-            System.setProperty(BenchParams.KEYS_PROPERTY, targets.keys().label());
             System.setProperty(BenchParams.CLUSTER_CLIENT_PROPERTY, targets.cluster().text());
             String serverPids = String.join(",", t.localServers().stream()
                     .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
@@ -369,13 +368,14 @@ public final class BenchRun {
                 // Options given here replace the @Fork annotation's, so the heap and GC are set again (FORK_JVM).
                 .jvmArgsAppend(jvmArgs(secrets, histograms, preload, serverPids));
         spec.params().forEach((k, v) -> o.param(k, v.split(",")));
+        o.param("keys", targets.keys().label());
         return o.build();
     }
 
     private String[] jvmArgs(Path secrets, Path histograms, Path preload, String serverPids) {
         List<String> a = new ArrayList<>(BenchParams.FORK_JVM);
         a.addAll(List.of("-Dsessionbench.endpoints=" + secrets, "-Dsessionbench.histograms=" + histograms.toAbsolutePath(),
-                "-Dsessionbench.preload=" + preload, "-D" + BenchParams.KEYS_PROPERTY + "=" + targets.keys().label(),
+                "-Dsessionbench.preload=" + preload,
                 "-D" + BenchParams.CLUSTER_CLIENT_PROPERTY + "=" + targets.cluster().text(),
                 "-D" + io.sessionbench.metrics.NoiseProbe.SERVER_PIDS + "=" + serverPids));
         return a.toArray(String[]::new);

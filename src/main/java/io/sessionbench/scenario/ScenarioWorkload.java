@@ -7,6 +7,7 @@ import io.sessionbench.store.SessionId;
 import io.sessionbench.store.SessionStore;
 import io.sessionbench.store.StoreException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -144,10 +145,13 @@ public final class ScenarioWorkload {
         final int[] generation;
         int cursor;
         final String counter;
+        /** The attribute this worker's blind updates write. */
+        final String cart;
 
         Worker(int id, long seed) {
             this.id = id;
             this.counter = generators == 1 ? "cnt_w" + id : "cnt_g" + generator + "_w" + id;
+            this.cart = "cart_w" + id;
             // Increment counts per session only when the mix increments: n × workers longs add up on big populations.
             boolean increments = scenario.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0;
             this.acked = new long[increments ? slots.length() : 0];
@@ -191,7 +195,10 @@ public final class ScenarioWorkload {
                 case READ_ATTRIBUTE -> measured.call(op, intended, () -> store.attribute(id, "perms"));
                 case LOAD -> measured.call(op, intended, () -> store.load(id));
                 case TOUCH -> measured.call(op, intended, () -> store.touch(id));
-                case UPDATE_ATTRIBUTE -> measured.call(op, intended, () -> store.setAttribute(id, "cart_w" + this.id, Long.toString(cursor)));
+                case UPDATE_ATTRIBUTE -> {
+                    String value = Long.toString(cursor);
+                    measured.call(op, intended, () -> store.setAttribute(id, cart, value));
+                }
                 case INCREMENT -> {
                     if (generation[k] != slot.generation()) {
                         generation[k] = slot.generation();
@@ -202,7 +209,10 @@ public final class ScenarioWorkload {
                     }
                 }
                 case CREATE -> {
-                    Session s = measured.call(op, intended, () -> store.create(user(k), Workload.attributes(k, sizes[k])));
+                    // The payload is built before the clock starts, as JMH's create builds it before the call.
+                    String user = user(k);
+                    Map<String, String> attributes = Workload.attributes(k, sizes[k]);
+                    Session s = measured.call(op, intended, () -> store.create(user, attributes));
                     if (s != null) {
                         slots.set(k, new Slot(s.id(), slot.generation() + 1));
                     }

@@ -106,6 +106,11 @@ public enum Layout {
         return colour;
     }
 
+    /** Whether the quick profile runs this layout (the full profile runs every layout). */
+    public boolean inQuickProfile() {
+        return this != POSTGRES_UNLOGGED;
+    }
+
     /** The in-process map: the cost of the harness itself, shown as a floor and never ranked among the stores. */
     public boolean floor() {
         return this == MEMORY;
@@ -135,17 +140,17 @@ public enum Layout {
     }
 
     private static RedisPort connect(Endpoints e, StoreOptions o) {
-        if (!e.redisCluster().isEmpty()) {
-            return o.client().openCluster(new io.sessionbench.infra.ClusterTarget(e.redisCluster()), o.poolSize(), o.cluster());
+        io.sessionbench.infra.RedisEndpoint where = e.redisEndpoint()
+                .orElseThrow(() -> noTarget("Redis", "--redis or SESSIONBENCH_REDIS_URI"));
+        // The three kinds are all there are (sealed); Java 17 has no pattern switch to check it at compile time.
+        if (where instanceof io.sessionbench.infra.RedisEndpoint.Cluster c) {
+            return o.client().openCluster(new io.sessionbench.infra.ClusterTarget(c.seeds()), o.poolSize(), o.cluster());
         }
-        if (e.redisSentinel() != null) {
+        if (where instanceof io.sessionbench.infra.RedisEndpoint.Sentinel s) {
             // a Sentinel-managed master is one server to the layouts: every script's keys are on it
-            return o.client().openViaSentinel(e.redisSentinel(), o.poolSize());
+            return o.client().openViaSentinel(s.sentinels(), o.poolSize());
         }
-        if (e.redis() == null) {
-            throw noTarget("Redis", "--redis or SESSIONBENCH_REDIS_URI");
-        }
-        return o.client().openStandalone(e.redis(), o.poolSize());
+        return o.client().openStandalone(((io.sessionbench.infra.RedisEndpoint.Standalone) where).server(), o.poolSize());
     }
 
     private static ConfigException noTarget(String what, String how) {

@@ -22,10 +22,10 @@ class StackDownIT {
     void downStopsEveryNodeOfACluster(@TempDir Path dir) throws Exception {
         try (LocalStack stack = LocalStack.start(dir.resolve("stack"), EnumSet.of(LocalStack.Server.REDIS), Map.of(),
                 LocalStack.Topology.CLUSTER)) {
-            StackCommand.writePids(stack);
+            io.sessionbench.infra.StackFiles.writePids(stack);
             // stands in for the 'stack up' JVM that waits for Ctrl-C
             Process owner = new ProcessBuilder("sleep", "600").start();
-            StackCommand.writeOwner(stack, owner.toHandle());
+            io.sessionbench.infra.StackFiles.writeOwner(stack, owner.toHandle());
             List<ProcessHandle> started = new ArrayList<>();
             stack.servers().forEach(r -> started.add(ProcessHandle.of(r.pid()).orElseThrow()));
             stack.helpers().forEach(r -> started.add(ProcessHandle.of(r.pid()).orElseThrow()));

@@ -116,6 +116,15 @@ public enum RedisClientKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** What this client throws when the server cannot be reached or does not answer in time. */
+    public java.util.List<Class<? extends Throwable>> connectionFailures() {
+        return switch (this) {
+            case LETTUCE -> java.util.List.of(io.lettuce.core.RedisConnectionException.class, io.lettuce.core.RedisCommandTimeoutException.class);
+            case JEDIS -> java.util.List.of(redis.clients.jedis.exceptions.JedisConnectionException.class);
+            case REDISSON -> java.util.List.of(org.redisson.client.RedisConnectionException.class, org.redisson.client.RedisTimeoutException.class);
+        };
+    }
+
     /** The client's line in every chart: dash pattern (on, off, …), null for solid (Lettuce solid, Jedis dashed, Redisson dotted). */
     public float[] dash() {
         return switch (this) {

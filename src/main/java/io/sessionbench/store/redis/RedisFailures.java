@@ -113,12 +113,10 @@ public final class RedisFailures {
     /** Server replies that mean "not now" rather than "wrong": the topology is changing or not ready. */
     private static final List<String> REFUSALS = List.of("NOREPLICAS", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "LOADING");
 
-    /** What the three clients throw when the server cannot be reached or does not answer in time. */
-    private static final List<Class<? extends Throwable>> CONNECTION_FAILURES = List.of(
-            io.lettuce.core.RedisConnectionException.class, io.lettuce.core.RedisCommandTimeoutException.class,
-            redis.clients.jedis.exceptions.JedisConnectionException.class,
-            org.redisson.client.RedisConnectionException.class, org.redisson.client.RedisTimeoutException.class,
-            java.io.IOException.class);
+    /** What the clients throw when the server cannot be reached or does not answer in time (each client names its own). */
+    private static final List<Class<? extends Throwable>> CONNECTION_FAILURES = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(RedisClientKind.values()).flatMap(k -> k.connectionFailures().stream()),
+            java.util.stream.Stream.of(java.io.IOException.class)).toList();
 
     private static boolean looksLikeConnectionProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
