@@ -55,6 +55,12 @@ final class ClusterCheck {
         try {
             enabled = clusterEnabled(t, false);
         } catch (RuntimeException e) {
+            if (t.tls() && (RedisFailures.hasCause(e, javax.net.ssl.SSLException.class)
+                    || RedisFailures.hasCause(e, java.net.SocketTimeoutException.class))) {
+                // A TLS handshake that failed or got no answer (a plain port says nothing to a ClientHello) fails the
+                // client's connect the same way after the same wait: say so now, once.
+                throw RedisFailures.translate(e, t, "connect");
+            }
             return; // the client's own connect reports unreachable servers and bad passwords, one line each
         }
         if (enabled) {

@@ -142,7 +142,7 @@ public final class RedisFailures {
         return false;
     }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
