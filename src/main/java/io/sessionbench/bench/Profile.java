@@ -23,7 +23,7 @@ public enum Profile {
             r.add(new RunSpec("request, every layout", "SessionOps\\.request$",
                     params(ALL_LAYOUTS, "lettuce", "2048", "uniform"), 1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
             r.add(new RunSpec("request, other Redis clients", "SessionOps\\.request$",
-                    params(REDIS_LAYOUTS, "jedis,redisson", "2048", "uniform"), 1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
+                    params(REDIS_LAYOUTS, OTHER_CLIENTS, "2048", "uniform"), 1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
             // The in-process floor runs once, with request; its load/update/create would add 3 forks and no comparison.
             r.add(new RunSpec("per-op, every store", QUICK_OPS, params(STORE_LAYOUTS, "lettuce", "2048", "uniform"), 1));
             r.add(new RunSpec("request, 128 KB sessions", "SessionOps\\.request$",
@@ -40,8 +40,8 @@ public enum Profile {
             r.add(new RunSpec("per-op, every layout and size", PER_OP,
                     params(ALL_LAYOUTS + "," + FULL_ONLY_LAYOUTS, "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
             r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
-                    params(REDIS_LAYOUTS, "jedis,redisson", "2048,131072", "uniform"), 1));
-            r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, "lettuce,jedis,redisson", "2048", "uniform"), 4));
+                    params(REDIS_LAYOUTS, OTHER_CLIENTS, "2048,131072", "uniform"), 1));
+            r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, ALL_CLIENTS, "2048", "uniform"), 4));
             addInFlight(r, "4,16,64", "lettuce,redisson");
             addContention(r, 4, 16);
             return r;
@@ -64,6 +64,12 @@ public enum Profile {
     /** Every layout of the quick profile that is a real store (the in-process floor left out). */
     static final String STORE_LAYOUTS = labels(l -> !l.floor());
     static final String REDIS_LAYOUTS = labels(Layout::usesRedisClient);
+    /** The Redis clients other than the default (Lettuce), which the layout rankings use. */
+    static final String OTHER_CLIENTS = String.join(",", java.util.Arrays.stream(io.sessionbench.store.redis.RedisClientKind.values())
+            .filter(c -> c != io.sessionbench.store.redis.RedisClientKind.LETTUCE).map(io.sessionbench.store.redis.RedisClientKind::label).toList());
+    /** Every Redis client. */
+    static final String ALL_CLIENTS = String.join(",", java.util.Arrays.stream(io.sessionbench.store.redis.RedisClientKind.values())
+            .map(io.sessionbench.store.redis.RedisClientKind::label).toList());
     /** Field-level updates (redis-hash) beside the read-modify-write layouts that can lose updates. */
     static final String CONTENDED_LAYOUTS = labels(l -> l.usesRedisClient() || l.readModifyWrite());
     /** Layouts only the full profile runs. */

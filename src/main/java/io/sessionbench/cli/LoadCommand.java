@@ -48,7 +48,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--updates", description = "override the scenario's update mode: safe (compare-and-set) or naive")
     String updates;
 
-    @Option(names = "--clients", split = ",", paramLabel = "CLIENT", description = "override the scenarios' Redis clients (lettuce, jedis, redisson)")
+    @Option(names = "--clients", split = ",", paramLabel = "CLIENT", completionCandidates = TargetOptions.ClientLabels.class,
+            description = "override the scenarios' Redis clients (${COMPLETION-CANDIDATES})")
     List<String> clients;
 
     @Option(names = "--appendfsync", paramLabel = "MODE", description = "override the scenarios' durability: off (no AOF), everysec "

@@ -79,4 +79,13 @@ final class TargetOptions {
             return java.util.Arrays.stream(io.sessionbench.store.Layout.values()).map(io.sessionbench.store.Layout::label).iterator();
         }
     }
+
+    /** Every Redis client's label, for the help text. */
+    static final class ClientLabels implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(io.sessionbench.store.redis.RedisClientKind.values())
+                    .map(io.sessionbench.store.redis.RedisClientKind::label).iterator();
+        }
+    }
 }

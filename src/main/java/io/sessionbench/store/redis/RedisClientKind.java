@@ -140,6 +140,7 @@ public enum RedisClientKind {
                 return k;
             }
         }
-        throw new io.sessionbench.infra.ConfigException("unknown Redis client '" + label + "'; use lettuce, jedis or redisson");
+        throw new io.sessionbench.infra.ConfigException("unknown Redis client '" + label + "'; use "
+                + String.join(", ", java.util.Arrays.stream(values()).map(RedisClientKind::label).toList()));
     }
 }
