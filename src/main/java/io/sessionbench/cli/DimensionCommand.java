@@ -116,7 +116,7 @@ final class DimensionCommand implements Callable<Integer> {
         try (Targets t = Targets.resolve(targetOptions.settings(), System.getenv(), needed, stackDir, targetOptions.topology(),
                 targetOptions.tls);
              TrialRunner runner = new TrialRunner(t, out.resolve("trials"), 0, iterationSeconds, iterations, iterationSeconds,
-                     GateCommand.splitArgs(jvmArgs))) {
+                     io.sessionbench.gate.TrialRunner.jvmOptions(jvmArgs))) {
             for (int run = 1; run <= runs; run++) {
                 int position = 0;
                 for (int f = 0; f < forks; f++) {

@@ -1,20 +1,13 @@
 package io.sessionbench.cli;
 
-import io.sessionbench.run.ResultsFolder;
 import io.sessionbench.gate.Gate;
 import io.sessionbench.gate.GateTarget;
 import io.sessionbench.gate.GateVerdict;
 import io.sessionbench.gate.Trial;
 import io.sessionbench.infra.ConfigException;
-import io.sessionbench.infra.LocalStack;
-import io.sessionbench.infra.Targets;
-import io.sessionbench.report.Judge;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -127,41 +120,13 @@ final class GateCommand implements Callable<Integer> {
         if (!(iterationSeconds >= 0.1 && iterationSeconds <= 60)) {
             throw new ConfigException("--iteration-seconds must be between 0.1 and 60");
         }
-        double slowdown = parsePercent(headSlowdown);
+        double slowdown = io.sessionbench.gate.TrialRunner.percent("--head-slowdown", headSlowdown);
         Gate.checkJar(base, "base");
         Gate.checkJar(head, "head");
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
         Gate.Settings settings = new Gate.Settings(base.toAbsolutePath(), head.toAbsolutePath(), targets, ms, b, rounds, warmups,
-                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s, splitArgs(jvmArgs));
+                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s, io.sessionbench.gate.TrialRunner.jvmOptions(jvmArgs));
         return io.sessionbench.run.GateRun.call(settings, targetOptions.targeting(), stackDir, resultsRoot, label);
-    }
-
-    /** Space-separated JVM options; each must start with {@code -}. */
-    static List<String> splitArgs(String text) {
-        List<String> out = text == null || text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
-        for (String a : out) {
-            if (!a.startsWith("-")) {
-                throw new ConfigException("--jvm-args '" + text + "': '" + a + "' is not a JVM option (options start with -)");
-            }
-        }
-        return out;
-    }
-
-    /** {@code 15%} or {@code 15} → 15; none → 0. */
-    static double parsePercent(String text) {
-        if (text == null) {
-            return 0;
-        }
-        String t = text.trim().endsWith("%") ? text.trim().substring(0, text.trim().length() - 1) : text.trim();
-        try {
-            double v = Double.parseDouble(t);
-            if (v > 0 && v <= 100) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConfigException("--head-slowdown '" + text + "' must be a percentage above 0 and at most 100, e.g. 15%");
     }
 
     /** The slowdown words of a folder's trials (a study's slowed runs say so when judged again). */

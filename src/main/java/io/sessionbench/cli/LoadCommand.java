@@ -8,7 +8,6 @@ import io.sessionbench.scenario.ScenarioLoader;
 import io.sessionbench.store.Layout;
 import io.sessionbench.store.redis.RedisClientKind;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

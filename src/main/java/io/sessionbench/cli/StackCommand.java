@@ -2,21 +2,14 @@ package io.sessionbench.cli;
 
 import io.sessionbench.infra.StackFiles;
 
-import io.sessionbench.infra.ConfigException;
-import io.sessionbench.infra.Endpoints;
 import io.sessionbench.infra.LocalStack;
 import io.sessionbench.infra.LocalStack.Server;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

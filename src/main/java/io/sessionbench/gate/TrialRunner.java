@@ -123,4 +123,33 @@ public final class TrialRunner implements AutoCloseable {
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
+
+    /** Space-separated JVM options; each must start with {@code -}. */
+    public static List<String> jvmOptions(String text) {
+        List<String> out = text == null || text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
+        for (String a : out) {
+            if (!a.startsWith("-")) {
+                throw new io.sessionbench.infra.ConfigException("--jvm-args '" + text + "': '" + a + "' is not a JVM option (options start with -)");
+            }
+        }
+        return out;
+    }
+
+    /** {@code 15%} or {@code 15} → 15; none → 0; {@code option} names it in the error. */
+    public static double percent(String option, String text) {
+        if (text == null) {
+            return 0;
+        }
+        String t = text.trim().endsWith("%") ? text.trim().substring(0, text.trim().length() - 1) : text.trim();
+        try {
+            double v = Double.parseDouble(t);
+            if (v > 0 && v <= 100) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new io.sessionbench.infra.ConfigException(option + " '" + text + "' must be a percentage above 0 and at most 100, e.g. 15%");
+    }
+
 }
