@@ -110,16 +110,8 @@ public final class OpenLoopRun {
             if (sharing.preloadOnly()) {
                 return preloadOnly(loaded, t, sharing);
             }
-            RunRecord record = new RunRecord(new RunRecord.Results() {
-                @Override
-                public boolean any() {
-                    return false; // the rate steps' files are written as each step ends; LoadReport.save writes the rest
-                }
-
-                @Override
-                public void writeTo(Path folder) {
-                }
-            });
+            // The rate steps' files are written as each step ends, LoadReport.save writes the rest: only the conditions here.
+            RunRecord record = new RunRecord();
             ObjectNode fields = RunRecord.fields();
             fields.put("started", LocalDateTime.now().toString());
             if (sharing.count() > 1 || sharing.startEpochNanos() > 0) {

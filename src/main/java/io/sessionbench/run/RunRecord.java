@@ -39,6 +39,20 @@ public final class RunRecord {
         this.results = results;
     }
 
+    /** A record whose command writes its own result files as it goes (the open-loop steps): only the conditions here. */
+    public RunRecord() {
+        this(new Results() {
+            @Override
+            public boolean any() {
+                return false;
+            }
+
+            @Override
+            public void writeTo(Path out) {
+            }
+        });
+    }
+
     /**
      * Makes {@code <resultsRoot>/<date>_<time>_<label>/} with its {@code histograms} folder and records the run:
      * {@code profile}, the folder's name as {@code label}, then {@code fields} (the command's own: forks, start

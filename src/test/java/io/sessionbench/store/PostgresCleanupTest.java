@@ -1,6 +1,7 @@
 package io.sessionbench.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sessionbench.store.postgres.PostgresStore;
 import io.sessionbench.testing.TestStack;
@@ -22,14 +23,17 @@ class PostgresCleanupTest {
         try (PostgresStore expiring = new PostgresStore(TestStack.endpoints().postgres(), shortLived, false, 4);
              PostgresStore live = new PostgresStore(TestStack.endpoints().postgres(), SessionPolicy.DEFAULT, false, 4)) {
             expiring.cleanupExpired(1000);
+            List<SessionId> expired = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
-                expiring.create("exp-" + UUID.randomUUID(), Map.of("i", String.valueOf(i)));
+                expired.add(expiring.create("exp-" + UUID.randomUUID(), Map.of("i", String.valueOf(i))).id());
             }
             List<SessionId> kept = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 kept.add(live.create("live-" + UUID.randomUUID(), Map.of()).id());
             }
-            Thread.sleep(800);
+            // Postgres computes expiry (now() against expires_at): wait until it reports every short-lived row gone.
+            await("the short-lived sessions to expire").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).until(() -> expired.stream().allMatch(id -> expiring.load(id).isEmpty()));
             assertThat(expiring.cleanupExpired(10)).as("rows removed in batches of 10").isEqualTo(25);
             assertThat(expiring.cleanupExpired(10)).as("nothing left to remove").isZero();
             for (SessionId id : kept) {

@@ -1,12 +1,14 @@
 package io.sessionbench.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionbench.infra.LocalStack;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,22 +55,11 @@ class ServerOutageTest {
 
     /** Clients reconnect on their own schedule (Lettuce backs off, pools retry): give each a few seconds. */
     private static Session awaitUsable(SessionStore s, String name) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                return s.create("outage-user-2", Map.of("a", "1"));
-            } catch (StoreException.Unavailable e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(name + " did not recover within 20 s: " + e.getMessage(), e);
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(ie);
-                }
-            }
-        }
+        java.util.concurrent.atomic.AtomicReference<Session> created = new java.util.concurrent.atomic.AtomicReference<>();
+        await(name + " to recover").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .ignoreException(StoreException.Unavailable.class)
+                .until(() -> created.compareAndSet(null, s.create("outage-user-2", Map.of("a", "1"))));
+        return created.get();
     }
 
     private static void assertUnavailable(List<SessionStore> stores, List<Session> sessions, List<String> names) {

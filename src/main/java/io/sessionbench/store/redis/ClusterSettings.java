@@ -57,15 +57,13 @@ public record ClusterSettings(Duration refresh, Boolean adaptive, Integer attemp
         if (v.equals("off") || v.equals("0") || v.equals("0s")) {
             return Duration.ZERO;
         }
-        try {
-            long seconds = Long.parseLong(v.endsWith("s") ? v.substring(0, v.length() - 1) : v);
-            if (seconds < 1 || seconds > 3600) {
-                throw bad("refresh=" + v + " is out of range (1-3600 s)");
-            }
-            return Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            throw bad("refresh=" + v + " is not a number of seconds");
+        // A bare number is seconds; otherwise the one duration grammar (10s, 1m), in whole seconds.
+        Duration d = v.matches("\\d{1,9}") ? Duration.ofSeconds(Long.parseLong(v)) : io.sessionbench.infra.Durations.parse(v)
+                .orElseThrow(() -> bad("refresh=" + v + " is not a number of seconds"));
+        if (d.toMillis() % 1000 != 0 || d.getSeconds() < 1 || d.getSeconds() > 3600) {
+            throw bad("refresh=" + v + " is out of range (1-3600 s)");
         }
+        return d;
     }
 
     private static Boolean onOff(String key, String v) {
