@@ -3,14 +3,9 @@ package io.sessionbench.bench;
 import io.sessionbench.metrics.Latencies;
 import io.sessionbench.metrics.MeasuredCall;
 import io.sessionbench.metrics.Operation;
-import io.sessionbench.metrics.Outcome;
-import io.sessionbench.scenario.Workload;
-import io.sessionbench.store.SessionId;
-import io.sessionbench.store.StoreException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,7 +25,7 @@ public class InFlight {
     @Param({"1"})
     public int inFlight;
 
-    private CompletableFuture<Optional<Map<String, String>>>[] pending;
+    private CompletableFuture<MeasuredCall.Completion<Optional<Map<String, String>>>>[] pending;
     private int[] indices;
     private int slot;
     /** The thread's counters, kept from the last invocation: a fixture taking {@link Outcomes} clashes in JMH. */
@@ -63,11 +58,10 @@ public class InFlight {
         outcomes = o;
         Optional<Map<String, String>> done = retire(slot, s, o);
         int i = c.index(s);
-        SessionId id = s.ids[i];
-        // Latency is recorded by the measured call on the client's I/O thread, into the JVM's book; the outcome is
-        // counted on this thread when the reply is retired.
-        pending[slot] = RECORD_ONLY.callAsync(Operation.REQUEST, () -> s.store.requestAsync(id, Workload.CHECKS))
-                .toCompletableFuture();
+        Operation.Input in = s.input(Operation.REQUEST, i, null, null);
+        // Latency is recorded by the measured call on the client's I/O thread, into the JVM's book; the outcome, as
+        // the measured call classified it, is counted on this thread when the reply is retired.
+        pending[slot] = RECORD_ONLY.callAsync(Operation.REQUEST, s.store, in).toCompletableFuture();
         indices[slot] = i;
         slot = slot + 1 == inFlight ? 0 : slot + 1;
         return done;
@@ -76,25 +70,19 @@ public class InFlight {
     private static final MeasuredCall RECORD_ONLY = new MeasuredCall(Latencies.closedLoop());
 
     private Optional<Map<String, String>> retire(int k, StoreState s, Outcomes o) {
-        CompletableFuture<Optional<Map<String, String>>> f = pending[k];
+        CompletableFuture<MeasuredCall.Completion<Optional<Map<String, String>>>> f = pending[k];
         if (f == null) {
             return Optional.empty();
         }
         pending[k] = null;
-        try {
-            Optional<Map<String, String>> r = f.join();
-            o.count(MeasuredCall.classify(r), null);
-            SessionOps.verify(s, indices[k], r);
-            return r;
-        } catch (CompletionException e) {
-            Throwable cause = MeasuredCall.unwrap(e);
-            if (cause instanceof StoreException) {
-                o.report(cause);
-                o.count(Outcome.ERROR, MeasuredCall.errorType(cause));
-                return Optional.empty();
-            }
-            throw e;
+        MeasuredCall.Completion<Optional<Map<String, String>>> r = f.join();
+        if (r.failure() != null) {
+            o.failure(Operation.REQUEST, r.failure());
+            return Optional.empty();
         }
+        o.count(r.outcome());
+        SessionOps.verify(s, indices[k], r.value());
+        return r.value();
     }
 
     /** Untimed, after each iteration: waits for the requests still out and counts their outcomes in this iteration. */

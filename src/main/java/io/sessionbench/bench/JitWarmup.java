@@ -1,8 +1,8 @@
 package io.sessionbench.bench;
 
-import io.sessionbench.scenario.ScenarioWorkload;
+import io.sessionbench.metrics.Operation;
 import io.sessionbench.scenario.Workload;
-import io.sessionbench.store.SessionId;
+import io.sessionbench.store.Session;
 import io.sessionbench.store.StoreException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -37,8 +37,8 @@ final class JitWarmup {
     private JitWarmup() {
     }
 
-    /** Warms {@code operation} (a {@code SessionOps} method name) on {@code s}; returns a line saying how long it took. */
-    static String run(String operation, int inFlight, StoreState s) {
+    /** Warms {@code operation} (the benchmark's) on {@code s}; returns a line saying how long it took. */
+    static String run(Operation operation, int inFlight, StoreState s) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return "warm-up skipped: this JVM does not report compilation time";
@@ -126,32 +126,25 @@ final class JitWarmup {
         return Math.abs(slope) * (STEADY_SLICES - 1) < STEADY_DRIFT || Math.abs(slope) < 2 * se;
     }
 
-    private static Runnable call(String operation, int inFlight, StoreState s) {
+    /** The benchmark's store call through the one catalogue ({@link Operation#invoke}), untimed and unrecorded. */
+    private static Runnable call(Operation op, int inFlight, StoreState s) {
         int[] next = {0};
         java.util.function.IntSupplier index = () -> s.sequence[next[0]++ & Workload.MASK];
-        return switch (operation) {
-            case "request" -> inFlight > 1 ? () -> {
+        if (op == Operation.REQUEST && inFlight > 1) {
+            return () -> {
                 List<CompletableFuture<?>> out = new ArrayList<>(inFlight);
                 for (int i = 0; i < inFlight; i++) {
-                    out.add(s.store.requestAsync(s.ids[index.getAsInt()], Workload.CHECKS).toCompletableFuture());
+                    out.add(op.invokeAsync(s.store, s.input(op, index.getAsInt(), null, null)).toCompletableFuture());
                 }
                 out.forEach(CompletableFuture::join);
-            } : () -> s.store.request(s.ids[index.getAsInt()], Workload.CHECKS);
-            case "load" -> () -> s.store.load(s.ids[index.getAsInt()]);
-            case "readAttribute" -> () -> s.store.attribute(s.ids[index.getAsInt()], "perms");
-            case "updateAttribute" -> () -> s.store.setAttribute(s.ids[index.getAsInt()], Workload.UPDATED, "w");
-            case "touch" -> () -> s.store.touch(s.ids[index.getAsInt()]);
-            case "increment" -> () -> ScenarioWorkload.increment(s.store, s.ids[index.getAsInt()], "cnt_warmup");
-            case "create" -> () -> {
-                int i = index.getAsInt();
-                s.store.create(s.newUser(i), s.freshAttributes(i));
             };
-            case "invalidate" -> () -> {
-                int i = index.getAsInt();
-                SessionId id = s.store.create(s.newUser(i), s.freshAttributes(i)).id();
-                s.store.invalidate(id);
+        }
+        if (op == Operation.INVALIDATE) {
+            return () -> {
+                Session created = Operation.CREATE.invoke(s.store, s.input(Operation.CREATE, index.getAsInt(), null, null));
+                op.invoke(s.store, Operation.Input.session(created.id()));
             };
-            default -> () -> s.store.request(s.ids[index.getAsInt()], Workload.CHECKS);
-        };
+        }
+        return () -> op.invoke(s.store, s.input(op, index.getAsInt(), "w", "cnt_warmup"));
     }
 }

@@ -1,10 +1,7 @@
 package io.sessionbench.bench;
 
 import io.sessionbench.metrics.Operation;
-import io.sessionbench.scenario.ScenarioWorkload;
-import io.sessionbench.scenario.Workload;
 import io.sessionbench.store.Session;
-import io.sessionbench.store.SessionId;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +49,7 @@ public class SessionOps {
             return w.next(s, c, o);
         }
         int i = c.index(s);
-        SessionId id = s.ids[i];
-        Optional<Map<String, String>> r = o.measured.call(Operation.REQUEST, () -> s.store.request(id, Workload.CHECKS));
+        Optional<Map<String, String>> r = measure(Operation.REQUEST, s.input(Operation.REQUEST, i, null, null), s, o);
         verify(s, i, r);
         return r;
     }
@@ -74,8 +70,7 @@ public class SessionOps {
     @Benchmark
     public Optional<Session> load(StoreState s, Cursor c, Outcomes o, Completed done) {
         int i = c.index(s);
-        SessionId id = s.ids[i];
-        Optional<Session> r = o.bind(done).measured.call(Operation.LOAD, () -> s.store.load(id));
+        Optional<Session> r = measure(Operation.LOAD, s.input(Operation.LOAD, i, null, null), s, o.bind(done));
         if (r != null && r.isPresent() && !s.expectedAuth[i].equals(r.get().attributes().get("auth"))) {
             throw new IllegalStateException(s.layout + " loaded a wrong session for index " + i);
         }
@@ -89,8 +84,7 @@ public class SessionOps {
      */
     @Benchmark
     public Optional<String> readAttribute(StoreState s, Cursor c, Outcomes o, Completed done) {
-        SessionId id = s.ids[c.index(s)];
-        return o.bind(done).measured.call(Operation.READ_ATTRIBUTE, () -> s.store.attribute(id, "perms"));
+        return measure(Operation.READ_ATTRIBUTE, s.input(Operation.READ_ATTRIBUTE, c.index(s), null, null), s, o.bind(done));
     }
 
     /**
@@ -100,9 +94,8 @@ public class SessionOps {
      */
     @Benchmark
     public Boolean updateAttribute(StoreState s, Cursor c, Outcomes o, Completed done) {
-        SessionId id = s.ids[c.index(s)];
-        String value = Long.toHexString(++c.counter);
-        return o.bind(done).measured.call(Operation.UPDATE_ATTRIBUTE, () -> s.store.setAttribute(id, Workload.UPDATED, value));
+        Operation.Input in = s.input(Operation.UPDATE_ATTRIBUTE, c.index(s), Long.toHexString(++c.counter), null);
+        return measure(Operation.UPDATE_ATTRIBUTE, in, s, o.bind(done));
     }
 
     /**
@@ -116,11 +109,9 @@ public class SessionOps {
     @Benchmark
     public Boolean increment(StoreState s, Cursor c, Outcomes o, Completed done) {
         int i = c.index(s);
-        SessionId id = s.ids[i];
-        String counter = o.counter;
-        Boolean ok = o.bind(done).measured.call(Operation.INCREMENT, () -> ScenarioWorkload.increment(s.store, id, counter));
+        Boolean ok = measure(Operation.INCREMENT, s.input(Operation.INCREMENT, i, null, o.ledger.counter()), s, o.bind(done));
         if (Boolean.TRUE.equals(ok)) {
-            o.incremented(i);
+            o.ledger.acknowledged(i, 0);
         }
         return ok;
     }
@@ -131,8 +122,7 @@ public class SessionOps {
      */
     @Benchmark
     public Boolean touch(StoreState s, Cursor c, Outcomes o, Completed done) {
-        SessionId id = s.ids[c.index(s)];
-        return o.bind(done).measured.call(Operation.TOUCH, () -> s.store.touch(id));
+        return measure(Operation.TOUCH, s.input(Operation.TOUCH, c.index(s), null, null), s, o.bind(done));
     }
 
     /**
@@ -142,10 +132,7 @@ public class SessionOps {
      */
     @Benchmark
     public Session create(StoreState s, Cursor c, Outcomes o, Completed done) {
-        int i = c.index(s);
-        String user = s.newUser(i);
-        Map<String, String> attributes = s.freshAttributes(i);
-        return o.bind(done).measured.call(Operation.CREATE, () -> s.store.create(user, attributes));
+        return measure(Operation.CREATE, s.input(Operation.CREATE, c.index(s), null, null), s, o.bind(done));
     }
 
     /**
@@ -156,16 +143,13 @@ public class SessionOps {
      */
     @Benchmark
     public Boolean invalidate(StoreState s, Cursor c, Outcomes o, Completed done) {
-        int i = c.index(s);
-        Session created;
-        try {
-            created = s.store.create(s.newUser(i), s.freshAttributes(i));
-        } catch (io.sessionbench.store.StoreException e) {
-            o.report(e);
-            o.errors++;
-            return null;
-        }
-        SessionId id = created.id();
-        return o.bind(done).measured.call(Operation.INVALIDATE, () -> s.store.invalidate(id));
+        Operation.Input login = s.input(Operation.CREATE, c.index(s), null, null);
+        Session created = o.bind(done).measured.untimed(Operation.INVALIDATE, () -> Operation.CREATE.invoke(s.store, login));
+        return created == null ? null : measure(Operation.INVALIDATE, Operation.Input.session(created.id()), s, o);
+    }
+
+    /** {@code op} through the thread's measured call, its input built before (the one catalogue: {@link Operation#invoke}). */
+    private static <T> T measure(Operation op, Operation.Input in, StoreState s, Outcomes o) {
+        return o.measured.call(op, s.store, in);
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.metrics.Operation;
 import io.sessionbench.scenario.Scenario;
 import io.sessionbench.scenario.Workload;
 
@@ -81,7 +82,7 @@ public class StoreState {
         open();
         String benchmark = bp.getBenchmark();
         String inFlight = bp.getParamsKeys().contains("inFlight") ? bp.getParam("inFlight") : "1";
-        System.out.println("sessionbench: " + JitWarmup.run(benchmark.substring(benchmark.lastIndexOf('.') + 1),
+        System.out.println("sessionbench: " + JitWarmup.run(Operation.of(benchmark.substring(benchmark.lastIndexOf('.') + 1)),
                 Integer.parseInt(inFlight), this));
         System.gc();
     }
@@ -119,6 +120,16 @@ public class StoreState {
         for (int i = 0; i < fresh.length; i++) {
             fresh[i] = Workload.attributes(i, sessionBytes);
         }
+    }
+
+    /**
+     * The input of {@code op} on preloaded session {@code i}, built before the clock starts: {@code value} is what
+     * {@code updateAttribute} writes, {@code counter} the attribute {@code increment} counts in; {@code create} logs in
+     * a user of its own with fresh attributes.
+     */
+    Operation.Input input(Operation op, int i, String value, String counter) {
+        return op == Operation.CREATE ? Operation.Input.login(newUser(i), freshAttributes(i))
+                : Workload.input(op, ids[i], Workload.UPDATED, value, counter);
     }
 
     Map<String, String> freshAttributes(int i) {

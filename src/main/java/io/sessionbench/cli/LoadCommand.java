@@ -116,9 +116,6 @@ final class LoadCommand implements Callable<Integer> {
         if (warmup != null) {
             io.sessionbench.infra.Durations.of("--warmup", warmup);
         }
-        if (layouts != null) {
-            layouts.forEach(Layout::of);
-        }
         Scenario.Updates mode = null;
         if (updates != null) {
             try {
@@ -132,9 +129,6 @@ final class LoadCommand implements Callable<Integer> {
         }
         Limits.range("--min-replicas-to-write", minReplicas, 0, 2);
         Limits.range("--wait-replicas", waitReplicas, 0, 2);
-        if (clients != null) {
-            clients.forEach(RedisClientKind::of);
-        }
         List<Scenario> loaded = new ArrayList<>();
         for (Path p : scenarios) {
             Scenario s = ScenarioLoader.load(p);
@@ -157,7 +151,9 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Scenario> loaded = validate();
-        return new OpenLoopRun(new OpenLoopRun.Settings(targets.targeting(), loaded, layouts, clients, overrides(), sharing,
+        return new OpenLoopRun(new OpenLoopRun.Settings(targets.targeting(), loaded,
+                layouts == null ? null : layouts.stream().map(Layout::of).toList(),
+                clients == null ? null : clients.stream().map(RedisClientKind::of).toList(), overrides(), sharing,
                 startAt, label, resultsRoot, stackDir, allowFaultsOnTarget)).call();
     }
 

@@ -446,7 +446,7 @@ public final class SlotMigration {
                     scheduled++;
                 }
                 SessionId id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
-                measured.call(Operation.REQUEST, next, () -> store.request(id, Workload.CHECKS));
+                measured.call(Operation.REQUEST, next, store, Workload.input(Operation.REQUEST, id, null, null, null));
                 next += period;
             }
             long end = System.nanoTime();

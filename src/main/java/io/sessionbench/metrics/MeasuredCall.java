@@ -18,9 +18,20 @@ public final class MeasuredCall {
     public interface Sink {
         void record(Operation op, Outcome outcome, String errorType, long intended, long sent, long done);
 
-        /** The failure behind an {@link Outcome#ERROR}, before it is recorded (to print the first one, say). */
+        /**
+         * The failure behind an {@link Outcome#ERROR}, before it is recorded (to print the first one, or count errors by
+         * kind: {@code e} is the store's typed exception). Also called, with nothing recorded after it, when the untimed
+         * call that prepares a measured one failed ({@link #untimed}).
+         */
         default void failure(Operation op, Throwable e) {
         }
+    }
+
+    /**
+     * How an async call ended, classified here so the thread that collects it counts it without classifying again:
+     * the store's result and its outcome, or the store failure behind an {@link Outcome#ERROR}.
+     */
+    public record Completion<T>(T value, Outcome outcome, Throwable failure) {
     }
 
     /** A store call. */
@@ -50,6 +61,30 @@ public final class MeasuredCall {
     /** A closed-loop call: the intended start is the moment it is sent. */
     public <T> T call(Operation op, Call<T> call) {
         return call(op, System.nanoTime(), call);
+    }
+
+    /** {@code op} done on {@code store} with an input built beforehand, timed from {@code intended}. */
+    public <T> T call(Operation op, long intended, io.sessionbench.store.SessionStore store, Operation.Input in) {
+        return call(op, intended, () -> op.invoke(store, in));
+    }
+
+    /** {@code op} done on {@code store}, closed loop. */
+    public <T> T call(Operation op, io.sessionbench.store.SessionStore store, Operation.Input in) {
+        return call(op, System.nanoTime(), store, in);
+    }
+
+    /**
+     * An untimed call that prepares a measured one (the session an {@code invalidate} removes): nothing is recorded,
+     * but a {@link StoreException} is handed to the sink's {@link Sink#failure} as a failure of {@code op}, and null
+     * returned; any other exception is a defect and propagates.
+     */
+    public <T> T untimed(Operation op, Call<T> call) {
+        try {
+            return call.run();
+        } catch (StoreException e) {
+            sink.failure(op, e);
+            return null;
+        }
     }
 
     /**
@@ -99,6 +134,30 @@ public final class MeasuredCall {
                 sink.failure(op, unwrap(e));
                 sink.record(op, Outcome.ERROR, errorType(unwrap(e)), sent, sent, done);
             }
+        });
+    }
+
+    /**
+     * {@link #callAsync} whose stage always completes with a {@link Completion}: a store failure is an
+     * {@link Outcome#ERROR} completion (already recorded), anything else a defect that completes the stage exceptionally.
+     */
+    public CompletionStage<Completion<Optional<java.util.Map<String, String>>>> callAsync(Operation op,
+            io.sessionbench.store.SessionStore store, Operation.Input in) {
+        CompletionStage<Optional<java.util.Map<String, String>>> sent;
+        try {
+            sent = callAsync(op, () -> op.invokeAsync(store, in));
+        } catch (StoreException e) {
+            return java.util.concurrent.CompletableFuture.completedStage(new Completion<>(null, Outcome.ERROR, e));
+        }
+        return sent.handle((r, e) -> {
+            if (e == null) {
+                return new Completion<>(r, classify(r), null);
+            }
+            Throwable cause = unwrap(e);
+            if (cause instanceof StoreException) {
+                return new Completion<>(null, Outcome.ERROR, cause);
+            }
+            throw e instanceof CompletionException c ? c : new CompletionException(e);
         });
     }
 

@@ -32,7 +32,7 @@ public final class OpenLoopRun {
      * keeps theirs), the rate/duration overrides, how generators share one schedule, the start instant as given, the
      * label, the results' parent folder, the local stack's folder, and whether command faults may act on a given target.
      */
-    public record Settings(Targeting targeting, List<Scenario> scenarios, List<String> layouts, List<String> clients,
+    public record Settings(Targeting targeting, List<Scenario> scenarios, List<Layout> layouts, List<RedisClientKind> clients,
                            RateSweep.Overrides overrides, RateSweep.Sharing sharing, String startAt, String label,
                            Path resultsRoot, Path stackDir, boolean allowFaultsOnTarget) {
     }
@@ -66,8 +66,8 @@ public final class OpenLoopRun {
         io.sessionbench.report.Charts.warmUp();
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         for (Scenario s : loaded) {
-            for (String l : layoutsOf(s)) {
-                Layout.of(l).server().ifPresent(needed::add);
+            for (Layout l : layoutsOf(s)) {
+                l.server().ifPresent(needed::add);
             }
         }
         if (sharing.sessionsDir() != null) {
@@ -132,10 +132,10 @@ public final class OpenLoopRun {
             Path out = record.begin(t, resultsRoot, "load_" + name + (sharing.count() > 1 ? "_g" + sharing.index() + "of" + sharing.count() : ""),
                     "open loop: " + name, fields);
             for (Scenario s : loaded) {
-                for (String layout : layoutsOf(s)) {
-                    for (String client : Layout.of(layout).usesRedisClient() ? clientsOf(s) : List.of("lettuce")) {
+                for (Layout layout : layoutsOf(s)) {
+                    for (RedisClientKind client : layout.usesRedisClient() ? clientsOf(s) : List.of(RedisClientKind.LETTUCE)) {
                         if (!interrupted) {
-                            RateSweep sweep = new RateSweep(s, Layout.of(layout), RedisClientKind.of(client), overrides(), sharing)
+                            RateSweep sweep = new RateSweep(s, layout, client, overrides(), sharing)
                                     .withStack(t.stack());
                             current = sweep;
                             try {
@@ -178,19 +178,19 @@ public final class OpenLoopRun {
     /** {@code --preload-only}: each scenario's sessions once per layout into the sessions folder; no results folder. */
     private int preloadOnly(List<Scenario> loaded, Targets t, RateSweep.Sharing sharing) throws Exception {
         for (Scenario s : loaded) {
-            for (String layout : layoutsOf(s)) {
-                new RateSweep(s, Layout.of(layout), RedisClientKind.of(s.clients().get(0)), overrides(), sharing)
+            for (Layout layout : layoutsOf(s)) {
+                new RateSweep(s, layout, s.clients().get(0), overrides(), sharing)
                         .run(t.endpoints(), null, new ArrayList<>(), System.out, System.err);
             }
         }
         return 0;
     }
 
-    private List<String> clientsOf(Scenario s) {
+    private List<RedisClientKind> clientsOf(Scenario s) {
         return settings.clients() != null ? settings.clients() : s.clients();
     }
 
-    private List<String> layoutsOf(Scenario s) {
+    private List<Layout> layoutsOf(Scenario s) {
         return settings.layouts() != null ? settings.layouts() : s.layouts();
     }
 }

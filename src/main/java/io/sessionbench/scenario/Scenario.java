@@ -12,8 +12,8 @@ import java.util.Map;
 public record Scenario(
         String name,
         String description,
-        List<String> layouts,
-        List<String> clients,
+        List<io.sessionbench.store.Layout> layouts,
+        List<io.sessionbench.store.redis.RedisClientKind> clients,
         Map<io.sessionbench.metrics.Operation, Double> mix,
         Sizes sessionBytes,
         Users users,

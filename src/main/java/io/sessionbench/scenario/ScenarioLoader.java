@@ -46,12 +46,35 @@ public final class ScenarioLoader {
                         "must be a duration such as " + io.sessionbench.infra.Durations.EXAMPLES, text, Duration.class));
             }
         });
+        // Layouts and clients are read through their enums, so an unknown one is refused with the enum's own sentence.
+        durations.addDeserializer(Layout.class, new JsonDeserializer<>() {
+            @Override
+            public Layout deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return named(p, Layout.class, Layout::of);
+            }
+        });
+        durations.addDeserializer(RedisClientKind.class, new JsonDeserializer<>() {
+            @Override
+            public RedisClientKind deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return named(p, RedisClientKind.class, RedisClientKind::of);
+            }
+        });
         YAMLFactory yaml = new YAMLFactory();
         yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return new ObjectMapper(yaml).registerModule(durations)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /** A value read through {@code of}; its refusal becomes a mapping error that names the key ({@link #load}). */
+    private static <T> T named(JsonParser p, Class<T> type, java.util.function.Function<String, T> of) throws IOException {
+        String text = p.getValueAsString();
+        try {
+            return of.apply(text);
+        } catch (ConfigException e) {
+            throw InvalidFormatException.from(p, e.getMessage(), text, type);
+        }
     }
 
     /** Largest scenario file read: a scenario is a page of YAML, and a huge one is a mistake, refused before parsing. */
@@ -83,9 +106,10 @@ public final class ScenarioLoader {
             throw new ConfigException(file + ": unknown key '" + path(e, true) + "'; allowed here: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (InvalidFormatException e) {
-            throw new ConfigException(file + ": key '" + path(e, false) + "' has value '" + e.getValue() + "', which "
-                    + (e.getOriginalMessage().startsWith("must") ? e.getOriginalMessage().split("\n")[0]
-                    : "is not " + expected(e.getTargetType())));
+            String why = e.getOriginalMessage().split("\n")[0];
+            throw new ConfigException(why.startsWith("unknown") ? file + ": key '" + path(e, false) + "': " + why
+                    : file + ": key '" + path(e, false) + "' has value '" + e.getValue() + "', which "
+                    + (why.startsWith("must") ? why : "is not " + expected(e.getTargetType())));
         } catch (MismatchedInputException e) {
             throw new ConfigException(file + ": key '" + path(e, false) + "' must be " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
@@ -156,7 +180,7 @@ public final class ScenarioLoader {
             users = new Scenario.Users(users.count(), 1, users.distribution(), users.hotFraction(), users.hotShare());
         }
         return new Scenario(s.name(), s.description() == null ? "" : s.description(), s.layouts(),
-                s.clients() == null || s.clients().isEmpty() ? List.of("lettuce") : s.clients(), s.mix(),
+                s.clients() == null || s.clients().isEmpty() ? List.of(RedisClientKind.LETTUCE) : s.clients(), s.mix(),
                 s.sessionBytes() == null ? new Scenario.Sizes(2048, 2048) : s.sessionBytes(), users, s.rate(),
                 s.arrivals() == null ? Scenario.Arrivals.CONSTANT : s.arrivals(), s.connections() == null ? 16 : s.connections(),
                 s.duration(), s.warmup() == null ? Duration.ofSeconds(5) : s.warmup(),
@@ -180,21 +204,8 @@ public final class ScenarioLoader {
     private static Scenario validate(Path f, Scenario s) {
         require(f, "name", s.name() != null && s.name().matches("[A-Za-z0-9._-]+"), "is required: letters, digits, . _ -");
         require(f, "layouts", s.layouts() != null && !s.layouts().isEmpty(), "is required: a list such as [redis-hash, postgres]");
-        for (int i = 0; i < s.layouts().size(); i++) {
-            String l = s.layouts().get(i);
-            try {
-                Layout.of(l);
-            } catch (ConfigException e) {
-                throw new ConfigException(f + ": key 'layouts[" + i + "]': " + e.getMessage());
-            }
-        }
-        for (int i = 0; i < s.clients().size(); i++) {
-            try {
-                RedisClientKind.of(s.clients().get(i));
-            } catch (ConfigException e) {
-                throw new ConfigException(f + ": key 'clients[" + i + "]': " + e.getMessage());
-            }
-        }
+        require(f, "layouts", s.layouts().stream().noneMatch(java.util.Objects::isNull), "has an empty entry; name a layout such as redis-hash in each");
+        require(f, "clients", s.clients().stream().noneMatch(java.util.Objects::isNull), "has an empty entry; name a client such as lettuce in each");
         require(f, "mix", s.mix() != null && !s.mix().isEmpty(), "is required: weights per operation, e.g. {request: 90, updateAttribute: 10}");
         double sum = 0;
         for (Map.Entry<io.sessionbench.metrics.Operation, Double> e : s.mix().entrySet()) {

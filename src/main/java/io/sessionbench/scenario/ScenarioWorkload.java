@@ -8,7 +8,6 @@ import io.sessionbench.store.SessionStore;
 import io.sessionbench.store.StoreException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -16,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A scenario's sessions and request mix bound to one store: preloads {@code users × sessionsPerUser} sessions with
  * {@link Workload#preload}, and gives each worker precomputed operation and key sequences ({@link Workload#sequence}),
  * so choosing a request costs an array read. Every store call goes through the worker's {@link MeasuredCall}.
- * Lost updates are counted exactly: each worker's {@link Operation#INCREMENT} reads its own counter attribute, adds
- * one and writes it back, so per session, acknowledged increments minus the final value is what concurrent writers
- * erased. A session replaced by a login or logout starts a new generation; writes to an older one are not checked.
+ * Every call is built before the clock starts and made through the one catalogue ({@link Operation#invoke}). Lost
+ * updates are counted exactly ({@link UpdateLedger}): each worker's {@link Operation#INCREMENT} reads its own counter
+ * attribute, adds one and writes it back; a session replaced by a login or logout starts a new generation.
  */
 public final class ScenarioWorkload {
     private final Scenario scenario;
@@ -141,21 +140,19 @@ public final class ScenarioWorkload {
         final int id;
         final int[] ops = new int[Workload.SEQUENCE_LENGTH];
         final int[] keys;
-        final long[] acked;
-        final int[] generation;
+        /** This worker's increments: its own counter attribute, acknowledged increments per slot and generation. */
+        final UpdateLedger ledger;
         int cursor;
-        final String counter;
         /** The attribute this worker's blind updates write. */
         final String cart;
 
         Worker(int id, long seed) {
             this.id = id;
-            this.counter = generators == 1 ? "cnt_w" + id : "cnt_g" + generator + "_w" + id;
             this.cart = "cart_w" + id;
             // Increment counts per session only when the mix increments: n × workers longs add up on big populations.
             boolean increments = scenario.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0;
-            this.acked = new long[increments ? slots.length() : 0];
-            this.generation = new int[increments ? slots.length() : 0];
+            this.ledger = new UpdateLedger(generators == 1 ? "cnt_w" + id : "cnt_g" + generator + "_w" + id,
+                    increments ? slots.length() : 0);
             SplittableRandom rng = new SplittableRandom(seed);
             double[] cumulative = new double[operations.length];
             double acc = 0;
@@ -189,56 +186,31 @@ public final class ScenarioWorkload {
             Operation op = operations[ops[i]];
             int k = keys[i];
             Slot slot = slots.get(k);
-            SessionId id = slot.id();
             switch (op) {
-                case REQUEST -> measured.call(op, intended, () -> store.request(id, Workload.CHECKS));
-                case READ_ATTRIBUTE -> measured.call(op, intended, () -> store.attribute(id, "perms"));
-                case LOAD -> measured.call(op, intended, () -> store.load(id));
-                case TOUCH -> measured.call(op, intended, () -> store.touch(id));
-                case UPDATE_ATTRIBUTE -> {
-                    String value = Long.toString(cursor);
-                    measured.call(op, intended, () -> store.setAttribute(id, cart, value));
-                }
-                case INCREMENT -> {
-                    if (generation[k] != slot.generation()) {
-                        generation[k] = slot.generation();
-                        acked[k] = 0;
-                    }
-                    if (Boolean.TRUE.equals(measured.call(op, intended, () -> increment(store, id, counter)))) {
-                        acked[k]++;
-                    }
-                }
                 case CREATE -> {
-                    // The payload is built before the clock starts, as JMH's create builds it before the call.
-                    String user = user(k);
-                    Map<String, String> attributes = Workload.attributes(k, sizes[k]);
-                    Session s = measured.call(op, intended, () -> store.create(user, attributes));
+                    // The payload is built before the clock starts, as for every operation.
+                    Session s = measured.call(op, intended, store, Operation.Input.login(user(k), Workload.attributes(k, sizes[k])));
                     if (s != null) {
                         slots.set(k, new Slot(s.id(), slot.generation() + 1));
                     }
                 }
                 case INVALIDATE -> {
-                    measured.call(op, intended, () -> store.invalidate(id));
+                    measured.call(op, intended, store, Operation.Input.session(slot.id()));
                     try {
                         slots.set(k, new Slot(store.create(user(k), Workload.attributes(k, sizes[k])).id(), slot.generation() + 1));
                     } catch (StoreException e) {
                         // the slot keeps its invalidated session: later calls on it are misses, counted as such
                     }
                 }
-                default -> throw new IllegalStateException();
+                case INCREMENT -> {
+                    if (Boolean.TRUE.equals(measured.call(op, intended, store, Workload.input(op, slot.id(), cart, null, ledger.counter())))) {
+                        ledger.acknowledged(k, slot.generation());
+                    }
+                }
+                default -> measured.call(op, intended, store, Workload.input(op, slot.id(), cart, Long.toString(cursor), ledger.counter()));
             }
             return op;
         }
-    }
-
-    /**
-     * The read-modify-write of {@link Operation#INCREMENT}: reads {@code counter} (absent is 0), writes it back plus
-     * one through the layout's partial update. False when the session is gone.
-     */
-    public static boolean increment(SessionStore store, SessionId id, String counter) {
-        Optional<String> v = store.attribute(id, counter);
-        long now = v.map(Long::parseLong).orElse(0L);
-        return store.setAttribute(id, counter, Long.toString(now + 1));
     }
 
     /** Worker {@code id} of {@code workers} on this generator; its sequences are seeded by its lane among all generators'. */
@@ -295,31 +267,18 @@ public final class ScenarioWorkload {
 
     /** {@link #lostUpdates(List)} with the counters read through {@code via} (a store opened afresh after a fault). */
     public LostUpdates lostUpdates(List<Worker> workers, SessionStore via) {
-        long lost = 0;
-        long acknowledged = 0;
-        long gone = 0;
-        for (int k = 0; k < slots.length(); k++) {
-            Slot slot = slots.get(k);
-            boolean written = false;
-            for (Worker w : workers) {
-                written |= w.acked.length > k && w.acked[k] > 0 && w.generation[k] == slot.generation();
-            }
-            if (!written) {
-                continue;
-            }
-            Optional<Session> now = via.load(slot.id());
-            if (now.isEmpty()) {
-                gone++;
-                continue;
-            }
-            for (Worker w : workers) {
-                if (w.acked[k] > 0 && w.generation[k] == slot.generation()) {
-                    acknowledged += w.acked[k];
-                    String v = now.get().attributes().get(w.counter);
-                    lost += Math.max(0, w.acked[k] - (v == null ? 0 : Long.parseLong(v)));
-                }
-            }
+        UpdateLedger.Check c;
+        try {
+            c = UpdateLedger.check(workers.stream().map(w -> w.ledger).toList(), slots.length(),
+                    k -> slots.get(k).id(), k -> slots.get(k).generation(), via);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the lost-update check was interrupted", e);
         }
-        return new LostUpdates(lost, acknowledged, gone);
+        if (c.firstFailure() != null) {
+            throw c.firstFailure();
+        }
+        return new LostUpdates(c.lost(), c.acknowledged(), c.sessionsGone());
     }
 }

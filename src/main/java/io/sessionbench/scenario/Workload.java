@@ -1,5 +1,8 @@
 package io.sessionbench.scenario;
 
+import io.sessionbench.metrics.Operation;
+import io.sessionbench.metrics.Operation.Input;
+import io.sessionbench.store.SessionId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,24 @@ public final class Workload {
     /** Work done for every index of 0..n-1. */
     public interface IndexTask {
         void run(int i) throws Exception;
+    }
+
+    /**
+     * The input of {@code op} on the existing session {@code id}, built before the clock starts: {@code request} reads
+     * {@link #CHECKS}, {@code readAttribute} reads {@code perms}, {@code updateAttribute} writes {@code value} to
+     * {@code written}, {@code increment} counts in {@code counter}. A {@code create} is built by its caller (it logs in
+     * a user; there is no session yet).
+     */
+    public static Input input(Operation op, SessionId id,
+            String written, String value, String counter) {
+        return switch (op) {
+            case REQUEST -> Input.request(id, CHECKS);
+            case READ_ATTRIBUTE -> Input.attribute(id, "perms");
+            case UPDATE_ATTRIBUTE -> Input.write(id, written, value);
+            case INCREMENT -> Input.attribute(id, counter);
+            case LOAD, TOUCH, INVALIDATE -> Input.session(id);
+            case CREATE -> throw new IllegalArgumentException("create has no session yet; build its input with Input.login");
+        };
     }
 
     /**

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The JMH states driven by hand against the real servers: the in-flight ring of the async clients, and the
- * lost-update count of {@link Outcomes}.
+ * The JMH states driven by hand against the real servers: every benchmark method through the one operation
+ * catalogue, the in-flight ring of the async clients, errors counted by kind, and the lost-update count of
+ * {@link Outcomes}.
  */
 @ExtendWith(TestStack.class)
 class BenchStatesTest {
@@ -66,6 +67,79 @@ class BenchStatesTest {
     }
 
     @Test
+    void everyBenchmarkMethodRecordsOneCallOfItsOperationAndCountsItOk() throws Exception {
+        withState("redis-hash", "jedis", "safe", s -> {
+            SessionOps ops = new SessionOps();
+            Cursor c = new Cursor();
+            c.start();
+            InFlight w = new InFlight();
+            w.inFlight = 1;
+            w.prepare(s);
+            java.util.Map<io.sessionbench.metrics.Operation, Runnable> calls = new java.util.LinkedHashMap<>();
+            Completed done = new Completed();
+            Outcomes o = outcomes(s, 0, done);
+            calls.put(io.sessionbench.metrics.Operation.REQUEST, () -> assertThat(ops.request(s, c, o, done, w)).isPresent());
+            calls.put(io.sessionbench.metrics.Operation.LOAD, () -> assertThat(ops.load(s, c, o, done)).isPresent());
+            calls.put(io.sessionbench.metrics.Operation.READ_ATTRIBUTE, () -> assertThat(ops.readAttribute(s, c, o, done)).isPresent());
+            calls.put(io.sessionbench.metrics.Operation.UPDATE_ATTRIBUTE, () -> assertThat(ops.updateAttribute(s, c, o, done)).isTrue());
+            calls.put(io.sessionbench.metrics.Operation.INCREMENT, () -> assertThat(ops.increment(s, c, o, done)).isTrue());
+            calls.put(io.sessionbench.metrics.Operation.TOUCH, () -> assertThat(ops.touch(s, c, o, done)).isTrue());
+            calls.put(io.sessionbench.metrics.Operation.CREATE, () -> assertThat(ops.create(s, c, o, done).id()).isNotNull());
+            calls.put(io.sessionbench.metrics.Operation.INVALIDATE, () -> assertThat(ops.invalidate(s, c, o, done)).isTrue());
+            assertThat(calls.keySet()).as("a benchmark method per operation").containsExactlyInAnyOrder(io.sessionbench.metrics.Operation.values());
+            for (var e : calls.entrySet()) {
+                o.reset();
+                done.ok = 0;
+                Latencies.closedLoop().reset();
+                for (int k = 0; k < 5; k++) {
+                    e.getValue().run();
+                }
+                assertThat(done.ok).as(e.getKey().label()).isEqualTo(5);
+                assertThat(Latencies.closedLoop().intervals().stream().filter(h -> e.getKey().label().equals(h.getTag()))
+                        .mapToLong(org.HdrHistogram.Histogram::getTotalCount).sum()).as(e.getKey().label()).isEqualTo(5);
+                assertThat(Latencies.closedLoop().intervals()).as(e.getKey().label() + " records only its own operation")
+                        .allMatch(h -> e.getKey().label().equals(h.getTag()));
+            }
+            // The increments went into the one ledger, and nothing was lost.
+            s.endIteration();
+            assertThat(o.lostUpdates).isZero();
+            assertThat(o.ledger.lostSoFar()).isZero();
+        });
+    }
+
+    @Test
+    void failuresAreCountedByKindWhereTheMeasuredCallClassifiesThem() throws Exception {
+        withState("redis-hash", "lettuce", "safe", s -> {
+            Outcomes o = outcomes(s, 0, new Completed());
+            long errorsBefore = Latencies.closedLoop().errorTotal();
+            io.sessionbench.metrics.Operation op = io.sessionbench.metrics.Operation.UPDATE_ATTRIBUTE;
+            assertThat((Object) o.measured.call(op, () -> {
+                throw new io.sessionbench.store.StoreException.Unavailable("server gone", null);
+            })).isNull();
+            assertThat((Object) o.measured.call(op, () -> {
+                throw new io.sessionbench.store.StoreException.Conflict("lost the race");
+            })).isNull();
+            assertThat(o.errors).isEqualTo(2);
+            assertThat(o.unavailable).isEqualTo(1);
+            assertThat(o.conflicts).isEqualTo(1);
+            assertThat(o.completed.ok).isZero();
+            // The untimed create that prepares an invalidate: its failure is an error, but no latency is recorded.
+            assertThat((Object) o.measured.untimed(io.sessionbench.metrics.Operation.INVALIDATE, () -> {
+                throw new io.sessionbench.store.StoreException.Unavailable("server gone", null);
+            })).isNull();
+            assertThat(o.errors).isEqualTo(3);
+            assertThat(o.unavailable).isEqualTo(2);
+            assertThat(Latencies.closedLoop().errorTotal() - errorsBefore).as("two timed failures recorded, the untimed one not")
+                    .isEqualTo(2);
+            // A defect is not a store failure: it is counted, then propagates.
+            assertThatThrownBy(() -> o.measured.call(op, () -> {
+                throw new IllegalStateException("bug");
+            })).isInstanceOf(IllegalStateException.class);
+            assertThat(o.errors).isEqualTo(4);
+        });
+    }
+
+    @Test
     void theInFlightRingChecksEveryReplyAndRecordsEveryLatency() throws Exception {
         for (String[] target : new String[][] {{"redis-hash", "lettuce"}, {"redis-json", "redisson"}, {"memcached-blob", "lettuce"}}) {
             String client = target[0] + "/" + target[1];
@@ -75,11 +149,8 @@ class BenchStatesTest {
                 w.prepare(s);
                 Cursor c = new Cursor();
                 c.start();
-                Outcomes o = new Outcomes();
-                o.track(s, 0);
-                o.reset();
                 Completed done = new Completed();
-                o.bind(done);
+                Outcomes o = outcomes(s, 0, done);
                 Latencies.closedLoop().reset();
                 for (int k = 0; k < 200; k++) {
                     w.next(s, c, o);
@@ -117,10 +188,8 @@ class BenchStatesTest {
     @Test
     void lostUpdatesAreAcknowledgedIncrementsMinusTheStoredCounter() throws Exception {
         withState("redis-json", "lettuce", "naive", s -> {
-            Outcomes o = new Outcomes();
-            o.track(s, 3);
-            o.reset();
             Completed done = new Completed();
+            Outcomes o = outcomes(s, 3, done);
             Cursor c = new Cursor();
             c.start();
             SessionOps ops = new SessionOps();
@@ -132,8 +201,8 @@ class BenchStatesTest {
             assertThat(o.lostUpdates).as("one writer loses nothing").isZero();
             // Another writer's whole-session write from a stale copy puts older values back: 2 and 1 increments lost.
             int first = firstTouched(s, o);
-            long now = Long.parseLong(s.store.attribute(s.ids[first], o.counter).orElseThrow());
-            s.store.setAttribute(s.ids[first], o.counter, Long.toString(now - 2));
+            long now = Long.parseLong(s.store.attribute(s.ids[first], o.ledger.counter()).orElseThrow());
+            s.store.setAttribute(s.ids[first], o.ledger.counter(), Long.toString(now - 2));
             o.reset();
             s.endIteration();
             assertThat(o.lostUpdates).isEqualTo(2);
@@ -149,9 +218,17 @@ class BenchStatesTest {
         });
     }
 
+    /** A benchmark thread's counters as JMH would set them up: thread {@code thread}, reset, bound to {@code done}. */
+    private static Outcomes outcomes(StoreState s, int thread, Completed done) {
+        Outcomes o = new Outcomes();
+        o.track(s, thread);
+        o.reset();
+        return o.bind(done);
+    }
+
     private static int firstTouched(StoreState s, Outcomes o) {
         for (int i = 0; i < s.ids.length; i++) {
-            if (s.store.attribute(s.ids[i], o.counter).isPresent()) {
+            if (s.store.attribute(s.ids[i], o.ledger.counter()).isPresent()) {
                 return i;
             }
         }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FaultsIT {
 
     private static Scenario scenario(List<Scenario.Fault> faults, Scenario.Durability durability) {
-        return new Scenario("faults", "", List.of("redis-hash"), List.of("lettuce"),
+        return new Scenario("faults", "", List.of(io.sessionbench.store.Layout.REDIS_HASH), List.of(io.sessionbench.store.redis.RedisClientKind.LETTUCE),
                 Map.of(Operation.REQUEST, 80.0, Operation.INCREMENT, 20.0), new Scenario.Sizes(256, 256),
                 new Scenario.Users(200, 1, Workload.Distribution.UNIFORM, 0, 0), new Scenario.Rate(300, 0, 0, 0),
                 Scenario.Arrivals.CONSTANT, 4, Duration.ofSeconds(4), Duration.ofMillis(500),

@@ -27,7 +27,7 @@ class OpenLoopRunnerTest {
     private static final Path DIR = Path.of("target", "loadgen-test-" + System.nanoTime());
 
     static Scenario scenario(int users) {
-        return new Scenario("t", "", List.of("redis-hash"), List.of("lettuce"), Map.of(io.sessionbench.metrics.Operation.REQUEST, 100.0),
+        return new Scenario("t", "", List.of(io.sessionbench.store.Layout.REDIS_HASH), List.of(io.sessionbench.store.redis.RedisClientKind.LETTUCE), Map.of(io.sessionbench.metrics.Operation.REQUEST, 100.0),
                 new Scenario.Sizes(512, 512), new Scenario.Users(users, 1, Workload.Distribution.UNIFORM, 0, 0),
                 new Scenario.Rate(1000, 0, 0, 0), Scenario.Arrivals.CONSTANT, 2, Duration.ofSeconds(4), Duration.ofMillis(500),
                 new Scenario.Ttl(Duration.ofMinutes(30), Duration.ZERO), Scenario.Updates.SAFE, new Scenario.Objective(Duration.ofMillis(5)), List.of(), null);

@@ -38,7 +38,7 @@ class LostUpdatesTest {
     void lostUpdatesPerLayoutAndMode(String layout, String updates, boolean loses) throws Exception {
         Scenario.Updates mode = Scenario.Updates.of(updates);
         Scenario s = ScenarioLoader.load(Path.of("scenarios", "cart-updates.yaml"));
-        Scenario small = new Scenario(s.name(), s.description(), List.of(layout), s.clients(), Map.of(Operation.INCREMENT, 100.0),
+        Scenario small = new Scenario(s.name(), s.description(), List.of(io.sessionbench.store.Layout.of(layout)), s.clients(), Map.of(Operation.INCREMENT, 100.0),
                 new Scenario.Sizes(1024, 1024), new Scenario.Users(2, 1, Workload.Distribution.UNIFORM, 0, 0), s.rate(),
                 s.arrivals(), WRITERS, s.duration(), s.warmup(), s.ttl(), mode, s.objective(), List.of(), null);
         SessionPolicy policy = new SessionPolicy(Duration.ofMinutes(30), Duration.ZERO, 3, 1_500_000, mode == Scenario.Updates.SAFE);

@@ -67,7 +67,7 @@ class ScenarioLoaderTest {
     @Test
     void defaultsFillWhatAScenarioLeavesOut() throws Exception {
         Scenario s = ScenarioLoader.load(file(VALID));
-        assertThat(s.clients()).containsExactly("lettuce");
+        assertThat(s.clients()).containsExactly(io.sessionbench.store.redis.RedisClientKind.LETTUCE);
         assertThat(s.connections()).isEqualTo(16);
         assertThat(s.users().count()).isEqualTo(10000);
         assertThat(s.updates()).isEqualTo(Scenario.Updates.SAFE);
@@ -105,6 +105,7 @@ class ScenarioLoaderTest {
     void anUnknownLayoutOrClientIsNamed() throws Exception {
         rejects(VALID.replace("[redis-hash]", "[redis-hash, mongo]"), "key 'layouts[1]'", "unknown layout 'mongo'");
         rejects(VALID + "clients: [hiredis]\n", "key 'clients[0]'", "lettuce");
+        rejects(VALID.replace("[redis-hash]", "[redis-hash, ~]"), "key 'layouts'", "empty entry");
     }
 
     @Test
