@@ -51,17 +51,8 @@ final class LoadCommand implements Callable<Integer> {
             description = "override the scenarios' Redis clients (${COMPLETION-CANDIDATES})")
     List<String> clients;
 
-    @Option(names = "--appendfsync", paramLabel = "MODE", description = "override the scenarios' durability: off (no AOF), everysec "
-            + "or always, set on every local Redis node before the run")
-    String appendfsync;
-
-    @Option(names = "--min-replicas-to-write", paramLabel = "N", description = "override the scenarios' durability: a primary "
-            + "refuses writes unless N replicas are connected (0-2)")
-    Integer minReplicas;
-
-    @Option(names = "--wait-replicas", paramLabel = "N", description = "override the scenarios' durability: follow every data "
-            + "write with WAIT N 1000 and fail it when fewer replicas acknowledged it (Lettuce, standalone or Sentinel; 0-2)")
-    Integer waitReplicas;
+    @Mixin
+    DurabilityOptions durability;
 
     @Option(names = "--allow-faults-on-target", description = "let a scenario's command faults (failover, pause, durability) act on "
             + "a Redis target you gave; process faults (kill-primary, restart, stall) act only on local servers")
@@ -73,41 +64,20 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--results", defaultValue = "results", paramLabel = "DIR", description = "parent folder of results")
     Path resultsRoot;
 
-    @Option(names = "--generator", paramLabel = "I/N", description = "be generator I of N (0-based) sharing one schedule: "
-            + "this process runs every N-th request of the scenario's schedule at the total rate; needs --start-at and "
-            + "--sessions-dir; 'merge' joins the N results folders")
-    String generator;
-
-    @Option(names = "--start-at", paramLabel = "INSTANT", description = "start the schedule at this UTC instant "
-            + "(ISO-8601, e.g. 2026-11-28T21:00:00Z), shared by all generators; each rate step of a sweep starts "
-            + "warm-up + duration + 5 s after the previous one")
-    String startAt;
-
-    @Option(names = "--sessions-dir", paramLabel = "DIR", description = "preloaded sessions shared by generators: "
-            + "read from DIR (generator 0 preloads and writes them when absent; the others wait for the file until "
-            + "--start-at)")
-    Path sessionsDir;
-
-    @Option(names = "--preload-only", description = "preload the scenarios' sessions into --sessions-dir once, then stop "
-            + "(before starting N generators)")
-    boolean preloadOnly;
+    @Mixin
+    SharingOptions sharingOptions;
 
     @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers")
     Path stackDir;
 
     private RateSweep.Sharing sharing;
 
-    /** {@code --generator}, {@code --start-at}, {@code --sessions-dir} and {@code --preload-only}, checked together. */
-    RateSweep.Sharing sharing() {
-        return RateSweep.Sharing.of(generator, startAt, sessionsDir, preloadOnly);
-    }
-
     /** Checks every override and every scenario (with the overrides applied) before anything starts. */
     private List<Scenario> validate() {
         targets.topology();
         targets.keys();
         targets.clusterSettings();
-        sharing = sharing();
+        sharing = sharingOptions.sharing();
         Limits.range("--rate", rate, 1, 10_000_000);
         Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
         if (duration != null && io.sessionbench.infra.Durations.of("--duration", duration).toMillis() < 1000) {
@@ -124,22 +94,14 @@ final class LoadCommand implements Callable<Integer> {
                 throw new ConfigException("--" + e.getMessage());
             }
         }
-        if (appendfsync != null && !List.of("off", "everysec", "always").contains(appendfsync)) {
-            throw new ConfigException("--appendfsync " + appendfsync + " is not a mode; use off, everysec or always");
-        }
-        Limits.range("--min-replicas-to-write", minReplicas, 0, 2);
-        Limits.range("--wait-replicas", waitReplicas, 0, 2);
+        durability.validate();
         List<Scenario> loaded = new ArrayList<>();
         for (Path p : scenarios) {
             Scenario s = ScenarioLoader.load(p);
             if (mode != null) {
                 s = s.withUpdates(mode);
             }
-            if (appendfsync != null || minReplicas != null || waitReplicas != null) {
-                Scenario.Durability d = s.durability() == null ? new Scenario.Durability(null, null, null) : s.durability();
-                s = s.withDurability(new Scenario.Durability(appendfsync != null ? appendfsync : d.appendfsync(),
-                        minReplicas != null ? minReplicas : d.minReplicasToWrite(), waitReplicas != null ? waitReplicas : d.waitReplicas()));
-            }
+            s = durability.applyTo(s);
             if (connections != null) {
                 ScenarioLoader.checkResources(p + " with --connections " + connections, s, connections);
             }
@@ -154,7 +116,7 @@ final class LoadCommand implements Callable<Integer> {
         return new OpenLoopRun(new OpenLoopRun.Settings(targets.targeting(), loaded,
                 layouts == null ? null : layouts.stream().map(Layout::of).toList(),
                 clients == null ? null : clients.stream().map(RedisClientKind::of).toList(), overrides(), sharing,
-                startAt, label, resultsRoot, stackDir, allowFaultsOnTarget)).call();
+                sharingOptions.startAt, label, resultsRoot, stackDir, allowFaultsOnTarget)).call();
     }
 
     private RateSweep.Overrides overrides() {
