@@ -71,7 +71,7 @@ public final class Calibration {
 
     /** Preloads both servers and runs every row (on the cluster when {@code endpoints} name one). */
     public List<Figure> run(Endpoints endpoints) throws Exception {
-        RedisTarget redis = endpoints.redisCluster().isEmpty() ? endpoints.redis() : endpoints.redisCluster().get(0);
+        RedisTarget redis = endpoints.redisServer();
         PostgresTarget pg = endpoints.postgres();
         if (redis == null || pg == null) {
             throw new ConfigException("calibrate needs a Redis (one server or a cluster) and a Postgres target");

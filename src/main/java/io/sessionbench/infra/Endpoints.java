@@ -15,10 +15,10 @@ import java.util.Properties;
 
 /**
  * Typed targets for every backend. Each is empty until given by a command-line option, an environment variable
- * ({@link Setting}) or the {@link LocalStack}, in that order of precedence. {@link #toString()} redacts passwords.
+ * ({@link Setting}) or the {@link LocalStack}, in that order of precedence. Redis is one {@link RedisEndpoint}
+ * (standalone, Sentinel or cluster), or none. {@link #toString()} redacts passwords.
  */
-public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPort> memcached,
-                        List<RedisTarget> redisCluster, SentinelTarget redisSentinel) {
+public record Endpoints(RedisEndpoint redis, PostgresTarget postgres, List<HostPort> memcached) {
 
     /** Where each target comes from: an environment variable, and the same name in an endpoints file. */
     public enum Setting {
@@ -39,21 +39,30 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
         }
     }
 
-    public static final Endpoints NONE = new Endpoints(null, null, List.of(), List.of(), null);
+    public static final Endpoints NONE = new Endpoints(null, null, List.of());
 
-    /**
-     * How the layouts reach Redis here, if at all: the cluster when there are seeds, else the Sentinel-managed primary
-     * (a local Sentinel stack also names its primary as {@link #redis()}, for the tools that talk to it directly), else
-     * the one server.
-     */
+    public Endpoints {
+        memcached = List.copyOf(memcached);
+    }
+
+    /** How the layouts reach Redis here, if at all. */
     public java.util.Optional<RedisEndpoint> redisEndpoint() {
-        if (!redisCluster.isEmpty()) {
-            return java.util.Optional.of(new RedisEndpoint.Cluster(redisCluster));
-        }
-        if (redisSentinel != null) {
-            return java.util.Optional.of(new RedisEndpoint.Sentinel(redisSentinel));
-        }
-        return java.util.Optional.ofNullable(redis).map(RedisEndpoint.Standalone::new);
+        return java.util.Optional.ofNullable(redis);
+    }
+
+    /** The one Redis server tools talk to directly (INFO, TIME, CONFIG SET), or null: see {@link RedisEndpoint#server()}. */
+    public RedisTarget redisServer() {
+        return redis == null ? null : redis.server();
+    }
+
+    /** The cluster's seeds when Redis is a cluster, else none. */
+    public List<RedisTarget> redisCluster() {
+        return redis instanceof RedisEndpoint.Cluster c ? c.seeds() : List.of();
+    }
+
+    /** The sentinels when Redis is Sentinel-managed, else null. */
+    public SentinelTarget redisSentinel() {
+        return redis instanceof RedisEndpoint.Sentinel s ? s.sentinels() : null;
     }
 
     /** Builds targets from settings; later maps win (pass the environment first, then command-line options). */
@@ -81,7 +90,12 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
             }
         }
         SentinelTarget sentinel = s.containsKey(Setting.REDIS_SENTINEL) ? SentinelTarget.parse(s.get(Setting.REDIS_SENTINEL)) : null;
-        return new Endpoints(redis, pg, mc, List.copyOf(cluster), sentinel);
+        // One way to Redis: the cluster when there are seeds, else the Sentinel-managed primary (a server URI beside the
+        // sentinels names the primary at the start, as the local Sentinel stack does), else the one server.
+        RedisEndpoint endpoint = !cluster.isEmpty() ? new RedisEndpoint.Cluster(cluster)
+                : sentinel != null ? new RedisEndpoint.Sentinel(sentinel, redis)
+                : redis != null ? new RedisEndpoint.Standalone(redis) : null;
+        return new Endpoints(endpoint, pg, mc);
     }
 
     /** The settings found in an environment map (normally {@code System.getenv()}). */
@@ -95,28 +109,35 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
         return s;
     }
 
-    public Endpoints withRedis(RedisTarget r) {
-        return new Endpoints(r, postgres, memcached, redisCluster, redisSentinel);
+    public Endpoints withRedis(RedisEndpoint r) {
+        return new Endpoints(r, postgres, memcached);
     }
 
+    /** Redis as one server. */
+    public Endpoints withRedis(RedisTarget server) {
+        return withRedis(new RedisEndpoint.Standalone(server));
+    }
+
+    /** Redis as a cluster reached through {@code seeds}. */
     public Endpoints withRedisCluster(List<RedisTarget> seeds) {
-        return new Endpoints(redis, postgres, memcached, List.copyOf(seeds), redisSentinel);
+        return withRedis(new RedisEndpoint.Cluster(seeds));
     }
 
-    public Endpoints withRedisSentinel(SentinelTarget s) {
-        return new Endpoints(redis, postgres, memcached, redisCluster, s);
+    /** Redis as a primary found through {@code sentinels} (none known at the start). */
+    public Endpoints withRedisSentinel(SentinelTarget sentinels) {
+        return withRedis(new RedisEndpoint.Sentinel(sentinels, null));
     }
 
     public Endpoints withPostgres(PostgresTarget p) {
-        return new Endpoints(redis, p, memcached, redisCluster, redisSentinel);
+        return new Endpoints(redis, p, memcached);
     }
 
     public Endpoints withMemcached(List<HostPort> m) {
-        return new Endpoints(redis, postgres, m, redisCluster, redisSentinel);
+        return new Endpoints(redis, postgres, m);
     }
 
     public boolean hasRedis() {
-        return redis != null || !redisCluster.isEmpty() || redisSentinel != null;
+        return redis != null;
     }
 
     /**
@@ -125,20 +146,21 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
      */
     public void writeSecretFile(Path file) {
         Properties p = new Properties();
-        if (redis != null) {
-            p.setProperty(Setting.REDIS_URI.env, redis.withSecret());
+        if (redis instanceof RedisEndpoint.Standalone r) {
+            p.setProperty(Setting.REDIS_URI.env, r.server().withSecret());
+        } else if (redis instanceof RedisEndpoint.Sentinel r) {
+            p.setProperty(Setting.REDIS_SENTINEL.env, r.sentinels().withSecret());
+            if (r.primary() != null) {
+                p.setProperty(Setting.REDIS_URI.env, r.primary().withSecret());
+            }
+        } else if (redis instanceof RedisEndpoint.Cluster r) {
+            p.setProperty(Setting.REDIS_CLUSTER.env, String.join(",", r.seeds().stream().map(RedisTarget::withSecret).toList()));
         }
         if (postgres != null) {
             p.setProperty(Setting.POSTGRES_URI.env, postgres.withSecret());
         }
         if (!memcached.isEmpty()) {
             p.setProperty(Setting.MEMCACHED.env, String.join(",", memcached.stream().map(HostPort::toString).toList()));
-        }
-        if (!redisCluster.isEmpty()) {
-            p.setProperty(Setting.REDIS_CLUSTER.env, String.join(",", redisCluster.stream().map(RedisTarget::withSecret).toList()));
-        }
-        if (redisSentinel != null) {
-            p.setProperty(Setting.REDIS_SENTINEL.env, redisSentinel.withSecret());
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -168,12 +190,15 @@ public record Endpoints(RedisTarget redis, PostgresTarget postgres, List<HostPor
     /** One line per configured target, passwords redacted. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
-        if (redis != null) {
-            lines.add("redis     " + redis.redacted());
-        }
-        redisCluster.forEach(r -> lines.add("cluster   " + r.redacted()));
-        if (redisSentinel != null) {
-            lines.add("sentinel  " + redisSentinel);
+        if (redis instanceof RedisEndpoint.Standalone r) {
+            lines.add("redis     " + r.server().redacted());
+        } else if (redis instanceof RedisEndpoint.Sentinel r) {
+            if (r.primary() != null) {
+                lines.add("redis     " + r.primary().redacted());
+            }
+            lines.add("sentinel  " + r.sentinels());
+        } else if (redis instanceof RedisEndpoint.Cluster r) {
+            r.seeds().forEach(seed -> lines.add("cluster   " + seed.redacted()));
         }
         if (!memcached.isEmpty()) {
             lines.add("memcached " + String.join(",", memcached.stream().map(HostPort::toString).toList()));

@@ -291,7 +291,7 @@ public final class LocalStack implements AutoCloseable {
     /** Every Redis data node this stack started (not the sentinels), as targets with the stack's password. */
     public List<RedisTarget> redisNodes() {
         List<RedisTarget> out = new ArrayList<>();
-        RedisTarget main = endpoints.redis();
+        RedisTarget main = endpoints.redisServer();
         if (main == null) {
             return out;
         }

@@ -60,7 +60,7 @@ final class RedisNodes {
         byPort.put(port, l);
         Process p = supervisor.launch(l);
         String version = supervisor.waitFor("redis-server", p, l.log(), l.probe());
-        return new Built(new Running(Server.REDIS, port, version, p.pid(), dir, settings), l, List.of(), e -> e.withRedis(target));
+        return new Built(new Running(Server.REDIS, port, version, p.pid(), dir, settings), l, List.of(), e -> e.withRedis(new RedisEndpoint.Standalone(target)));
     }
 
     /**
@@ -130,7 +130,7 @@ final class RedisNodes {
                     () -> ServerProbes.sentinelReady(sentinel, master));
         }
         RedisTarget first = primary;
-        return new Built(main, mainLaunch, helpers, e -> e.withRedis(first).withRedisSentinel(target));
+        return new Built(main, mainLaunch, helpers, e -> e.withRedis(new RedisEndpoint.Sentinel(target, first)));
     }
 
     /**
@@ -221,7 +221,7 @@ final class RedisNodes {
             }
         }
         List<RedisTarget> all = List.copyOf(nodes);
-        return new Built(main, byPort.get(port), helpers, e -> e.withRedis(all.get(0)).withRedisCluster(all));
+        return new Built(main, byPort.get(port), helpers, e -> e.withRedis(new RedisEndpoint.Cluster(all)));
     }
 
     /**

@@ -39,11 +39,9 @@ public record Targets(Endpoints endpoints, LocalStack stack) implements AutoClos
         LocalStack stack = LocalStack.start(stackDir, missing, Map.of(), topology, tls);
         Endpoints local = stack.endpoints();
         boolean localRedis = !given.hasRedis();
-        Endpoints merged = new Endpoints(
-                localRedis ? local.redis() : given.redis(),
+        Endpoints merged = new Endpoints(localRedis ? local.redis() : given.redis(),
                 given.postgres() != null ? given.postgres() : local.postgres(),
-                given.memcached().isEmpty() ? local.memcached() : given.memcached(),
-                localRedis ? local.redisCluster() : given.redisCluster(), localRedis ? local.redisSentinel() : given.redisSentinel());
+                given.memcached().isEmpty() ? local.memcached() : given.memcached());
         return new Targets(merged, stack);
     }
 

@@ -16,10 +16,10 @@ public record ClockOffset(String server, double offsetMillis, double uncertainty
 
     /** Empty when no Redis is among the targets or it cannot be reached. */
     public static Optional<ClockOffset> measure(Endpoints endpoints) {
-        if (!endpoints.hasRedis()) {
+        if (endpoints.redisServer() == null) {
             return Optional.empty();
         }
-        try (Jedis jedis = RedisServerView.connect(endpoints.redis())) {
+        try (Jedis jedis = RedisServerView.connect(endpoints.redisServer())) {
             double bestRtt = Double.MAX_VALUE;
             double offset = Double.NaN;
             for (int i = 0; i < SAMPLES; i++) {
@@ -32,7 +32,7 @@ public record ClockOffset(String server, double offsetMillis, double uncertainty
                     offset = server - (before + after) / 2.0;
                 }
             }
-            return Optional.of(new ClockOffset("redis TIME at " + endpoints.redis().host() + ":" + endpoints.redis().port(),
+            return Optional.of(new ClockOffset("redis TIME at " + endpoints.redisServer().host() + ":" + endpoints.redisServer().port(),
                     offset / 1000, bestRtt / 2000));
         } catch (RuntimeException unreachable) {
             return Optional.empty();

@@ -88,7 +88,7 @@ public final class Faults {
             return "as the servers run (the local stack starts Redis without persistence; Postgres is durable, Memcached keeps nothing)";
         }
         List<RedisTarget> nodes = stack != null && !stack.redisNodes().isEmpty() ? stack.redisNodes()
-                : endpoints.redisCluster().isEmpty() ? List.of(endpoints.redis()) : endpoints.redisCluster();
+                : endpoints.redisCluster().isEmpty() ? List.of(endpoints.redisServer()) : endpoints.redisCluster();
         for (RedisTarget n : nodes) {
             try (Jedis j = RedisServerView.connect(n)) {
                 boolean aof = d.appendfsync() != null && !d.appendfsync().equals("off");
@@ -191,7 +191,7 @@ public final class Faults {
         if (!endpoints.redisCluster().isEmpty()) {
             return node(clusterNodes().slotZeroPrimary());
         }
-        return endpoints.redis();
+        return endpoints.redisServer();
     }
 
     private RedisTarget node(NodeLine n) {
@@ -200,8 +200,10 @@ public final class Faults {
 
     private RedisTarget sentinelMaster() {
         io.sessionbench.infra.HostPort m = io.sessionbench.store.redis.SentinelCheck.master(endpoints.redisSentinel());
-        RedisTarget any = endpoints.redis();
-        return new RedisTarget(false, m.host(), m.port(), any.user(), any.password(), 0);
+        // the data nodes' credentials: the primary's at the start when known, else the sentinels' own
+        RedisTarget start = endpoints.redisServer();
+        return start != null ? new RedisTarget(false, m.host(), m.port(), start.user(), start.password(), 0)
+                : new RedisTarget(false, m.host(), m.port(), endpoints.redisSentinel().user(), endpoints.redisSentinel().password(), 0);
     }
 
     private record ClusterNodes(List<NodeLine> nodes) {

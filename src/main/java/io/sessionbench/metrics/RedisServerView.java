@@ -29,10 +29,10 @@ public final class RedisServerView implements AutoCloseable {
             String file = System.getProperty("sessionbench.endpoints");
             Map<Endpoints.Setting, String> given = file == null ? Map.of() : Endpoints.readSecretFile(Path.of(file));
             Endpoints e = Endpoints.from(Endpoints.environment(System.getenv()), given);
-            if (!e.hasRedis() || !e.redisCluster().isEmpty()) {
+            if (e.redisServer() == null || !e.redisCluster().isEmpty()) {
                 return null; // a cluster spreads the calls over its primaries: the per-node table of the run covers it
             }
-            return new RedisServerView(connect(e.redis()));
+            return new RedisServerView(connect(e.redisServer()));
         } catch (RuntimeException unavailable) {
             return null;
         }

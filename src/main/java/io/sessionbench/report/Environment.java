@@ -37,9 +37,9 @@ public final class Environment {
         Endpoints e = targets.endpoints();
         List<LocalStack.Running> local = targets.localServers();
         boolean loopback = true;
-        if (e.redis() != null) {
-            addServer(servers, "redis", e.redis().redacted(), local, LocalStack.Server.REDIS, () -> io.sessionbench.infra.ServerProbes.redisVersion(e.redis()));
-            loopback &= LOOPBACK.contains(e.redis().host());
+        if (e.redisServer() != null) {
+            addServer(servers, "redis", e.redisServer().redacted(), local, LocalStack.Server.REDIS, () -> io.sessionbench.infra.ServerProbes.redisVersion(e.redisServer()));
+            loopback &= LOOPBACK.contains(e.redisServer().host());
         }
         if (e.hasRedis()) {
             ObjectNode clients = env.putObject("redisClients");
@@ -60,7 +60,7 @@ public final class Environment {
                     + "asynchronous replication)") + "; key design " + run.path("redisKeys").asText("session"));
         }
         if (e.redisSentinel() != null) {
-            if (e.redis() == null) {
+            if (e.redisServer() == null) {
                 ObjectNode s = servers.addObject();
                 s.put("server", "redis");
                 s.put("target", e.redisSentinel().redacted());

@@ -39,11 +39,11 @@ class BenchSmokeIT {
     @BeforeAll
     static void runQuickProfileOnce() throws Exception {
         Endpoints e = TestStack.endpoints();
-        redisPassword = e.redis().password().value();
+        redisPassword = e.redisServer().password().value();
         postgresPassword = e.postgres().password().value();
         run = Cli.run(Map.of(), "bench", "--forks", "0", "--warmup-iterations", "0", "--iterations", "1",
                 "--iteration-seconds", "0.2", "--live-sessions", "100", "--results", RESULTS.toString(), "--label", "smoke",
-                "--redis", e.redis().withSecret(), "--postgres", e.postgres().withSecret(),
+                "--redis", e.redisServer().withSecret(), "--postgres", e.postgres().withSecret(),
                 "--memcached", e.memcached().get(0).toString(), "--stack-dir", "target/smoke-stack");
         try (Stream<Path> s = Files.list(RESULTS)) {
             folder = s.findFirst().orElseThrow();

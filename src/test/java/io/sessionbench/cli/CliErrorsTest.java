@@ -46,7 +46,7 @@ class CliErrorsTest {
     @Test
     void aWrongPasswordIsReportedAsSuchNotPrintedAndLeavesNoResultsFolder() throws Exception {
         Endpoints e = TestStack.endpoints();
-        String uri = "redis://:definitely-wrong-pw@127.0.0.1:" + e.redis().port();
+        String uri = "redis://:definitely-wrong-pw@127.0.0.1:" + e.redisServer().port();
         java.nio.file.Path results = java.nio.file.Path.of("target", "cli-results-" + System.nanoTime());
         Cli.Result r = Cli.run(Map.of("SESSIONBENCH_REDIS_URI", uri), "bench", "--layouts", "redis-hash",
                 "--results", results.toString());
@@ -148,7 +148,7 @@ class CliErrorsTest {
             Cli.Result r = Cli.run(Map.of(), "bench", "--layouts", "redis-hash,redis-json", "--benchmarks", "request",
                     "--forks", "0", "--warmup-iterations", "0", "--iterations", "1", "--iteration-seconds", "0.2",
                     "--live-sessions", "20", "--results", results.toString(),
-                    "--redis", "redis://limited:limited-pw-1@127.0.0.1:" + e.redis().port());
+                    "--redis", "redis://limited:limited-pw-1@127.0.0.1:" + e.redisServer().port());
             assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
             assertThat(r.output()).contains("skipping redis-json").contains("does not allow user 'limited'")
                     .contains("skipped for lack of ACL permissions: redis-json").doesNotContain("limited-pw-1");

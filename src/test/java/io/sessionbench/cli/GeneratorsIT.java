@@ -50,7 +50,7 @@ class GeneratorsIT {
                 objective: {p99: 10s}
                 """.formatted(RATES[0], RATES[1], RATES[1] - RATES[0], SECONDS));
         Endpoints e = TestStack.endpoints();
-        String redis = e.redis().withSecret();
+        String redis = e.redisServer().withSecret();
         Path sessions = root.resolve("sessions");
 
         Cli.Result preload = Cli.run(Map.of(), "load", scenario.toString(), "--preload-only", "--sessions-dir", sessions.toString(),

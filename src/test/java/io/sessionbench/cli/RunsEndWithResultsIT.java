@@ -73,7 +73,7 @@ class RunsEndWithResultsIT {
                 duration: 8s
                 """);
         try (LocalStack stack = LocalStack.start(dir.resolve("stack"), EnumSet.of(LocalStack.Server.REDIS))) {
-            Process p = start(dir, "load", dir.resolve("s.yaml").toString(), "--redis", stack.endpoints().redis().withSecret(),
+            Process p = start(dir, "load", dir.resolve("s.yaml").toString(), "--redis", stack.endpoints().redisServer().withSecret(),
                     "--results", dir.resolve("results").toString());
             awaitOutput(p, dir.resolve("out.log"), "req/s", 2);
             long redisPid = stack.servers().get(0).pid();

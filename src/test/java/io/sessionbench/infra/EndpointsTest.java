@@ -66,7 +66,7 @@ class EndpointsTest {
     void commandLineBeatsEnvironment() {
         Map<String, String> env = Map.of("SESSIONBENCH_REDIS_URI", "redis://env-host:1", "SESSIONBENCH_MEMCACHED", "mc:2");
         Endpoints e = Endpoints.from(Endpoints.environment(env), Map.of(Endpoints.Setting.REDIS_URI, "redis://cli-host:3"));
-        assertThat(e.redis().host()).isEqualTo("cli-host");
+        assertThat(e.redisServer().host()).isEqualTo("cli-host");
         assertThat(e.memcached()).containsExactly(new HostPort("mc", 2));
         assertThat(e.postgres()).isNull();
     }
@@ -92,10 +92,33 @@ class EndpointsTest {
     }
 
     @Test
+    void redisIsOneEndpointOfOneKindAndEachKindRoundTripsThroughTheSecretFile(@TempDir Path dir) throws Exception {
+        Endpoints standalone = Endpoints.from(Map.of(Endpoints.Setting.REDIS_URI, "redis://:pw@h:1"));
+        assertThat(standalone.redis()).isInstanceOf(RedisEndpoint.Standalone.class);
+        assertThat(standalone.redisCluster()).isEmpty();
+        assertThat(standalone.redisSentinel()).isNull();
+        Endpoints cluster = Endpoints.from(Map.of(Endpoints.Setting.REDIS_CLUSTER, "redis://:pw@h:2,redis://:pw@h:3",
+                Endpoints.Setting.REDIS_URI, "redis://:pw@h:1"));
+        assertThat(cluster.redis()).as("seeds win over a server URI").isInstanceOf(RedisEndpoint.Cluster.class);
+        assertThat(cluster.redisServer().port()).as("tools talk to the first seed").isEqualTo(2);
+        Endpoints sentinel = Endpoints.from(Map.of(Endpoints.Setting.REDIS_SENTINEL, "redis-sentinel://:pw@h:26379/mymaster",
+                Endpoints.Setting.REDIS_URI, "redis://:pw@h:1"));
+        assertThat(sentinel.redis()).isEqualTo(new RedisEndpoint.Sentinel(sentinel.redisSentinel(), standalone.redisServer()));
+        Endpoints sentinelsAlone = Endpoints.from(Map.of(Endpoints.Setting.REDIS_SENTINEL, "redis-sentinel://:pw@h:26379/mymaster"));
+        assertThat(sentinelsAlone.redisServer()).as("no primary known before asking the sentinels").isNull();
+        assertThat(Endpoints.NONE.hasRedis()).isFalse();
+        for (Endpoints e : java.util.List.of(standalone, cluster, sentinel, sentinelsAlone)) {
+            Path f = dir.resolve("endpoints-" + e.redis().getClass().getSimpleName() + e.hashCode() + ".properties");
+            e.writeSecretFile(f);
+            assertThat(Endpoints.from(Endpoints.readSecretFile(f))).isEqualTo(e);
+        }
+    }
+
+    @Test
     void aGivenRedisTargetStartsNoLocalRedis(@TempDir Path dir) {
         Map<String, String> env = Map.of("SESSIONBENCH_REDIS_URI", "redis://:pw@127.0.0.1:1");
         try (Targets t = Targets.resolve(Map.of(), env, EnumSet.of(LocalStack.Server.REDIS, LocalStack.Server.MEMCACHED), dir)) {
-            assertThat(t.endpoints().redis().port()).isEqualTo(1);
+            assertThat(t.endpoints().redisServer().port()).isEqualTo(1);
             assertThat(t.localServers()).extracting(LocalStack.Running::server).containsExactly(LocalStack.Server.MEMCACHED);
             assertThat(t.endpoints().memcached()).hasSize(1);
         }

@@ -28,7 +28,7 @@ class LocalStackTest {
                 handles.add(h);
                 handles.addAll(h.descendants().toList());
             }
-            assertThat(io.sessionbench.infra.ServerProbes.redisVersion(stack.endpoints().redis())).isEqualTo(stack.servers().get(0).version());
+            assertThat(io.sessionbench.infra.ServerProbes.redisVersion(stack.endpoints().redisServer())).isEqualTo(stack.servers().get(0).version());
             assertThat(io.sessionbench.infra.ServerProbes.memcachedVersion("127.0.0.1", stack.endpoints().memcached().get(0).port())).isNotBlank();
             assertThat(stack.endpoints().postgres().password().isPresent()).isTrue();
         }
@@ -51,7 +51,7 @@ class LocalStackTest {
     @Test
     void aWrongRedisPasswordIsRefusedByTheRealServer() {
         try (LocalStack stack = LocalStack.start(dir, EnumSet.of(LocalStack.Server.REDIS))) {
-            RedisTarget good = stack.endpoints().redis();
+            RedisTarget good = stack.endpoints().redisServer();
             RedisTarget bad = new RedisTarget(false, good.host(), good.port(), "", new Secret("nope"), 0);
             assertThatThrownBy(() -> io.sessionbench.infra.ServerProbes.redisVersion(bad)).hasMessageContaining("WRONGPASS");
         }

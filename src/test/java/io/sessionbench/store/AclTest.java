@@ -38,7 +38,7 @@ class AclTest {
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("layoutsAndClients")
     void everyOperationWorksAsTheLayoutsOwnUser(Layout layout, RedisClientKind client) {
-        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), layout);
+        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redisServer(), layout);
         everyOperationWorks(layout, Endpoints.NONE.withRedis(user), Layout.StoreOptions.DEFAULT.withClient(client), "");
     }
 
@@ -98,7 +98,7 @@ class AclTest {
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("layoutsAndClients")
     void anotherLayoutsKeysAreRefusedNamingTheCommandAndTheKey(Layout layout, RedisClientKind client) {
-        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), layout);
+        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redisServer(), layout);
         Layout other = layout == Layout.REDIS_HASH ? Layout.REDIS_JSON : Layout.REDIS_HASH;
         assertThatThrownBy(() -> {
             try (SessionStore s = other.open(Endpoints.NONE.withRedis(user), Layout.StoreOptions.DEFAULT.withClient(client))) {
@@ -112,7 +112,7 @@ class AclTest {
 
     @Test
     void commandsOutsideTheLayoutAndForeignKeysGetNoPerm() {
-        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redis(), Layout.REDIS_HASH);
+        RedisTarget user = RedisAcl.createUser(TestStack.endpoints().redisServer(), Layout.REDIS_HASH);
         try (Jedis j = RedisServerView.connect(user)) {
             for (Runnable forbidden : List.<Runnable>of(j::flushAll, () -> j.keys("*"), () -> j.get("sj:{x}"),
                     () -> j.configGet("maxmemory"), () -> j.set("other:key", "v"))) {

@@ -96,7 +96,7 @@ record Backend(Layout layout, RedisClientKind client, boolean sentinel, KeyDesig
             io.sessionbench.infra.SentinelTarget s = e.redisSentinel();
             return e.withRedisSentinel(new io.sessionbench.infra.SentinelTarget(s.sentinels(), s.master(), "", new Secret("wrong-password-123")));
         }
-        return e.withRedis(new RedisTarget(false, e.redis().host(), e.redis().port(), "", new Secret("wrong-password-123"), 0));
+        return e.withRedis(new RedisTarget(false, e.redisServer().host(), e.redisServer().port(), "", new Secret("wrong-password-123"), 0));
     }
 
     boolean isPostgres() {

@@ -59,7 +59,7 @@ class RedisPortContractTest {
 
     private RedisPort port() {
         RedisPort p = switch (topology) {
-            case STANDALONE -> client.openStandalone(TestStack.endpoints().redis(), 4);
+            case STANDALONE -> client.openStandalone(TestStack.endpoints().redisServer(), 4);
             case SENTINEL -> client.openViaSentinel(TestStack.sentinelEndpoints().redisSentinel(), 4);
             case CLUSTER -> client.openCluster(new ClusterTarget(TestStack.clusterEndpoints().redisCluster()), 4, ClusterSettings.DEFAULT);
         };
@@ -209,7 +209,7 @@ class RedisPortContractTest {
                 topology == Topology.CLUSTER ? io.sessionbench.store.redis.KeyDesign.USER : null).withWrongPassword(e);
         assertThatThrownBy(() -> {
             RedisPort p = switch (topology) {
-                case STANDALONE -> client.openStandalone(wrong.redis(), 4);
+                case STANDALONE -> client.openStandalone(wrong.redisServer(), 4);
                 case SENTINEL -> client.openViaSentinel(wrong.redisSentinel(), 4);
                 case CLUSTER -> client.openCluster(new ClusterTarget(wrong.redisCluster()), 4, ClusterSettings.DEFAULT);
             };

@@ -32,7 +32,7 @@ class SentinelTest {
         for (HostPort h : s.sentinels()) {
             try (Jedis j = new Jedis(new HostAndPort(h.host(), h.port()),
                     DefaultJedisClientConfig.builder().password(s.password().value()).build())) {
-                assertThat(j.sentinelGetMasterAddrByName(s.master())).containsExactly("127.0.0.1", String.valueOf(e.redis().port()));
+                assertThat(j.sentinelGetMasterAddrByName(s.master())).containsExactly("127.0.0.1", String.valueOf(e.redisServer().port()));
                 assertThat(j.sentinelReplicas(s.master())).hasSize(2);
                 assertThat(j.sentinelSentinels(s.master())).hasSize(2);
             }
@@ -40,8 +40,8 @@ class SentinelTest {
         // what a layout writes through Sentinel lands on the primary
         try (SessionStore store = Layout.REDIS_HASH.open(e, Layout.StoreOptions.DEFAULT)) {
             Session created = store.create("sentinel-user", Map.of("a", "1"));
-            try (Jedis primary = new Jedis(new HostAndPort(e.redis().host(), e.redis().port()),
-                    DefaultJedisClientConfig.builder().password(e.redis().password().value()).build())) {
+            try (Jedis primary = new Jedis(new HostAndPort(e.redisServer().host(), e.redisServer().port()),
+                    DefaultJedisClientConfig.builder().password(e.redisServer().password().value()).build())) {
                 assertThat(primary.scan("0", new redis.clients.jedis.params.ScanParams().match("*" + created.id().value() + "*")
                         .count(1000)).getResult()).isNotEmpty();
             }

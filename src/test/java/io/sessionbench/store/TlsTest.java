@@ -29,8 +29,8 @@ class TlsTest {
     @EnumSource(RedisClientKind.class)
     void everyClientWorksOverTlsWithTheGivenCa(RedisClientKind client) {
         Endpoints e = TestStack.tlsEndpoints();
-        assertThat(e.redis().tls()).isTrue();
-        assertThat(e.redis().redacted()).startsWith("rediss://").contains("?ca=");
+        assertThat(e.redisServer().tls()).isTrue();
+        assertThat(e.redisServer().redacted()).startsWith("rediss://").contains("?ca=");
         for (Layout layout : new Layout[] {Layout.REDIS_HASH, Layout.REDIS_BLOB}) {
             try (SessionStore s = layout.open(e, Layout.StoreOptions.DEFAULT.withClient(client))) {
                 Session c = s.create("tls-user", Map.of("a", "1"));
@@ -43,9 +43,9 @@ class TlsTest {
     @ParameterizedTest
     @EnumSource(RedisClientKind.class)
     void tlsAgainstAPlainPortSaysSo(RedisClientKind client) {
-        RedisTarget plain = TestStack.endpoints().redis();
+        RedisTarget plain = TestStack.endpoints().redisServer();
         RedisTarget asTls = new RedisTarget(true, plain.host(), plain.port(), "", plain.password(), 0,
-                TestStack.tlsEndpoints().redis().files());
+                TestStack.tlsEndpoints().redisServer().files());
         assertThatThrownBy(() -> Layout.REDIS_HASH.open(Endpoints.NONE.withRedis(asTls), Layout.StoreOptions.DEFAULT.withClient(client)).close())
                 .isInstanceOf(StoreException.class).hasMessageContaining("rediss://")
                 .hasMessageContaining("check that this port offers TLS").message().doesNotContain(plain.password().value());
@@ -54,7 +54,7 @@ class TlsTest {
     @ParameterizedTest
     @EnumSource(RedisClientKind.class)
     void plainAgainstATlsPortSaysSo(RedisClientKind client) {
-        RedisTarget tls = TestStack.tlsEndpoints().redis();
+        RedisTarget tls = TestStack.tlsEndpoints().redisServer();
         RedisTarget asPlain = new RedisTarget(false, tls.host(), tls.port(), "", tls.password(), 0);
         assertThatThrownBy(() -> Layout.REDIS_HASH.open(Endpoints.NONE.withRedis(asPlain), Layout.StoreOptions.DEFAULT.withClient(client)).close())
                 .isInstanceOf(StoreException.class).hasMessageContaining("a TLS port needs rediss://")
@@ -64,7 +64,7 @@ class TlsTest {
     @ParameterizedTest
     @EnumSource(RedisClientKind.class)
     void aCertificateThatDoesNotVerifyIsNamed(RedisClientKind client) throws Exception {
-        RedisTarget tls = TestStack.tlsEndpoints().redis();
+        RedisTarget tls = TestStack.tlsEndpoints().redisServer();
         // another CA: the server's certificate is not signed by it
         Path other = Files.createTempDirectory(Path.of("target"), "other-ca-");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-days", "1",

@@ -102,8 +102,8 @@ public final class RawWrites {
             return new redis.clients.jedis.JedisCluster(seeds, DefaultJedisClientConfig.builder()
                     .password(e.redisCluster().get(0).password().value()).build());
         }
-        return new redis.clients.jedis.JedisPooled(new HostAndPort(e.redis().host(), e.redis().port()),
-                DefaultJedisClientConfig.builder().password(e.redis().password().value()).build());
+        return new redis.clients.jedis.JedisPooled(new HostAndPort(e.redisServer().host(), e.redisServer().port()),
+                DefaultJedisClientConfig.builder().password(e.redisServer().password().value()).build());
     }
 
     public interface JedisWork {
@@ -111,8 +111,8 @@ public final class RawWrites {
     }
 
     public static void redis(Endpoints e, JedisWork work) {
-        try (Jedis j = new Jedis(new HostAndPort(e.redis().host(), e.redis().port()),
-                DefaultJedisClientConfig.builder().password(e.redis().password().value()).build())) {
+        try (Jedis j = new Jedis(new HostAndPort(e.redisServer().host(), e.redisServer().port()),
+                DefaultJedisClientConfig.builder().password(e.redisServer().password().value()).build())) {
             work.run(j);
         }
     }

@@ -135,12 +135,12 @@ class ClusterKeysTest {
     @Test
     void aClusterSeedThatIsAStandaloneServerAndAStandaloneTargetThatIsAClusterNodeAreOneLineEach() {
         Endpoints standalone = TestStack.endpoints();
-        Endpoints seedsAreStandalone = Endpoints.NONE.withRedisCluster(List.of(standalone.redis()));
+        Endpoints seedsAreStandalone = Endpoints.NONE.withRedisCluster(List.of(standalone.redisServer()));
         for (RedisClientKind c : RedisClientKind.values()) {
             Layout.StoreOptions o = new Layout.StoreOptions(c, SessionPolicy.DEFAULT, 2, false);
             assertThatThrownBy(() -> Layout.REDIS_HASH.open(seedsAreStandalone, o)).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("is a standalone server (cluster_enabled:0)").hasMessageNotContaining("\n")
-                    .hasMessageNotContaining(standalone.redis().password().value());
+                    .hasMessageNotContaining(standalone.redisServer().password().value());
             Endpoints nodeAsStandalone = Endpoints.NONE.withRedis(TestStack.clusterEndpoints().redisCluster().get(0));
             assertThatThrownBy(() -> Layout.REDIS_HASH.open(nodeAsStandalone, o)).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("is a Redis Cluster node (cluster_enabled:1)").hasMessageContaining("SESSIONBENCH_REDIS_CLUSTER")
