@@ -1,13 +1,15 @@
 package io.sessionbench.gate;
 
+import static io.sessionbench.text.MarkdownTable.cell;
+
 import io.sessionbench.report.BenchRecord;
 import io.sessionbench.report.Stats;
+import io.sessionbench.text.MarkdownTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -238,15 +240,16 @@ public final class Dimension {
 
     /** The results as a Markdown table, one row per condition and benchmark. */
     public static String table(List<Result> results) {
-        StringBuilder b = new StringBuilder("| condition | benchmark | forks × iterations | median ok/s | steady from iteration | "
-                + "CV iteration | CV fork | CV run | 2nd half vs 1st | lag-1 | disturbed from outside | iterations per fork | forks for ±5 % | "
-                + "gate rounds for 15 % |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        MarkdownTable t = new MarkdownTable().text("condition").text("benchmark").number("forks × iterations").number("median ok/s")
+                .number("steady from iteration").number("CV iteration").number("CV fork").number("CV run").number("2nd half vs 1st")
+                .number("lag-1").number("disturbed from outside").number("iterations per fork").number("forks for ±5 %")
+                .number("gate rounds for 15 %");
         for (Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d × %d | %,.0f | %d | %.1f %% | %.1f %% | %s | %+.1f %% | %+.2f | %.0f %% | %d | %d | %d |%n",
-                    r.series().condition(), r.series().benchmark(), r.forks(), r.iterations(), r.median(), r.steadyFrom(),
-                    r.cvIteration(), r.cvFork(), Double.isNaN(r.cvRun()) ? "–" : String.format(Locale.ROOT, "%.1f %%", r.cvRun()),
-                    r.drift(), r.lag1(), 100 * r.disturbedShare(), r.iterationsPerFork(), r.forksFor5(), r.gatePairsFor15()));
+            t.row(r.series().condition(), r.series().benchmark(), r.forks() + " × " + r.iterations(), cell("%,.0f", r.median()), r.steadyFrom(),
+                    cell("%.1f %%", r.cvIteration()), cell("%.1f %%", r.cvFork()), Double.isNaN(r.cvRun()) ? "–" : cell("%.1f %%", r.cvRun()),
+                    cell("%+.1f %%", r.drift()), cell("%+.2f", r.lag1()), cell("%.0f %%", 100 * r.disturbedShare()), r.iterationsPerFork(),
+                    r.forksFor5(), r.gatePairsFor15());
         }
-        return b.toString();
+        return t.toString();
     }
 }

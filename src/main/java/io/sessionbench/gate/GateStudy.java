@@ -2,6 +2,7 @@ package io.sessionbench.gate;
 
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.report.Judge;
+import io.sessionbench.text.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,14 +62,16 @@ public final class GateStudy {
         b.append(String.format(Locale.ROOT, "Threshold %s %%, minimum change %s %%, metrics: %s. A round of all benchmarks took %.0f s "
                         + "of trials on average.%n%n", Gate.seconds(threshold), Gate.seconds(minChange),
                 String.join(", ", metrics.stream().map(m -> m.label).toList()), perRound));
-        b.append("## Real gate runs\n\n| run | head | rounds | minutes of trials | exit | change (interval) | resolution |\n|---|---|---:|---:|---:|---|---:|\n");
+        b.append("## Real gate runs\n\n");
+        MarkdownTable real = new MarkdownTable().text("run").text("head").number("rounds").number("minutes of trials").number("exit")
+                .text("change (interval)").number("resolution");
         for (Run r : runs) {
             for (GateVerdict.Line l : r.verdict().lines()) {
-                b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %d | %s: %s | %s |%n", r.name(),
-                        r.slowed() ? "slowed 15 %" : "same build", r.verdict().rounds(), r.minutes(), r.verdict().exitCode(),
-                        l.benchmark() + " " + l.metric().label, l.change().interval(), l.change().resolutionText()));
+                real.row(r.name(), r.slowed() ? "slowed 15 %" : "same build", r.verdict().rounds(), MarkdownTable.cell("%.1f", r.minutes()),
+                        r.verdict().exitCode(), l.benchmark() + " " + l.metric().label + ": " + l.change().interval(), l.change().resolutionText());
             }
         }
+        b.append(real);
         b.append('\n');
         for (boolean slowed : new boolean[] {false, true}) {
             List<Run> kind = runs.stream().filter(r -> r.slowed() == slowed).toList();
@@ -82,18 +85,19 @@ public final class GateStudy {
                     exits.getOrDefault(1, 0), exits.getOrDefault(3, 0),
                     kind.stream().mapToDouble(Run::minutes).sorted().skip(kind.size() / 2).findFirst().orElse(0)));
         }
-        b.append("## Resampled: the same pairs, drawn with replacement, as gates of other lengths\n\n")
-                .append("| rounds | minutes of trials | A/A exit 0 | A/A exit 1 (false alarm) | A/A exit 3 | A/B exit 1 (power) | median resolution |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("## Resampled: the same pairs, drawn with replacement, as gates of other lengths\n\n");
+        MarkdownTable resampled = new MarkdownTable().number("rounds").number("minutes of trials").number("A/A exit 0")
+                .number("A/A exit 1 (false alarm)").number("A/A exit 3").number("A/B exit 1 (power)").number("median resolution");
         SplittableRandom rnd = new SplittableRandom(20);
         for (int n : ROUNDS) {
             List<Double> res = new ArrayList<>();
             int[] aa = simulate(pairs.getOrDefault(false, Map.of()), n, metrics, threshold, minChange, rnd, res);
             int[] ab = simulate(pairs.getOrDefault(true, Map.of()), n, metrics, threshold, minChange, rnd, null);
             double medianRes = res.stream().mapToDouble(Double::doubleValue).sorted().skip(res.size() / 2).findFirst().orElse(Double.NaN);
-            b.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %s | %s | %s | %.1f %% |%n", n, n * perRound / 60, share(aa, 0),
-                    share(aa, 1), share(aa, 3), share(ab, 1), medianRes));
+            resampled.row(n, MarkdownTable.cell("%.1f", n * perRound / 60), share(aa, 0), share(aa, 1), share(aa, 3), share(ab, 1),
+                    MarkdownTable.cell("%.1f %%", medianRes));
         }
+        b.append(resampled);
         b.append("\nEach resampled gate draws its rounds from the pooled pairs of the real runs of its kind (A/A pairs for the "
                 + "false alarms, A/B pairs for the power) and is judged exactly as a real gate is.\n");
         return b.toString();

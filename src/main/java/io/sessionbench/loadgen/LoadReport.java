@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sessionbench.report.Charts;
 import io.sessionbench.report.ReportWriter;
+import io.sessionbench.text.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,26 +107,29 @@ public final class LoadReport {
                 .append("minus the final value is what concurrent writers erased; sessions that expired or were evicted ")
                 .append("are not counted as lost.\n\n");
         String scenario = null;
+        MarkdownTable table = null;
         for (LoadRun r : runs) {
             if (!r.scenario().equals(scenario)) {
+                if (table != null) {
+                    b.append(table);
+                }
                 scenario = r.scenario();
-                b.append("## ").append(scenario).append("\n\n")
-                        .append("| target | intended req/s | achieved | not started | late >1ms | P50 ms | P99 ms | P99.9 ms | max ms | ")
-                        .append("uncorr. P99 ms | uncorr. P99.9 ms | misses | errors | lost updates | verdict |\n")
-                        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                b.append("## ").append(scenario).append("\n\n");
+                table = new MarkdownTable().text("target").number("intended req/s").number("achieved").number("not started")
+                        .number("late >1ms").number("P50 ms").number("P99 ms").number("P99.9 ms").number("max ms").number("uncorr. P99 ms")
+                        .number("uncorr. P99.9 ms").number("misses").number("errors").number("lost updates").text("verdict");
             }
             String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted" : !r.sustained() ? "target not sustained"
                     : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms" : "P99 above " + ms(r.objectiveP99Micros()) + " ms";
-            b.append("| ").append(r.target()).append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.intendedRate()))
-                    .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.achievedRate())).append(" | ").append(r.notStarted())
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f%%", r.latePercent())).append(" | ")
-                    .append(ms(r.corrected().p50())).append(" | ").append(ms(r.corrected().p99())).append(" | ")
-                    .append(ms(r.corrected().p999())).append(" | ").append(ms(r.corrected().max())).append(" | ")
-                    .append(ms(r.uncorrected().p99())).append(" | ").append(ms(r.uncorrected().p999())).append(" | ")
-                    .append(r.missCount() == 0 ? "0" : r.misses().toString()).append(" | ")
-                    .append(r.errorCount() == 0 ? "0" : r.errors().toString()).append(" | ")
-                    .append(r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged())
-                    .append(" (").append(r.updates()).append(") | ").append(verdict).append(" |\n");
+            table.row(r.target(), MarkdownTable.cell("%,.0f", r.intendedRate()), MarkdownTable.cell("%,.0f", r.achievedRate()), r.notStarted(),
+                    MarkdownTable.cell("%.2f%%", r.latePercent()), ms(r.corrected().p50()), ms(r.corrected().p99()), ms(r.corrected().p999()),
+                    ms(r.corrected().max()), ms(r.uncorrected().p99()), ms(r.uncorrected().p999()),
+                    r.missCount() == 0 ? "0" : r.misses().toString(), r.errorCount() == 0 ? "0" : r.errors().toString(),
+                    (r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged())
+                            + " (" + r.updates() + ")", verdict);
+        }
+        if (table != null) {
+            b.append(table);
         }
         b.append("\nHeap of the generator JVM (").append(Runtime.getRuntime().maxMemory() / 1048576).append(" MB max when this report ")
                 .append("was written): highest sample per run: ");
@@ -133,13 +137,15 @@ public final class LoadReport {
             double peak = r.timeline().stream().mapToDouble(p -> p.length > 5 ? p[5] : 0).max().orElse(0);
             b.append(String.format(Locale.ROOT, "%s @%.0f %.0f MB; ", r.target(), r.intendedRate(), peak));
         }
-        b.append("\n\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n| scenario and target | req/s | P99 ms |\n|---|---:|---:|\n");
+        b.append("\n\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n");
         Map<String, Double> highestTried = new LinkedHashMap<>();
         runs.forEach(r -> highestTried.merge(r.scenario() + " " + r.target(), r.intendedRate(), Math::max));
-        maxSustainable(runs).forEach((k, r) -> b.append("| ").append(k).append(" | ")
-                .append(r == null ? noSustainableRate(runs, k) : String.format(Locale.ROOT, "%,.0f", r.intendedRate())
-                        + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""))
-                .append(" | ").append(r == null ? "–" : ms(r.corrected().p99())).append(" |\n"));
+        MarkdownTable sustainable = new MarkdownTable().text("scenario and target").number("req/s").number("P99 ms");
+        maxSustainable(runs).forEach((k, r) -> sustainable.row(k,
+                r == null ? noSustainableRate(runs, k) : MarkdownTable.cell("%,.0f", r.intendedRate())
+                        + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""),
+                r == null ? "–" : ms(r.corrected().p99())));
+        b.append(sustainable);
         b.append(Merge.generatorsTable(env));
         b.append(faultsSection(runs));
         return b.toString();
@@ -174,11 +180,13 @@ public final class LoadReport {
             double fault = f.fired().isEmpty() ? Double.NaN : f.fired().get(0).firedSeconds();
             b.append(String.format(Locale.ROOT, "%n### %s %s @%,.0f req/s%n%n", r.scenario(), r.target(), r.intendedRate()))
                     .append("- durability: ").append(f.durability()).append("\n- cluster client settings: ").append(f.clientSettings())
-                    .append("\n\n| fault | planned | fired | took | what happened |\n|---|---:|---:|---:|---|\n");
+                    .append("\n\n");
+            MarkdownTable fired = new MarkdownTable().text("fault").number("planned").number("fired").number("took").text("what happened");
             for (Faults.Fired x : f.fired()) {
-                b.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %s |%n", x.kind(), x.plannedSeconds(), x.firedSeconds(),
-                        x.tookSeconds(), x.error() != null ? "**failed**: " + x.error() : x.action()));
+                fired.row(x.kind(), MarkdownTable.cell("%.2f s", x.plannedSeconds()), MarkdownTable.cell("%.2f s", x.firedSeconds()),
+                        MarkdownTable.cell("%.2f s", x.tookSeconds()), x.error() != null ? "**failed**: " + x.error() : x.action());
             }
+            b.append(fired);
             b.append(String.format(Locale.ROOT, "%n- errors: %s%n", r.errorCount() == 0 ? "none" : r.errorCount() + " " + r.errors()));
             if (!Double.isNaN(f.firstErrorSeconds())) {
                 b.append(String.format(Locale.ROOT, "- error window: first %s, last %s (%.2f s long; %s after the fault); answering again: %s%n",
@@ -196,14 +204,16 @@ public final class LoadReport {
                             : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged() + " acknowledged"
                             + (r.lostUpdates().sessionsGone() > 0 ? ", " + r.lostUpdates().sessionsGone() + " written sessions gone" : "")));
             b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")
-                    .append(faultChart(r, "errors")).append(")\n\n| interval end | answered/s | P99 ms | uncorr. P99 ms | errors by type |\n")
-                    .append("|---:|---:|---:|---:|---|\n");
+                    .append(faultChart(r, "errors")).append(")\n\n");
+            MarkdownTable timeline = new MarkdownTable().number("interval end").number("answered/s").number("P99 ms").number("uncorr. P99 ms")
+                    .text("errors by type");
             for (int i = 0; i < r.timeline().size(); i++) {
                 double[] row = r.timeline().get(i);
                 Map<String, Long> errs = i < f.errorsPerSecond().size() ? f.errorsPerSecond().get(i) : Map.of();
-                b.append(String.format(Locale.ROOT, "| %.1f s | %,.0f | %s | %s | %s |%n", row[0], row[1], ms(row[3]), ms(row[4]),
-                        errs.isEmpty() ? "" : errs.toString()));
+                timeline.row(MarkdownTable.cell("%.1f s", row[0]), MarkdownTable.cell("%,.0f", row[1]), ms(row[3]), ms(row[4]),
+                        errs.isEmpty() ? "" : errs.toString());
             }
+            b.append(timeline);
         }
         return b.toString();
     }

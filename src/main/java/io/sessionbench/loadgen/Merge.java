@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.metrics.HistogramFiles;
 import io.sessionbench.metrics.Latencies;
+import io.sessionbench.text.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -230,22 +230,21 @@ public final class Merge {
                 .append(" generators ran one request in ").append(gens.size())
                 .append(" of the one schedule from the shared start instant; the merged rows above add their ")
                 .append("histograms interval by interval. *Fell behind*: it answered under 95 % of its share or left over 1 % ")
-                .append("of it never started. The clock offset is against the Redis server's TIME (± half the best round trip).\n\n")
-                .append("| generator | run | intended req/s | achieved req/s | scheduled | never started | late % | errors | fell behind | clock offset ms |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                .append("of it never started. The clock offset is against the Redis server's TIME (± half the best round trip).\n\n");
+        MarkdownTable t = new MarkdownTable().number("generator").text("run").number("intended req/s").number("achieved req/s")
+                .number("scheduled").number("never started").number("late %").number("errors").text("fell behind").number("clock offset ms");
         for (JsonNode g : gens) {
             JsonNode c = g.path("clockOffset");
-            String clock = c.has("offsetMillis") ? String.format(Locale.ROOT, "%+.2f ± %.2f", c.path("offsetMillis").asDouble(),
+            String clock = c.has("offsetMillis") ? MarkdownTable.cell("%+.2f ± %.2f", c.path("offsetMillis").asDouble(),
                     c.path("uncertaintyMillis").asDouble()) : "–";
             for (JsonNode r : g.path("runs")) {
                 String run = r.path("hlog").asText();
-                b.append("| ").append(g.path("generator").asInt()).append(" | ").append(run.substring(run.lastIndexOf('/') + 1))
-                        .append(String.format(Locale.ROOT, " | %,.0f | %,.0f | %,d | %,d | %.2f | %,d | %s | %s |\n",
-                                r.path("intended").asDouble(), r.path("achieved").asDouble(), r.path("scheduled").asLong(),
-                                r.path("notStarted").asLong(), r.path("latePercent").asDouble(), r.path("errors").asLong(),
-                                r.path("fellBehind").asBoolean() ? "**yes**" : "no", clock));
+                t.row(g.path("generator").asInt(), run.substring(run.lastIndexOf('/') + 1), MarkdownTable.cell("%,.0f", r.path("intended").asDouble()),
+                        MarkdownTable.cell("%,.0f", r.path("achieved").asDouble()), MarkdownTable.cell("%,d", r.path("scheduled").asLong()),
+                        MarkdownTable.cell("%,d", r.path("notStarted").asLong()), MarkdownTable.cell("%.2f", r.path("latePercent").asDouble()),
+                        MarkdownTable.cell("%,d", r.path("errors").asLong()), r.path("fellBehind").asBoolean() ? "**yes**" : "no", clock);
             }
         }
-        return b.toString();
+        return b.append(t).toString();
     }
 }

@@ -17,6 +17,7 @@ import io.sessionbench.store.SessionPolicy;
 import io.sessionbench.store.SessionStore;
 import io.sessionbench.store.redis.KeyDesign;
 import io.sessionbench.store.redis.RedisClientKind;
+import io.sessionbench.text.MarkdownTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -310,15 +311,15 @@ public final class SlotMigration {
     /** The results as Markdown: conditions, then one row per shape. */
     public static String markdown(List<Result> results, String conditions) {
         StringBuilder b = new StringBuilder("# Slot migration with a big session (claim C10)\n\n").append(conditions).append("\n\n");
-        b.append("| shape | keys | move: median / max | longest MIGRATE: median / max | probe while the slot leaves its primary: n, P50 / P99 / max "
-                + "| while it comes back: n, P50 / P99 / max | quiet: n, P50 / P99 / max | probe errors | probe JVM GC: n, ms |\n");
-        b.append("|---|---:|---|---|---|---|---|---:|---:|\n");
+        MarkdownTable t = new MarkdownTable().text("shape").number("keys").text("move: median / max").text("longest MIGRATE: median / max")
+                .text("probe while the slot leaves its primary: n, P50 / P99 / max").text("while it comes back: n, P50 / P99 / max")
+                .text("quiet: n, P50 / P99 / max").number("probe errors").number("probe JVM GC: n, ms");
         for (Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %s / %s | %s / %s | %s | %s | %s | %d | %d, %d |%n", r.shape().label(), r.keys(),
-                    ms(median(r.moves(), false)), ms(max(r.moves(), false)), ms(median(r.moves(), true)), ms(max(r.moves(), true)),
-                    cell(r.leaving()), cell(r.arriving()), cell(r.quiet()),
-                    r.leaving().errors() + r.arriving().errors() + r.quiet().errors(), r.gc().count(), r.gc().millis()));
+            t.row(r.shape().label(), r.keys(), ms(median(r.moves(), false)) + " / " + ms(max(r.moves(), false)),
+                    ms(median(r.moves(), true)) + " / " + ms(max(r.moves(), true)), cell(r.leaving()), cell(r.arriving()), cell(r.quiet()),
+                    r.leaving().errors() + r.arriving().errors() + r.quiet().errors(), r.gc().count() + ", " + r.gc().millis());
         }
+        b.append(t);
         b.append("\nLatencies are of every probe request (successes, errors and requests never started), from the intended start. "
                 + "A phase with n under a few hundred has a P99 close to its maximum. A garbage collection in the probe's JVM delays every request "
                 + "queued behind it, in whichever phase it falls; the GC column counts those while the probe was booked. Histograms: `<shape>-<phase>.hgrm`.\n");

@@ -1,9 +1,9 @@
 package io.sessionbench.metrics;
 
 import io.sessionbench.infra.RedisTarget;
+import io.sessionbench.text.MarkdownTable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -157,15 +157,15 @@ public final class ClusterLoad {
                 primaryCalls += a.calls() - callsBefore(before, a);
             }
         }
-        StringBuilder b = new StringBuilder("| node | role | slots | commands | share of primaries' | keys at end | server CPU s | CPU µs / command |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+        MarkdownTable b = new MarkdownTable().text("node").text("role").number("slots").number("commands").number("share of primaries'")
+                .number("keys at end").number("server CPU s").number("CPU µs / command");
         for (Node a : after) {
             Node s = before.stream().filter(x -> x.address().equals(a.address())).findFirst().orElse(null);
             long calls = a.calls() - (s == null ? 0 : s.calls());
             double cpu = a.cpuSeconds() - (s == null ? 0 : s.cpuSeconds());
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %,d | %.2f | %s |%n", a.address(), a.role(), a.slots(), calls,
-                    a.role().equals("primary") && primaryCalls > 0 ? String.format(Locale.ROOT, "%.1f %%", 100.0 * calls / primaryCalls) : "–",
-                    a.keys(), cpu, calls > 0 ? String.format(Locale.ROOT, "%.1f", cpu * 1e6 / calls) : "–"));
+            b.row(a.address(), a.role(), MarkdownTable.cell("%,d", a.slots()), MarkdownTable.cell("%,d", calls),
+                    a.role().equals("primary") && primaryCalls > 0 ? MarkdownTable.cell("%.1f %%", 100.0 * calls / primaryCalls) : "–",
+                    MarkdownTable.cell("%,d", a.keys()), MarkdownTable.cell("%.2f", cpu), calls > 0 ? MarkdownTable.cell("%.1f", cpu * 1e6 / calls) : "–");
         }
         return b.toString();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.metrics.HistogramFiles;
+import io.sessionbench.text.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,25 +320,19 @@ public final class ReportWriter {
     }
 
     static String table(List<SummaryRow> rows) {
-        StringBuilder b = new StringBuilder("| backend | ok/s | 95 % CI | CV | P50 µs | P95 µs | P99 µs | P99.9 µs | max µs | misses | errors | lost updates "
-                + "| disturbed | CPU client/server | Redis µs/cmd | canary µs | vs best |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|\n");
+        MarkdownTable b = new MarkdownTable().text("backend").number("ok/s").number("95 % CI").number("CV").number("P50 µs")
+                .number("P95 µs").number("P99 µs").number("P99.9 µs").number("max µs").number("misses").number("errors")
+                .number("lost updates").text("disturbed").text("CPU client/server").number("Redis µs/cmd").number("canary µs")
+                .number("vs best");
         double best = rows.stream().filter(s -> !s.record().store().layout().floor())
                 .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
         for (SummaryRow s : rows) {
             Stats.Summary t = s.throughput();
-            b.append("| ").append(s.record().target()).append(" | ").append(fmt(t.median())).append(" | ")
-                    .append(interval(t)).append(" | ").append(Double.isNaN(t.cvPercent()) ? "–"
-                            : String.format(Locale.ROOT, "%.1f %%", t.cvPercent())).append(" | ")
-                    .append(fmt(s.percentileMicros(50)))
-                    .append(" | ").append(fmt(s.percentileMicros(95))).append(" | ").append(fmt(s.percentileMicros(99)))
-                    .append(" | ").append(fmt(s.percentileMicros(99.9))).append(" | ").append(fmt(s.maxMicros()))
-                    .append(" | ").append(count(s.misses())).append(" | ").append(count(s.errors())).append(" | ")
-                    .append(count(s.lostUpdates())).append(" | ").append(s.disturbance()).append(" | ")
-                    .append(s.cpu()).append(" | ").append(fmt(s.redisMicrosPerCall())).append(" | ")
-                    .append(fmt(s.canaryMicros())).append(" | ")
-                    .append(s.record().store().layout().floor() ? "floor"
-                            : String.format(Locale.ROOT, "%.2f", t.median() / best)).append(" |\n");
+            b.row(s.record().target(), fmt(t.median()), interval(t), Double.isNaN(t.cvPercent()) ? "–" : MarkdownTable.cell("%.1f %%", t.cvPercent()),
+                    fmt(s.percentileMicros(50)), fmt(s.percentileMicros(95)), fmt(s.percentileMicros(99)), fmt(s.percentileMicros(99.9)),
+                    fmt(s.maxMicros()), count(s.misses()), count(s.errors()), count(s.lostUpdates()), s.disturbance(), s.cpu(),
+                    fmt(s.redisMicrosPerCall()), fmt(s.canaryMicros()),
+                    s.record().store().layout().floor() ? "floor" : MarkdownTable.cell("%.2f", t.median() / best));
         }
         return b.toString();
     }

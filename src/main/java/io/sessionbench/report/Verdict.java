@@ -1,5 +1,6 @@
 package io.sessionbench.report;
 
+import io.sessionbench.text.MarkdownTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -154,23 +155,21 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
 
     /** The ranking as a Markdown table, the floor under it. */
     public String table() {
-        StringBuilder b = new StringBuilder("| rank | backend | ok/s | 95 % CI | × fastest | interval of × | resolution | P50 µs | P99 µs | verdict |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        MarkdownTable b = new MarkdownTable().number("rank").text("backend").number("ok/s").number("95 % CI").number("× fastest")
+                .number("interval of ×").number("resolution").number("P50 µs").number("P99 µs").text("verdict");
         int rank = 0;
         for (Entry e : ranked) {
             Stats.Summary t = e.row().throughput();
-            b.append("| ").append(++rank).append(" | ").append(e.target()).append(" | ").append(ReportWriter.fmt(t.median()))
-                    .append(" | ").append(ReportWriter.interval(t)).append(" | ").append(times(e.toBest().ratio())).append(" | ")
-                    .append(e.judgement() == Judgement.BEST || Double.isNaN(e.toBest().low()) ? "–"
-                            : String.format(Locale.ROOT, "%.2f…%.2f", e.toBest().low(), e.toBest().high()))
-                    .append(" | ").append(e.judgement() == Judgement.BEST ? "–" : e.toBest().resolutionText()).append(" | ").append(ReportWriter.fmt(e.row().percentileMicros(50))).append(" | ")
-                    .append(ReportWriter.fmt(e.row().percentileMicros(99))).append(" | ").append(e.judgement().words).append(" |\n");
+            b.row(++rank, e.target(), ReportWriter.fmt(t.median()), ReportWriter.interval(t), times(e.toBest().ratio()),
+                    e.judgement() == Judgement.BEST || Double.isNaN(e.toBest().low()) ? "–"
+                            : MarkdownTable.cell("%.2f…%.2f", e.toBest().low(), e.toBest().high()),
+                    e.judgement() == Judgement.BEST ? "–" : e.toBest().resolutionText(), ReportWriter.fmt(e.row().percentileMicros(50)),
+                    ReportWriter.fmt(e.row().percentileMicros(99)), e.judgement().words);
         }
         if (floor != null) {
-            b.append("| – | memory (harness floor, not ranked) | ").append(ReportWriter.fmt(floor.throughput().median()))
-                    .append(" | ").append(ReportWriter.interval(floor.throughput())).append(" | – | – | – | ")
-                    .append(ReportWriter.fmt(floor.percentileMicros(50))).append(" | ").append(ReportWriter.fmt(floor.percentileMicros(99)))
-                    .append(" | in-process map: the cost of the harness itself |\n");
+            b.row("–", "memory (harness floor, not ranked)", ReportWriter.fmt(floor.throughput().median()),
+                    ReportWriter.interval(floor.throughput()), "–", "–", "–", ReportWriter.fmt(floor.percentileMicros(50)),
+                    ReportWriter.fmt(floor.percentileMicros(99)), "in-process map: the cost of the harness itself");
         }
         return b.toString();
     }

@@ -1,5 +1,6 @@
 package io.sessionbench.report;
 
+import io.sessionbench.text.MarkdownTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,18 +53,19 @@ public final class VerdictsAcross {
         int clear = 0;
         int oneFork = 0;
         for (Map.Entry<String, Map<String, Cell[]>> ranking : table.entrySet()) {
-            b.append("\n### ").append(ranking.getKey()).append("\n\n| backend |");
+            b.append("\n### ").append(ranking.getKey()).append("\n\n");
+            MarkdownTable t = new MarkdownTable().text("backend");
             for (int i = 0; i < runs.size(); i++) {
-                b.append(" run ").append(i + 1).append(" |");
+                t.number("run " + (i + 1));
             }
-            b.append("\n|---|").append("---:|".repeat(runs.size())).append('\n');
             for (Map.Entry<String, Cell[]> row : ranking.getValue().entrySet()) {
-                b.append("| ").append(row.getKey()).append(" |");
+                List<Object> cells = new ArrayList<>(List.of(row.getKey()));
                 for (Cell c : row.getValue()) {
-                    b.append(' ').append(c == null ? "–" : c.text()).append(" |");
+                    cells.add(c == null ? "–" : c.text());
                 }
-                b.append('\n');
+                t.row(cells.toArray());
             }
+            b.append(t);
             Map<String, Set<Integer>> slowerThanBest = new LinkedHashMap<>();
             for (int i = 0; i < runs.size(); i++) {
                 String best = bestOf(ranking.getValue(), i);
