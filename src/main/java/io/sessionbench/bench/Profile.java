@@ -1,7 +1,11 @@
 package io.sessionbench.bench;
 
+import io.sessionbench.metrics.Operation;
 import io.sessionbench.store.Layout;
+import io.sessionbench.store.Target;
+import io.sessionbench.store.redis.RedisClientKind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +24,14 @@ public enum Profile {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
-            r.add(new RunSpec("request, every layout", "SessionOps\\.request$",
-                    params(ALL_LAYOUTS, "lettuce", "2048", "uniform"), 1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
-            r.add(new RunSpec("request, other Redis clients", "SessionOps\\.request$",
-                    params(REDIS_LAYOUTS, OTHER_CLIENTS, "2048", "uniform"), 1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
+            r.add(new RunSpec("request, every layout", REQUEST, ALL_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, Map.of(),
+                    1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
+            r.add(new RunSpec("request, other Redis clients", REQUEST, REDIS_LAYOUTS, OTHER_CLIENTS, List.of(2048), UNIFORM, Map.of(),
+                    1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
             // The in-process floor runs once, with request; its load/update/create would add 3 forks and no comparison.
-            r.add(new RunSpec("per-op, every store", QUICK_OPS, params(STORE_LAYOUTS, "lettuce", "2048", "uniform"), 1));
-            r.add(new RunSpec("request, 128 KB sessions", "SessionOps\\.request$",
-                    params(STORE_LAYOUTS, "lettuce", "131072", "uniform"), 1));
-            addInFlight(r, "8", "lettuce");
+            r.add(new RunSpec("per-op, every store", QUICK_OPS, STORE_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, Map.of(), 1));
+            r.add(new RunSpec("request, 128 KB sessions", REQUEST, STORE_LAYOUTS, List.of(LETTUCE), List.of(131072), UNIFORM, Map.of(), 1));
+            addInFlight(r, "8", List.of(LETTUCE));
             addContention(r, 2, 2);
             return r;
         }
@@ -37,21 +40,27 @@ public enum Profile {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
-            r.add(new RunSpec("per-op, every layout and size", PER_OP,
-                    params(ALL_LAYOUTS + "," + FULL_ONLY_LAYOUTS, "lettuce", "256,2048,16384,131072,1048576", "uniform,zipfian"), 1));
-            r.add(new RunSpec("Redis clients", "SessionOps\\.(request|load|updateAttribute)$",
-                    params(REDIS_LAYOUTS, OTHER_CLIENTS, "2048,131072", "uniform"), 1));
-            r.add(new RunSpec("request, 4 threads", "SessionOps\\.request$", params(ALL_LAYOUTS, ALL_CLIENTS, "2048", "uniform"), 4));
-            addInFlight(r, "4,16,64", "lettuce,redisson");
+            List<Layout> every = new ArrayList<>(ALL_LAYOUTS);
+            every.addAll(FULL_ONLY_LAYOUTS);
+            r.add(new RunSpec("per-op, every layout and size", PER_OP, every, List.of(LETTUCE), List.of(256, 2048, 16384, 131072, 1048576),
+                    List.of("uniform", "zipfian"), Map.of(), 1));
+            r.add(new RunSpec("Redis clients", List.of(Operation.REQUEST, Operation.LOAD, Operation.UPDATE_ATTRIBUTE), REDIS_LAYOUTS,
+                    OTHER_CLIENTS, List.of(2048, 131072), UNIFORM, Map.of(), 1));
+            r.add(new RunSpec("request, 4 threads", REQUEST, ALL_LAYOUTS, List.of(RedisClientKind.values()), List.of(2048), UNIFORM, Map.of(), 4));
+            addInFlight(r, "4,16,64", List.of(LETTUCE, RedisClientKind.REDISSON));
             addContention(r, 4, 16);
             return r;
         }
     };
 
+    private static final RedisClientKind LETTUCE = RedisClientKind.LETTUCE;
+    private static final List<String> UNIFORM = List.of("uniform");
+    private static final List<Operation> REQUEST = List.of(Operation.REQUEST);
     /** Every per-operation benchmark; {@code increment} runs only in the contention runs. */
-    static final String PER_OP = "SessionOps\\.(request|load|readAttribute|updateAttribute|touch|create|invalidate)$";
+    static final List<Operation> PER_OP = List.of(Operation.REQUEST, Operation.LOAD, Operation.READ_ATTRIBUTE,
+            Operation.UPDATE_ATTRIBUTE, Operation.TOUCH, Operation.CREATE, Operation.INVALIDATE);
     /** The quick profile's other operations: the whole-session read, a partial write, login (request runs apart). */
-    static final String QUICK_OPS = "SessionOps\\.(load|updateAttribute|create)$";
+    static final List<Operation> QUICK_OPS = List.of(Operation.LOAD, Operation.UPDATE_ATTRIBUTE, Operation.CREATE);
     /**
      * Forks and measurement iterations of the quick profile's headline runs ({@code request} at 2 KB). The verdict ranks
      * backends on their forks, never on one fork's iterations: most of this machine's variance is between forks
@@ -60,21 +69,16 @@ public enum Profile {
     static final int HEADLINE_FORKS = 3;
     static final int HEADLINE_ITERATIONS = 4;
     /** The quick profile's layouts, the in-process floor first (it runs first and shows the harness's cost). */
-    static final String ALL_LAYOUTS = labels(l -> true);
+    static final List<Layout> ALL_LAYOUTS = layouts(l -> true);
     /** Every layout of the quick profile that is a real store (the in-process floor left out). */
-    static final String STORE_LAYOUTS = labels(l -> !l.floor());
-    static final String REDIS_LAYOUTS = labels(Layout::usesRedisClient);
+    static final List<Layout> STORE_LAYOUTS = layouts(l -> !l.floor());
+    static final List<Layout> REDIS_LAYOUTS = layouts(Layout::usesRedisClient);
     /** The Redis clients other than the default (Lettuce), which the layout rankings use. */
-    static final String OTHER_CLIENTS = String.join(",", java.util.Arrays.stream(io.sessionbench.store.redis.RedisClientKind.values())
-            .filter(c -> c != io.sessionbench.store.redis.RedisClientKind.LETTUCE).map(io.sessionbench.store.redis.RedisClientKind::label).toList());
-    /** Every Redis client. */
-    static final String ALL_CLIENTS = String.join(",", java.util.Arrays.stream(io.sessionbench.store.redis.RedisClientKind.values())
-            .map(io.sessionbench.store.redis.RedisClientKind::label).toList());
+    static final List<RedisClientKind> OTHER_CLIENTS = Arrays.stream(RedisClientKind.values()).filter(c -> c != LETTUCE).toList();
     /** Field-level updates (redis-hash) beside the read-modify-write layouts that can lose updates. */
-    static final String CONTENDED_LAYOUTS = labels(l -> l.usesRedisClient() || l.readModifyWrite());
+    static final List<Layout> CONTENDED_LAYOUTS = layouts(l -> l.usesRedisClient() || l.readModifyWrite());
     /** Layouts only the full profile runs. */
-    static final String FULL_ONLY_LAYOUTS = String.join(",", java.util.Arrays.stream(Layout.values())
-            .filter(l -> !l.inQuickProfile()).map(Layout::label).toList());
+    static final List<Layout> FULL_ONLY_LAYOUTS = Arrays.stream(Layout.values()).filter(l -> !l.inQuickProfile()).toList();
 
     public final int forks;
     public final int warmupIterations;
@@ -103,52 +107,97 @@ public enum Profile {
         return p.specs().stream().mapToInt(s -> s.forksOr(p.forks)).max().orElse(p.forks);
     }
 
-    /** The labels of the quick profile's layouts that {@code keep}, comma-separated, the floor first. */
-    private static String labels(java.util.function.Predicate<Layout> keep) {
-        return String.join(",", java.util.Arrays.stream(Layout.values()).filter(Layout::inQuickProfile).filter(keep)
-                .sorted(java.util.Comparator.comparing((Layout l) -> !l.floor())).map(Layout::label).toList());
-    }
-
-    static Map<String, String> params(String layouts, String clients, String sizes, String distributions) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("layout", layouts);
-        p.put("client", clients);
-        p.put("sessionBytes", sizes);
-        p.put("distribution", distributions);
-        return p;
+    /** The quick profile's layouts that {@code keep}, the floor first. */
+    private static List<Layout> layouts(java.util.function.Predicate<Layout> keep) {
+        return Arrays.stream(Layout.values()).filter(Layout::inQuickProfile).filter(keep)
+                .sorted(java.util.Comparator.comparing((Layout l) -> !l.floor())).toList();
     }
 
     /** {@code request} with {@code inFlight} requests outstanding per thread, on the given async Redis clients and Memcached. */
-    static void addInFlight(List<RunSpec> r, String inFlight, String redisClients) {
-        Map<String, String> redis = params(REDIS_LAYOUTS, redisClients, "2048", "uniform");
-        redis.put("inFlight", inFlight);
-        r.add(new RunSpec("request, " + inFlight + " in flight per thread (async Redis clients)", "SessionOps\\.request$", redis, 1));
-        Map<String, String> memcached = params("memcached-blob", "lettuce", "2048", "uniform");
-        memcached.put("inFlight", inFlight);
-        r.add(new RunSpec("request, " + inFlight + " in flight per thread (spymemcached)", "SessionOps\\.request$", memcached, 1));
+    static void addInFlight(List<RunSpec> r, String inFlight, List<RedisClientKind> redisClients) {
+        r.add(new RunSpec("request, " + inFlight + " in flight per thread (async Redis clients)", REQUEST, REDIS_LAYOUTS, redisClients,
+                List.of(2048), UNIFORM, Map.of("inFlight", inFlight), 1));
+        r.add(new RunSpec("request, " + inFlight + " in flight per thread (spymemcached)", REQUEST, List.of(Layout.MEMCACHED_BLOB),
+                List.of(LETTUCE), List.of(2048), UNIFORM, Map.of("inFlight", inFlight), 1));
     }
 
     /** {@code increment} by {@code threads} threads on {@code sessions} sessions, safe and naive: exact lost updates. */
     static void addContention(List<RunSpec> r, int threads, int sessions) {
-        Map<String, String> p = params(CONTENDED_LAYOUTS, "lettuce", "2048", "uniform");
-        p.put("updates", "safe,naive");
-        p.put("liveSessions", String.valueOf(sessions));
+        Map<String, String> other = new LinkedHashMap<>();
+        other.put("updates", "safe,naive");
+        other.put("liveSessions", String.valueOf(sessions));
         r.add(new RunSpec("increment, " + threads + " threads on " + sessions + " sessions (lost updates)",
-                "SessionOps\\.increment$", p, threads));
+                List.of(Operation.INCREMENT), CONTENDED_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, other, threads));
     }
 
     /**
-     * One JMH invocation: benchmarks matching {@code include}, with comma-separated parameter values;
+     * One JMH invocation: the {@code SessionOps} methods of {@code operations} over every combination of layouts,
+     * clients, session sizes, distributions and the {@code other} JMH parameters (comma-separated values);
      * {@code iterations} and {@code forks} override the profile's when above 0.
      */
-    public record RunSpec(String name, String include, Map<String, String> params, int threads, int iterations, int forks) {
-        public RunSpec(String name, String include, Map<String, String> params, int threads) {
-            this(name, include, params, threads, 0, 0);
+    public record RunSpec(String name, List<Operation> operations, List<Layout> layouts, List<RedisClientKind> clients,
+                          List<Integer> sizes, List<String> distributions, Map<String, String> other, int threads, int iterations,
+                          int forks) {
+        public RunSpec {
+            operations = List.copyOf(operations);
+            layouts = List.copyOf(layouts);
+            clients = List.copyOf(clients);
+            sizes = List.copyOf(sizes);
+            distributions = List.copyOf(distributions);
+            other = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(other));
+        }
+
+        public RunSpec(String name, List<Operation> operations, List<Layout> layouts, List<RedisClientKind> clients,
+                       List<Integer> sizes, List<String> distributions, Map<String, String> other, int threads) {
+            this(name, operations, layouts, clients, sizes, distributions, other, threads, 0, 0);
         }
 
         /** This run's forks: its own when it sets them, else the profile's. */
         public int forksOr(int profileForks) {
             return forks > 0 ? forks : profileForks;
+        }
+
+        /** JMH's include pattern: exactly these benchmark methods. */
+        public String include() {
+            return "io\\.sessionbench\\.bench\\.SessionOps\\.(" + String.join("|", operations.stream().map(Operation::label).toList()) + ")$";
+        }
+
+        /** JMH's parameters, in this order: layout, client, sessionBytes, distribution, then the others. */
+        public Map<String, List<String>> params() {
+            Map<String, List<String>> p = new LinkedHashMap<>();
+            p.put("layout", layouts.stream().map(Layout::label).toList());
+            p.put("client", clients.stream().map(RedisClientKind::label).toList());
+            p.put("sessionBytes", sizes.stream().map(String::valueOf).toList());
+            p.put("distribution", distributions);
+            other.forEach((k, v) -> p.put(k, List.of(v.split(","))));
+            return p;
+        }
+
+        /** Each layout with the clients it runs on: Redis layouts every client of this run, the others one (the default). */
+        public List<Target> targets() {
+            List<Target> t = new ArrayList<>();
+            for (Layout l : layouts) {
+                for (RedisClientKind c : l.usesRedisClient() ? clients : List.of(LETTUCE)) {
+                    t.add(new Target(l, c));
+                }
+            }
+            return t;
+        }
+
+        public RunSpec withLayouts(List<Layout> l) {
+            return new RunSpec(name, operations, l, clients, sizes, distributions, other, threads, iterations, forks);
+        }
+
+        public RunSpec withOperations(List<Operation> o) {
+            return new RunSpec(name, o, layouts, clients, sizes, distributions, other, threads, iterations, forks);
+        }
+
+        public RunSpec withOther(Map<String, String> o) {
+            return new RunSpec(name, operations, layouts, clients, sizes, distributions, o, threads, iterations, forks);
+        }
+
+        public RunSpec withThreads(int t) {
+            return new RunSpec(name, operations, layouts, clients, sizes, distributions, other, t, iterations, forks);
         }
     }
 }

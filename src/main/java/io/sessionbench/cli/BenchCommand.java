@@ -70,12 +70,20 @@ final class BenchCommand implements Callable<Integer> {
         Limits.range("--warmup-iterations", warmups, 0, 1000);
         Limits.range("--live-sessions", liveSessions, 1, io.sessionbench.bench.BenchParams.MAX_LIVE_SESSIONS);
         Limits.range("--threads", threads, 1, 1024);
+        if (benchmarks != null) {
+            try {
+                java.util.regex.Pattern.compile(benchmarks);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new io.sessionbench.infra.ConfigException("--benchmarks '" + benchmarks + "' is not a regular expression ("
+                        + e.getDescription() + "); give method names such as 'request|load'");
+            }
+        }
     }
 
     @Override
     public Integer call() throws Exception {
         validate();
-        return new BenchRun(new BenchRun.Settings(targets.targeting(), BenchRun.profileOf(profile), label, resultsRoot, layouts,
-                benchmarks, forks, iterations, seconds, warmups, liveSessions, threads, stackDir, pin)).call();
+        return new BenchRun(new BenchRun.Settings(targets.targeting(), BenchRun.profileOf(profile), label, resultsRoot,
+                layouts == null ? null : layouts.stream().map(io.sessionbench.store.Layout::of).toList(), benchmarks, forks, iterations, seconds, warmups, liveSessions, threads, stackDir, pin)).call();
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,7 @@ public final class BenchRun {
      * What to run: where ({@code targeting}), the profile and its overrides (null keeps the profile's), the results'
      * parent folder and label, the local stack's folder, and whether to pin client and servers to separate cores.
      */
-    public record Settings(Targeting targeting, Profile profile, String label, Path resultsRoot, List<String> layouts,
+    public record Settings(Targeting targeting, Profile profile, String label, Path resultsRoot, List<Layout> layouts,
                            String benchmarks, Integer forks, Integer iterations, Double seconds, Integer warmups,
                            Integer liveSessions, Integer threads, Path stackDir, boolean pin) {
     }
@@ -56,7 +55,7 @@ public final class BenchRun {
     private final Integer threads;
     private final String benchmarks;
     /** The layouts to run, narrowed further when an ACL user may not use some. */
-    private List<String> layouts;
+    private List<Layout> layouts;
 
     public BenchRun(Settings s) {
         this.s = s;
@@ -77,9 +76,7 @@ public final class BenchRun {
         List<Profile.RunSpec> specs = plan(p);
         Set<LocalStack.Server> needed = EnumSet.noneOf(LocalStack.Server.class);
         for (Profile.RunSpec s : specs) {
-            for (String l : s.params().get("layout").split(",")) {
-                Layout.of(l).server().ifPresent(needed::add);
-            }
+            s.layouts().forEach(l -> l.server().ifPresent(needed::add));
         }
         Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
         Path preload = Path.of("target", "bench-preload-" + ProcessHandle.current().pid()).toAbsolutePath();
@@ -117,11 +114,11 @@ public final class BenchRun {
             for (String line : t.endpoints().describe()) {
                 System.out.println("target " + line);
             }
-            Set<String> refused = preflight(specs, t);
+            Set<Layout> refused = preflight(specs, t);
             if (!refused.isEmpty()) {
-                List<String> allowed = new ArrayList<>();
+                List<Layout> allowed = new ArrayList<>();
                 for (Profile.RunSpec spec : specs) {
-                    for (String l : spec.params().get("layout").split(",")) {
+                    for (Layout l : spec.layouts()) {
                         if (!refused.contains(l) && !allowed.contains(l)) {
                             allowed.add(l);
                         }
@@ -132,7 +129,7 @@ public final class BenchRun {
                 }
                 layouts = allowed;
                 specs = plan(p);
-                failed = "skipped for lack of ACL permissions: " + String.join(", ", refused);
+                failed = "skipped for lack of ACL permissions: " + String.join(", ", refused.stream().map(Layout::label).toList());
             }
             // With --pin, client and servers on separate cores, as on separate machines (see the option's help).
             io.sessionbench.calibrate.Pinning pinning = !s.pin() || needed.isEmpty() || needed.size() > t.localServers().size()
@@ -254,15 +251,16 @@ public final class BenchRun {
      * Opens every planned layout × client once in this JVM, so an unreachable server or a wrong password is one clear
      * line here instead of a stack trace from a forked benchmark JVM.
      */
-    private static Set<String> preflight(List<Profile.RunSpec> specs, Targets t) {
-        Set<String> done = new java.util.HashSet<>();
-        Set<String> refused = new java.util.TreeSet<>();
+    private static Set<Layout> preflight(List<Profile.RunSpec> specs, Targets t) {
+        Set<io.sessionbench.store.Target> done = new java.util.HashSet<>();
+        Set<Layout> refused = EnumSet.noneOf(Layout.class);
         for (Profile.RunSpec s : specs) {
-            for (String l : s.params().get("layout").split(",")) {
-                Layout layout = Layout.of(l);
-                for (String c : layout.usesRedisClient() ? s.params().get("client").split(",") : new String[] {"lettuce"}) {
-                    if (done.add(l + "/" + c)) {
-                        var options = Layout.StoreOptions.DEFAULT.withClient(io.sessionbench.store.redis.RedisClientKind.of(c));
+            for (io.sessionbench.store.Target target : s.targets()) {
+                Layout layout = target.layout();
+                {
+                    if (done.add(target)) {
+                        var options = Layout.StoreOptions.DEFAULT.withClient(target.client() == null
+                                ? io.sessionbench.store.redis.RedisClientKind.LETTUCE : target.client());
                         try (var store = layout.open(t.endpoints(), options)) {
                             // What every benchmark needs: create (scripts and the user index), request, a write, removal.
                             var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
@@ -274,8 +272,8 @@ public final class BenchRun {
                                 throw e;
                             }
                             // An ACL user confined to some layouts' keys or commands: run the layouts it may use.
-                            System.err.println("sessionbench: skipping " + l + ": " + e.getMessage());
-                            refused.add(l);
+                            System.err.println("sessionbench: skipping " + layout.label() + ": " + e.getMessage());
+                            refused.add(layout);
                         }
                     }
                 }
@@ -311,30 +309,24 @@ public final class BenchRun {
 
     /** The profile's runs, narrowed to the chosen layouts and benchmarks. */
     public List<Profile.RunSpec> plan(Profile p) {
-        if (layouts != null) {
-            layouts.forEach(Layout::of);
-        }
+        java.util.regex.Pattern wanted = benchmarks == null ? null : java.util.regex.Pattern.compile("^(" + benchmarks + ")$");
         List<Profile.RunSpec> out = new ArrayList<>();
         for (Profile.RunSpec s : p.specs()) {
-            Map<String, String> params = new LinkedHashMap<>(s.params());
             if (layouts != null) {
-                List<String> keep = Arrays.stream(params.get("layout").split(",")).filter(layouts::contains).toList();
-                if (keep.isEmpty()) {
-                    continue;
-                }
-                params.put("layout", String.join(",", keep));
+                s = s.withLayouts(s.layouts().stream().filter(layouts::contains).toList());
             }
-            if (liveSessions != null && !s.params().containsKey("liveSessions")) {
-                params.put("liveSessions", String.valueOf(liveSessions));
+            if (wanted != null) {
+                s = s.withOperations(s.operations().stream().filter(o -> wanted.matcher(o.label()).matches()).toList());
             }
-            String include = s.include();
-            if (benchmarks != null) {
-                include = narrow(s.include(), benchmarks);
-                if (include == null) {
-                    continue;
-                }
+            if (s.layouts().isEmpty() || s.operations().isEmpty()) {
+                continue;
             }
-            out.add(new Profile.RunSpec(s.name(), include, params, threads == null ? s.threads() : threads, s.iterations(), s.forks()));
+            if (liveSessions != null && !s.other().containsKey("liveSessions")) {
+                Map<String, String> other = new LinkedHashMap<>(s.other());
+                other.put("liveSessions", String.valueOf(liveSessions));
+                s = s.withOther(other);
+            }
+            out.add(threads == null ? s : s.withThreads(threads));
         }
         if (out.isEmpty()) {
             throw new ConfigException("nothing to run: --layouts/--benchmarks leave no benchmark of profile " + p.name().toLowerCase());
@@ -342,21 +334,9 @@ public final class BenchRun {
         return out;
     }
 
-    /** Restricts a spec's method regex ({@code SessionOps\\.} or {@code SessionOps\\.(a|b)$}) to methods matching {@code wanted}. */
-    static String narrow(String include, String wanted) {
-        java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(" + wanted + ")$");
-        String prefix = "SessionOps\\.";
-        String methods = include.substring(prefix.length()).replace("$", "").replace("(", "").replace(")", "");
-        if (methods.isEmpty()) {
-            return prefix + "(" + wanted + ")$";
-        }
-        List<String> keep = Arrays.stream(methods.split("\\|")).filter(m -> w.matcher(m).matches()).toList();
-        return keep.isEmpty() ? null : prefix + "(" + String.join("|", keep) + ")$";
-    }
-
     private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms,
                                                            Path preload, String serverPids) {
-        ChainedOptionsBuilder o = new OptionsBuilder().include("io\\.sessionbench\\.bench\\." + spec.include())
+        ChainedOptionsBuilder o = new OptionsBuilder().include(spec.include())
                 .forks(forks == null ? spec.forksOr(p.forks) : forks)
                 .warmupIterations(warmups == null ? p.warmupIterations : warmups)
                 .warmupTime(TimeValue.milliseconds(warmupMillis(p)))
@@ -367,7 +347,7 @@ public final class BenchRun {
                 .shouldFailOnError(true)
                 // Options given here replace the @Fork annotation's, so the heap and GC are set again (FORK_JVM).
                 .jvmArgsAppend(jvmArgs(secrets, histograms, preload, serverPids));
-        spec.params().forEach((k, v) -> o.param(k, v.split(",")));
+        spec.params().forEach((k, v) -> o.param(k, v.toArray(String[]::new)));
         o.param("keys", targets.keys().label());
         return o.build();
     }

@@ -4,11 +4,8 @@ import io.sessionbench.bench.Profile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -45,13 +42,9 @@ final class Progress {
     /** The planned seconds of every JMH run of one spec: its benchmarks × parameter combinations, each forks × iterations. */
     static List<Double> plannedSeconds(Profile.RunSpec spec, int forks, int warmups, long warmupMillis, int iterations,
                                        long measurementMillis) {
-        Pattern include = Pattern.compile("io\\.sessionbench\\.bench\\." + spec.include());
-        long methods = Arrays.stream(io.sessionbench.bench.SessionOps.class.getMethods())
-                .filter(m -> m.isAnnotationPresent(Benchmark.class))
-                .filter(m -> include.matcher("io.sessionbench.bench.SessionOps." + m.getName()).find()).count();
-        long combinations = methods;
-        for (String v : spec.params().values()) {
-            combinations *= v.split(",").length;
+        long combinations = spec.operations().size();
+        for (List<String> v : spec.params().values()) {
+            combinations *= v.size();
         }
         double seconds = Math.max(1, forks) * ((warmups * warmupMillis + iterations * measurementMillis) / 1000.0
                 + OVERHEAD_SECONDS_PER_FORK);
