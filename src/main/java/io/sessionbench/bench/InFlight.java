@@ -40,7 +40,8 @@ public class InFlight {
         if (inFlight > 1 && !s.store.async()) {
             throw new IllegalArgumentException("inFlight=" + inFlight + " needs an async client, and "
                     + io.sessionbench.store.Target.of(s.layout, s.client).label() + " has none; use inFlight=1 there, "
-                    + "or memcached-blob, or lettuce or redisson on a Redis layout");
+                    + "or memcached-blob, or " + String.join(" or ", io.sessionbench.store.redis.RedisClientKind.asyncClients().stream()
+                    .map(io.sessionbench.store.redis.RedisClientKind::label).toList()) + " on a Redis layout");
         }
         pending = new CompletableFuture[inFlight];
         indices = new int[inFlight];

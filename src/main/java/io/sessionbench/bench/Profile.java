@@ -47,7 +47,7 @@ public enum Profile {
             r.add(new RunSpec("Redis clients", List.of(Operation.REQUEST, Operation.LOAD, Operation.UPDATE_ATTRIBUTE), REDIS_LAYOUTS,
                     OTHER_CLIENTS, List.of(2048, 131072), UNIFORM, Map.of(), 1));
             r.add(new RunSpec("request, 4 threads", REQUEST, ALL_LAYOUTS, List.of(RedisClientKind.values()), List.of(2048), UNIFORM, Map.of(), 4));
-            addInFlight(r, "4,16,64", List.of(LETTUCE, RedisClientKind.REDISSON));
+            addInFlight(r, "4,16,64", RedisClientKind.asyncClients());
             addContention(r, 4, 16);
             return r;
         }

@@ -116,6 +116,16 @@ public enum RedisClientKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether its port sends without waiting ({@link RedisPort#async()}): requests in flight need it (Jedis blocks). */
+    public boolean async() {
+        return this != JEDIS;
+    }
+
+    /** The clients that can keep requests in flight. */
+    public static java.util.List<RedisClientKind> asyncClients() {
+        return java.util.Arrays.stream(values()).filter(RedisClientKind::async).toList();
+    }
+
     /** What this client throws when the server cannot be reached or does not answer in time. */
     public java.util.List<Class<? extends Throwable>> connectionFailures() {
         return switch (this) {
