@@ -40,18 +40,26 @@ class JudgeTest {
         return out;
     }
 
+    /**
+     * {@code runs} simulated gates of {@code pairs} pairs, drawn in order from {@code r} (so the same seed gives the same
+     * gates) and judged on every core: each judgement resamples with its own fixed seed.
+     */
+    private static java.util.stream.Stream<Judge.Change> verdicts(SplittableRandom r, int runs, int pairs, double slowdown,
+            Judge.Rules rules) {
+        List<List<Judge.Pair>> gates = new java.util.ArrayList<>();
+        for (int k = 0; k < runs; k++) {
+            gates.add(gate(r, pairs, slowdown));
+        }
+        return gates.parallelStream().map(g -> Judge.paired(g, true, rules));
+    }
+
     @Test
     void identicalBuildsAreCalledSlowerAtMostFivePercentOfTheTime() {
         SplittableRandom r = new SplittableRandom(7);
         Judge.Rules rules = Judge.Rules.of(15, 0, 1);
-        int slower = 0;
         int runs = 1000;
-        for (int k = 0; k < runs; k++) {
-            if (Judge.paired(gate(r, 8, 0), true, rules).verdict() == Judge.Verdict.SLOWER) {
-                slower++;
-            }
-        }
-        assertThat(slower).as("A/A false alarms in %d simulated gates", runs).isLessThanOrEqualTo(runs / 20);
+        long slower = verdicts(r, runs, 8, 0, rules).filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
+        assertThat(slower).as("A/A false alarms in %d simulated gates", runs).isLessThanOrEqualTo(runs / 20L);
         // Not vacuous: the rule does call identical builds slower now and then (the error rate is spent, not zero).
         assertThat(slower).isPositive();
     }
@@ -60,17 +68,13 @@ class JudgeTest {
     void aFifteenPercentSlowdownIsCaughtAsOftenAsTheStatedResolutionPromises() {
         SplittableRandom r = new SplittableRandom(11);
         Judge.Rules rules = Judge.Rules.of(15, 5, 1);
-        int caught = 0;
-        int resolved = 0;
         int runs = 400;
-        for (int k = 0; k < runs; k++) {
-            Judge.Change c = Judge.paired(gate(r, 16, 0.15), true, rules);
-            caught += c.verdict() == Judge.Verdict.SLOWER ? 1 : 0;
-            resolved += c.resolved(rules) ? 1 : 0;
-        }
+        List<Judge.Change> changes = verdicts(r, runs, 16, 0.15, rules).toList();
+        long caught = changes.stream().filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
+        long resolved = changes.stream().filter(c -> c.resolved(rules)).count();
         // At 16 pairs the noise above gives a resolution near 15 %, so about 80 % power; a rule that ignored the
         // fork level would claim far more, one that could not decide far less.
-        assertThat(caught).as("15 %% slowdowns caught of %d", runs).isBetween(runs * 6 / 10, runs * 97 / 100);
+        assertThat(caught).as("15 %% slowdowns caught of %d", runs).isBetween(runs * 6L / 10, runs * 97L / 100);
         assertThat(resolved).isPositive();
     }
 
@@ -79,14 +83,9 @@ class JudgeTest {
     void aSlowdownOfTheThresholdsSizeIsCalledUnchangedAtMostFivePercentOfTheTime() {
         SplittableRandom r = new SplittableRandom(13);
         Judge.Rules rules = Judge.Rules.of(15, 5, 1);
-        int unchanged = 0;
         int runs = 1000;
-        for (int k = 0; k < runs; k++) {
-            if (Judge.paired(gate(r, 8, 0.15), true, rules).verdict() == Judge.Verdict.NO_CHANGE) {
-                unchanged++;
-            }
-        }
-        assertThat(unchanged).as("15 %% slowdowns called unchanged in %d simulated gates", runs).isLessThanOrEqualTo(runs / 20);
+        long unchanged = verdicts(r, runs, 8, 0.15, rules).filter(c -> c.verdict() == Judge.Verdict.NO_CHANGE).count();
+        assertThat(unchanged).as("15 %% slowdowns called unchanged in %d simulated gates", runs).isLessThanOrEqualTo(runs / 20L);
     }
 
     @Test
