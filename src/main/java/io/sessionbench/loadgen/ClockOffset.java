@@ -40,7 +40,6 @@ public record ClockOffset(String server, double offsetMillis, double uncertainty
     }
 
     private static long epochMicros() {
-        java.time.Instant now = java.time.Clock.systemUTC().instant();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        return LocalClock.epochNanos() / 1000;
     }
 }

@@ -55,6 +55,36 @@ public record FaultRun(String durability, String clientSettings, List<Faults.Fir
         return new double[] {pre, Double.NaN};
     }
 
+    /** How long the error share must stay under the bound, to the end of the run, for a run to count as recovered. */
+    static final double RECOVERED_FOR_SECONDS = 2;
+
+    /**
+     * When the store recovered: the start of the first interval after {@code faultAt} from which every interval to the
+     * end of the run failed at most {@code errorsPercent} of its calls (errors ÷ (answered + errors)), provided that
+     * stretch lasts at least {@value #RECOVERED_FOR_SECONDS} s; NaN when it never did ("not recovered by the end"). Not
+     * the first success, which can come while most calls still fail.
+     */
+    static double recovered(List<double[]> timeline, double faultAt, double errorsPercent) {
+        double since = Double.NaN;
+        for (int i = 0; i < timeline.size(); i++) {
+            double[] row = timeline.get(i);
+            double start = row[0] - intervalSeconds(timeline, i);
+            if (start < faultAt) {
+                continue;
+            }
+            double errors = row.length > 6 ? row[6] : 0;
+            double calls = row[1] + errors;
+            boolean under = calls > 0 && 100 * errors / calls <= errorsPercent;
+            if (!under) {
+                since = Double.NaN;
+            } else if (Double.isNaN(since)) {
+                since = start;
+            }
+        }
+        double end = timeline.isEmpty() ? Double.NaN : timeline.get(timeline.size() - 1)[0];
+        return !Double.isNaN(since) && end - since >= RECOVERED_FOR_SECONDS ? since : Double.NaN;
+    }
+
     /** The length of interval {@code i} (rows carry their end time). */
     private static double intervalSeconds(List<double[]> timeline, int i) {
         return i == 0 ? timeline.get(0)[0] : timeline.get(i)[0] - timeline.get(i - 1)[0];

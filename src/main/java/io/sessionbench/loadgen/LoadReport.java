@@ -31,12 +31,29 @@ public final class LoadReport {
         }
     }
 
+    /**
+     * The runs of a results folder, judged by this build's rules ({@link LoadRun#judged()}). A run written before the
+     * headline counted successes only gets its successes' latency back from its histogram log (every interval keeps
+     * each operation's successes apart), and the objective's default bounds.
+     */
     public static List<LoadRun> read(Path dir) {
+        List<LoadRun> raw;
         try {
-            return JSON.readValue(dir.resolve("loadgen.json").toFile(), new TypeReference<List<LoadRun>>() { });
+            raw = JSON.readValue(dir.resolve("loadgen.json").toFile(), new TypeReference<List<LoadRun>>() { });
         } catch (IOException e) {
             throw new io.sessionbench.infra.ConfigException("cannot read " + dir.resolve("loadgen.json") + ": " + e.getMessage());
         }
+        List<LoadRun> out = new ArrayList<>();
+        for (LoadRun r : raw) {
+            if (r.successes() == null) {
+                Path log = r.hlog() == null ? null : dir.resolve(r.hlog());
+                LoadRun.Successes s = log != null && Files.isRegularFile(log)
+                        ? OpenLoopRunner.successes(io.sessionbench.metrics.HistogramFiles.readMerged(log)) : null;
+                r = r.withSuccesses(s, r.bounds() == null ? LoadRun.Bounds.DEFAULT : r.bounds());
+            }
+            out.add(r.judged());
+        }
+        return out;
     }
 
     /** Writes the derived files and returns the Markdown. */
@@ -62,7 +79,8 @@ public final class LoadReport {
     static String csv(List<LoadRun> runs) {
         StringBuilder b = new StringBuilder("scenario,target,arrivals,connections,intended_rps,achieved_rps,scheduled,ok,misses,"
                 + "not_started,late_percent,sustained,meets_objective,errors,lost_updates,acknowledged_increments,p50_us,p99_us,p99_9_us,max_us,"
-                + "uncorrected_p50_us,uncorrected_p99_us,uncorrected_p99_9_us\n");
+                + "uncorrected_p50_us,uncorrected_p99_us,uncorrected_p99_9_us,ok_p50_us,ok_p99_us,ok_p99_9_us,ok_uncorrected_p99_us,"
+                + "error_percent,miss_percent\n");
         for (LoadRun r : runs) {
             b.append(String.join(",", r.scenario(), r.target(), r.arrivals(), String.valueOf(r.connections()), f(r.intendedRate()),
                     f(r.achievedRate()), String.valueOf(r.scheduled()), String.valueOf(r.ok()), String.valueOf(r.missCount()), String.valueOf(r.notStarted()),
@@ -70,9 +88,17 @@ public final class LoadReport {
                     String.valueOf(r.errorCount()), String.valueOf(r.lostUpdates().lost()),
                     String.valueOf(r.lostUpdates().acknowledged()), f(r.corrected().p50()), f(r.corrected().p99()),
                     f(r.corrected().p999()), f(r.corrected().max()), f(r.uncorrected().p50()), f(r.uncorrected().p99()),
-                    f(r.uncorrected().p999()))).append('\n');
+                    f(r.uncorrected().p999()), f(ok(r).corrected().p50()), f(ok(r).corrected().p99()), f(ok(r).corrected().p999()),
+                    f(ok(r).uncorrected().p99()), f(r.errorPercent()), f(r.missPercent()))).append('\n');
         }
         return b.toString();
+    }
+
+    private static final LoadRun.Percentiles NONE = LoadRun.Percentiles.of(null);
+
+    /** The headline latency of a run: its successes ("–" where a run has no histogram log to rebuild them from). */
+    static LoadRun.Successes ok(LoadRun r) {
+        return r.successes() != null ? r.successes() : new LoadRun.Successes(NONE, NONE);
     }
 
     private static String f(double v) {
@@ -100,9 +126,14 @@ public final class LoadReport {
                 .append("intended start (what a user waits), *uncorrected* from the actual send (what closed-loop tools ")
                 .append("report). Every scheduled request is in the corrected histogram: calls in flight when the window closed are ")
                 .append("recorded when they answer, and requests never started count as (end of run − intended start). ")
-                .append("*Achieved* counts answered calls (successes and misses); errors are not completed work. A run is ")
-                .append("*sustained* when it achieved ≥ 95 % of the intended rate and at most 1 % of the schedule never ")
-                .append("started; otherwise its corrected latency is queueing, not service time. *Lost updates* are exact: ")
+                .append("*Achieved* counts answered calls (successes and misses); errors are not completed work. The latency ")
+                .append("columns are of **successful calls only**: a call that failed fast cannot pull them down; failed and ")
+                .append("never-started requests keep their own histograms in the log, and *errors %* stands beside them. A run is ")
+                .append("*sustained* (the schedule was kept) when it answered ≥ 95 % of the intended rate, at most 1 % of the ")
+                .append("schedule never started, at most 5 % of starts were more than 1 ms late, and the corrected P99 of ")
+                .append("successes stayed within 2× the uncorrected one (or 1 ms of it); otherwise its latency is queueing, ")
+                .append("not service time. It *meets* its objective only when it is sustained and every bound holds: P99 of ")
+                .append("successes, errors and late starts (`objective: {p99, errors, late}`). *Lost updates* are exact: ")
                 .append("each writer increments its own counter (read, add one, write back), so acknowledged increments ")
                 .append("minus the final value is what concurrent writers erased; sessions that expired or were evicted ")
                 .append("are not counted as lost.\n\n");
@@ -115,15 +146,20 @@ public final class LoadReport {
                 }
                 scenario = r.scenario();
                 b.append("## ").append(scenario).append("\n\n");
-                table = new MarkdownTable().text("target").number("intended req/s").number("achieved").number("not started")
-                        .number("late >1ms").number("P50 ms").number("P99 ms").number("P99.9 ms").number("max ms").number("uncorr. P99 ms")
-                        .number("uncorr. P99.9 ms").number("misses").number("errors").number("lost updates").text("verdict");
+                table = new MarkdownTable().text("target").number("intended req/s").number("achieved").number("errors %")
+                        .number("not started").number("late >1ms").number("P50 ms").number("P99 ms").number("P99.9 ms").number("max ms")
+                        .number("uncorr. P99 ms").number("uncorr. P99.9 ms").number("misses").number("errors").number("lost updates")
+                        .text("verdict");
             }
-            String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted" : !r.sustained() ? "target not sustained"
-                    : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms" : "P99 above " + ms(r.objectiveP99Micros()) + " ms";
-            table.row(r.target(), MarkdownTable.cell("%,.0f", r.intendedRate()), MarkdownTable.cell("%,.0f", r.achievedRate()), r.notStarted(),
-                    MarkdownTable.cell("%.2f%%", r.latePercent()), ms(r.corrected().p50()), ms(r.corrected().p99()), ms(r.corrected().p999()),
-                    ms(r.corrected().max()), ms(r.uncorrected().p99()), ms(r.uncorrected().p999()),
+            LoadRun.Bounds bounds = r.bounds() == null ? LoadRun.Bounds.DEFAULT : r.bounds();
+            String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted"
+                    : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms, errors ≤ " + bounds.errorsPercent()
+                    + " %, late ≤ " + bounds.latePercent() + " %" : "does not meet: " + String.join("; ", r.unmet());
+            LoadRun.Successes ok = ok(r);
+            table.row(r.target(), MarkdownTable.cell("%,.0f", r.intendedRate()), MarkdownTable.cell("%,.0f", r.achievedRate()),
+                    MarkdownTable.cell("%.2f", r.errorPercent()), r.notStarted(),
+                    MarkdownTable.cell("%.2f%%", r.latePercent()), ms(ok.corrected().p50()), ms(ok.corrected().p99()), ms(ok.corrected().p999()),
+                    ms(ok.corrected().max()), ms(ok.uncorrected().p99()), ms(ok.uncorrected().p999()),
                     r.missCount() == 0 ? "0" : r.misses().toString(), r.errorCount() == 0 ? "0" : r.errors().toString(),
                     (r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged())
                             + " (" + r.updates() + ")", verdict);
@@ -137,14 +173,14 @@ public final class LoadReport {
             double peak = r.timeline().stream().mapToDouble(p -> p.length > 5 ? p[5] : 0).max().orElse(0);
             b.append(String.format(Locale.ROOT, "%s @%.0f %.0f MB; ", r.target(), r.intendedRate(), peak));
         }
-        b.append("\n\n## Maximum sustainable throughput (P99 objective met, rate sustained)\n\n");
+        b.append("\n\n## Maximum sustainable throughput (objective met: P99 of successes, errors, late starts; schedule kept)\n\n");
         Map<String, Double> highestTried = new LinkedHashMap<>();
         runs.forEach(r -> highestTried.merge(r.scenario() + " " + r.target(), r.intendedRate(), Math::max));
         MarkdownTable sustainable = new MarkdownTable().text("scenario and target").number("req/s").number("P99 ms");
         maxSustainable(runs).forEach((k, r) -> sustainable.row(k,
                 r == null ? noSustainableRate(runs, k) : MarkdownTable.cell("%,.0f", r.intendedRate())
                         + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""),
-                r == null ? "–" : ms(r.corrected().p99())));
+                r == null ? "–" : ms(ok(r).corrected().p99())));
         b.append(sustainable);
         b.append(Merge.generatorsTable(env));
         b.append(faultsSection(runs));
@@ -171,8 +207,10 @@ public final class LoadReport {
             }
             if (b.length() == 0) {
                 b.append("\n## Faults\n\nTimes are seconds into the measurement. The error window runs from the first to the last ")
-                        .append("failed call that completed after the fault fired; *answering again* is the first success among calls ")
-                        .append("sent after the first error; *P99 back* is the start of the first 1 s interval lying at least half ")
+                        .append("failed call that completed after the fault fired; *first success* is the first success among calls ")
+                        .append("sent after the first error, which can come while most calls still fail; *recovered* is the start of the ")
+                        .append("first 1 s interval after the fault from which every interval to the end failed at most the objective's ")
+                        .append("error share, for at least 2 s (else *not recovered by the end*); *P99 back* is the start of the first 1 s interval lying at least half ")
                         .append("after the fault and its last error that answered at least half the pre-fault rate with a corrected P99 within 2× of the median P99 of the intervals before the fault. *Acknowledged sessions lost*: ")
                         .append("each session the store acknowledged (preloaded, or the latest login it confirmed) looked up after ")
                         .append("the run through a store opened afresh; with one session per user the cap evicts none of them, so a missing one was lost.\n");
@@ -189,9 +227,18 @@ public final class LoadReport {
             b.append(fired);
             b.append(String.format(Locale.ROOT, "%n- errors: %s%n", r.errorCount() == 0 ? "none" : r.errorCount() + " " + r.errors()));
             if (!Double.isNaN(f.firstErrorSeconds())) {
-                b.append(String.format(Locale.ROOT, "- error window: first %s, last %s (%.2f s long; %s after the fault); answering again: %s%n",
+                b.append(String.format(Locale.ROOT, "- error window: first %s, last %s (%.2f s long; %s after the fault); first success: %s%n",
                         seconds(f.firstErrorSeconds()), seconds(f.lastErrorSeconds()), f.lastErrorSeconds() - f.firstErrorSeconds(),
                         seconds(f.lastErrorSeconds() - fault), seconds(f.firstSuccessAfterErrorSeconds())));
+            }
+            if (!Double.isNaN(fault)) {
+                double bound = (r.bounds() == null ? LoadRun.Bounds.DEFAULT : r.bounds()).errorsPercent();
+                double back = FaultRun.recovered(r.timeline(), fault, bound);
+                b.append(Double.isNaN(back)
+                        ? String.format(Locale.ROOT, "- recovered: **not recovered by the end** (errors above %s %% of calls in a second "
+                        + "after the fault, up to the last %.0f s of the run)%n", bound, FaultRun.RECOVERED_FOR_SECONDS)
+                        : String.format(Locale.ROOT, "- recovered: %s (%s after the fault; errors at most %s %% of calls in every second "
+                        + "from then to the end)%n", seconds(back), seconds(back - fault), bound));
             }
             // computed from the stored timeline, so 'report DIR' renders every run with this build's definition
             double[] p99 = FaultRun.p99Recovery(r.timeline(), fault, f.lastErrorSeconds());
@@ -269,13 +316,14 @@ public final class LoadReport {
             return "none: every call at " + at + " failed (" + lowest.errors() + "); fix the target first";
         }
         if (!lowest.sustained()) {
-            return String.format(Locale.ROOT, "none: at the lowest rate, %s, only %,.0f req/s were answered and %d requests "
-                    + "never started; start lower (rate: {from: …} in the scenario, or --rate), or give it more connections "
-                    + "(connections:, --connections) if the server is not busy", at, lowest.achievedRate(), lowest.notStarted());
+            return String.format(Locale.ROOT, "none: at the lowest rate, %s, the schedule was not kept: only %,.0f req/s were "
+                    + "answered, %d requests never started and %.1f %% of starts were over 1 ms late; start lower (rate: {from: …} "
+                    + "in the scenario, or --rate), or give it more connections (connections:, --connections) if the server is not "
+                    + "busy", at, lowest.achievedRate(), lowest.notStarted(), lowest.latePercent());
         }
         return String.format(Locale.ROOT, "none: at the lowest rate, %s, corrected P99 was %s ms against an objective of %s ms; "
                 + "start lower (rate: {from: …}, or --rate), use fewer connections if the server is saturated, or loosen the "
-                + "objective (objective: {p99: …})", at, ms(lowest.corrected().p99()), ms(lowest.objectiveP99Micros()));
+                + "objective (objective: {p99: …})", at, ms(ok(lowest).corrected().p99()), ms(lowest.objectiveP99Micros()));
     }
 
     private static String ms(double micros) {
@@ -293,9 +341,9 @@ public final class LoadReport {
             Map<String, double[][]> t = overTime.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>());
             t.put(series + " P99 corrected", r.timeline().stream().map(p -> new double[] {p[0], p[3] / 1000}).toArray(double[][]::new));
             t.put(series + " P99 uncorrected", r.timeline().stream().map(p -> new double[] {p[0], p[4] / 1000}).toArray(double[][]::new));
-            if (!Double.isNaN(r.corrected().p99())) {
+            if (!Double.isNaN(ok(r).corrected().p99())) {
                 sweep.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>()).computeIfAbsent(r.target(), k -> new ArrayList<>())
-                        .add(new double[] {r.achievedRate(), r.corrected().p99() / 1000});
+                        .add(new double[] {r.achievedRate(), ok(r).corrected().p99() / 1000});
             }
         }
         for (Map.Entry<String, Map<String, double[][]>> e : overTime.entrySet()) {
@@ -307,7 +355,7 @@ public final class LoadReport {
             if (s != null && s.values().stream().anyMatch(l -> l.size() > 1)) {
                 Map<String, double[][]> series = new LinkedHashMap<>();
                 s.forEach((k, v) -> series.put(k, v.toArray(double[][]::new)));
-                byte[] sw = Charts.lines("Latency against throughput: " + e.getKey(), "achieved req/s", "P99 ms corrected (log)", series, false);
+                byte[] sw = Charts.lines("Latency against throughput: " + e.getKey(), "achieved req/s", "P99 ms of successes, corrected (log)", series, false);
                 Charts.save(sw, dir.resolve("charts").resolve(name + "_p99-vs-achieved-rate.png"));
                 b.append("<img alt=\"latency against throughput\" src=\"").append(Charts.dataUri(sw)).append("\">");
             }

@@ -5,33 +5,128 @@ import java.util.Map;
 
 /**
  * One open-loop run as written to {@code loadgen.json}: the conditions, the rates, the outcome counts (successes,
- * misses per operation, errors per operation and type, scheduled requests never started), lost updates, and both
- * latency views (µs; {@code corrected} covers every scheduled request, {@code operations} the successes of each).
- * {@code incomplete} names what went wrong around the measurement (a cleanup that failed), null when nothing did.
+ * misses per operation, errors per operation and type, scheduled requests never started), lost updates, and the
+ * latency views (µs): {@code successes}, the headline, covers successful calls only; {@code corrected} and
+ * {@code uncorrected} cover every scheduled request (failed and never started ones too, which keep their own
+ * histograms in the log); {@code operations} the successes of each operation. {@code sustained} and
+ * {@code meetsObjective} follow {@link #judged()}. {@code incomplete} names what went wrong around the measurement
+ * (a cleanup that failed), null when nothing did. {@code successes} and {@code bounds} are null in runs written before
+ * they existed; {@link LoadReport#read} rebuilds them.
  */
 public record LoadRun(String scenario, String target, String arrivals, int connections, double durationSeconds,
                       double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
                       long notStarted, double latePercent, boolean sustained, boolean interrupted, boolean meetsObjective,
                       double objectiveP99Micros, Map<String, Long> errors, LostUpdates lostUpdates, String updates,
                       Percentiles corrected, Percentiles uncorrected, Map<String, Percentiles> operations,
-                      List<double[]> timeline, String hlog, String incomplete, FaultRun faults) {
+                      List<double[]> timeline, String hlog, String incomplete, FaultRun faults, Successes successes,
+                      Bounds bounds) {
 
-    public LoadRun(String scenario, String target, String arrivals, int connections, double durationSeconds,
-                   double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
-                   long notStarted, double latePercent, boolean sustained, boolean interrupted, boolean meetsObjective,
-                   double objectiveP99Micros, Map<String, Long> errors, LostUpdates lostUpdates, String updates,
-                   Percentiles corrected, Percentiles uncorrected, Map<String, Percentiles> operations,
-                   List<double[]> timeline, String hlog, String incomplete) {
-        this(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok, misses, notStarted,
-                latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates, updates, corrected,
-                uncorrected, operations, timeline, hlog, incomplete, null);
+    /** A run is sustained when it answered at least this share of the intended rate… */
+    public static final double MIN_ACHIEVED_SHARE = 0.95;
+    /** …left at most this share of its schedule never started (or 10 requests)… */
+    public static final double MAX_NOT_STARTED_SHARE = 0.01;
+    /** …started at most this percentage of its requests more than 1 ms late… */
+    public static final double MAX_LATE_PERCENT = 5;
+    /** …and the corrected P99 of its successes stayed within this factor of the uncorrected one, or within 1 ms of it. */
+    public static final double MAX_GAP_RATIO = 2;
+    public static final double MAX_GAP_MICROS = 1000;
+
+    /** Latency of successful calls only (µs): corrected from the intended start, uncorrected from the send. */
+    public record Successes(Percentiles corrected, Percentiles uncorrected) {
+        public static Successes of(org.HdrHistogram.Histogram corrected, org.HdrHistogram.Histogram uncorrected) {
+            return new Successes(Percentiles.of(corrected), Percentiles.of(uncorrected));
+        }
+    }
+
+    /** The objective's bounds beside P99, in percent of the scheduled requests: failed calls, and starts over 1 ms late. */
+    public record Bounds(double errorsPercent, double latePercent) {
+        public static final Bounds DEFAULT = new Bounds(io.sessionbench.scenario.Scenario.Objective.DEFAULT_ERRORS_PERCENT,
+                io.sessionbench.scenario.Scenario.Objective.DEFAULT_LATE_PERCENT);
+
+        public static Bounds of(io.sessionbench.scenario.Scenario.Objective o) {
+            io.sessionbench.scenario.Scenario.Objective d = o.withDefaults();
+            return new Bounds(d.errors(), d.late());
+        }
+    }
+
+    /**
+     * Whether the schedule was kept: the rule for one generator and for merged ones alike. Answered calls (successes
+     * and misses) at least {@value #MIN_ACHIEVED_SHARE} of the intended rate, at most 1 % of the schedule never
+     * started, at most {@value #MAX_LATE_PERCENT} % of starts more than 1 ms late, and the corrected P99 of successes
+     * within {@value #MAX_GAP_RATIO}× the uncorrected (or 1 ms of it): a wider gap is queueing, not service time.
+     */
+    public static boolean sustained(double intendedRate, double achievedRate, long scheduled, long notStarted, double latePercent,
+                                    Successes s) {
+        boolean gap = s == null || Double.isNaN(s.corrected().p99()) || Double.isNaN(s.uncorrected().p99())
+                || s.corrected().p99() <= Math.max(MAX_GAP_RATIO * s.uncorrected().p99(), s.uncorrected().p99() + MAX_GAP_MICROS);
+        return achievedRate >= MIN_ACHIEVED_SHARE * intendedRate && notStarted <= Math.max(10, (long) (scheduled * MAX_NOT_STARTED_SHARE))
+                && latePercent <= MAX_LATE_PERCENT && gap;
+    }
+
+    /** Failed calls in percent of the scheduled requests. */
+    public double errorPercent() {
+        return scheduled == 0 ? 0 : 100.0 * errorCount() / scheduled;
+    }
+
+    /** Misses in percent of the answered calls (a miss is answered, but not the work asked for). */
+    public double missPercent() {
+        long answered = ok + missCount();
+        return answered == 0 ? 0 : 100.0 * missCount() / answered;
+    }
+
+    /** What of the objective did not hold, each as a short phrase; empty when the run meets it. */
+    public List<String> unmet() {
+        List<String> out = new java.util.ArrayList<>();
+        Bounds b = bounds == null ? Bounds.DEFAULT : bounds;
+        if (!sustained) {
+            out.add("schedule not kept");
+        }
+        if (ok == 0) {
+            out.add("no successful call");
+        } else if (successes != null && !(successes.corrected().p99() <= objectiveP99Micros)) {
+            out.add("P99 of successes " + ms(successes.corrected().p99()) + " ms > " + ms(objectiveP99Micros) + " ms");
+        }
+        if (errorPercent() > b.errorsPercent()) {
+            out.add(String.format(java.util.Locale.ROOT, "errors %.2f %% > %s %%", errorPercent(), num(b.errorsPercent())));
+        }
+        if (latePercent > b.latePercent()) {
+            out.add(String.format(java.util.Locale.ROOT, "late starts %.2f %% > %s %%", latePercent, num(b.latePercent())));
+        }
+        return out;
+    }
+
+    /** This run with {@code sustained} and {@code meetsObjective} as this build's rules give them. */
+    public LoadRun judged() {
+        LoadRun kept = judgedAs(sustained(intendedRate, achievedRate, scheduled, notStarted, latePercent, successes), false);
+        return kept.judgedAs(kept.sustained, kept.unmet().isEmpty());
+    }
+
+    private LoadRun judgedAs(boolean isSustained, boolean meets) {
+        return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
+                misses, notStarted, latePercent, isSustained, interrupted, meets, objectiveP99Micros, errors, lostUpdates,
+                updates, corrected, uncorrected, operations, timeline, hlog, incomplete, faults, successes, bounds);
+    }
+
+    /** This run with its successes' latency and the objective's bounds (a run written before they existed). */
+    public LoadRun withSuccesses(Successes s, Bounds b) {
+        return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
+                misses, notStarted, latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates,
+                updates, corrected, uncorrected, operations, timeline, hlog, incomplete, faults, s, b);
+    }
+
+    private static String ms(double micros) {
+        return Double.isNaN(micros) ? "–" : String.format(java.util.Locale.ROOT, "%.2f", micros / 1000);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** This run with what its faults did. */
     public LoadRun withFaults(FaultRun f) {
         return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
                 misses, notStarted, latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates,
-                updates, corrected, uncorrected, operations, timeline, hlog, incomplete, f);
+                updates, corrected, uncorrected, operations, timeline, hlog, incomplete, f, successes, bounds);
     }
 
     /** Exact lost updates of the increment operation; {@code sessionsGone}: written sessions that expired or were evicted. */
@@ -55,7 +150,7 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
         String all = incomplete == null ? why : incomplete + "; " + why;
         return new LoadRun(scenario, target, arrivals, connections, durationSeconds, intendedRate, achievedRate, scheduled, ok,
                 misses, notStarted, latePercent, sustained, interrupted, meetsObjective, objectiveP99Micros, errors, lostUpdates,
-                updates, corrected, uncorrected, operations, timeline, hlog, all, faults);
+                updates, corrected, uncorrected, operations, timeline, hlog, all, faults, successes, bounds);
     }
 
     public long errorCount() {

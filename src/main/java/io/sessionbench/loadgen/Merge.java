@@ -125,14 +125,26 @@ public final class Merge {
         }
     }
 
+    /**
+     * The offset of a generator's clock against the shared one (the Redis server's TIME, milliseconds, 0 when it was
+     * not measured): added to its interval stamps, so every generator's intervals are placed on one clock.
+     */
+    static double offsetMillis(Part p) {
+        return p.env().path("run").path("clockOffset").path("offsetMillis").asDouble(0);
+    }
+
     private static LoadRun mergeRun(List<Part> parts, String key, Path out) {
-        // absolute-time buckets of 1 s from the earliest interval start of any generator
+        // Buckets of 1 s on the shared clock, from the measurement's start: each generator stamps its intervals from its
+        // own measurement start on its own clock, and its measured offset puts them on the shared one.
         Map<Long, Map<String, Histogram>> buckets = new TreeMap<>();
-        long t0 = Long.MAX_VALUE;
+        Map<Long, double[]> spans = new TreeMap<>();
+        double t0 = Double.MAX_VALUE;
         List<List<Histogram>> logs = new ArrayList<>();
+        List<Double> offsets = new ArrayList<>();
         List<String> incomplete = new ArrayList<>();
         for (Part p : parts) {
             LoadRun r = p.runs().get(key);
+            offsets.add(offsetMillis(p));
             if (r == null) {
                 incomplete.add("generator " + p.index() + " has no " + key);
                 logs.add(List.of());
@@ -141,21 +153,24 @@ public final class Merge {
             List<Histogram> intervals = HistogramFiles.readIntervals(p.dir().resolve(key));
             logs.add(intervals);
             for (Histogram h : intervals) {
-                t0 = Math.min(t0, h.getStartTimeStamp());
+                t0 = Math.min(t0, h.getStartTimeStamp() + offsetMillis(p));
             }
         }
-        for (List<Histogram> intervals : logs) {
-            for (Histogram h : intervals) {
-                long bucket = Math.round((h.getStartTimeStamp() - t0) / (double) INTERVAL_MS);
+        for (int g = 0; g < logs.size(); g++) {
+            double offset = offsets.get(g);
+            for (Histogram h : logs.get(g)) {
+                double from = h.getStartTimeStamp() + offset - t0;
+                double to = h.getEndTimeStamp() + offset - t0;
+                long bucket = Math.round(from / INTERVAL_MS);
                 Histogram m = buckets.computeIfAbsent(bucket, b -> new TreeMap<>()).computeIfAbsent(h.getTag(), tag -> {
                     Histogram x = Latencies.histogram();
                     x.setTag(tag);
-                    x.setStartTimeStamp(Long.MAX_VALUE);
                     return x;
                 });
                 m.add(h);
-                m.setStartTimeStamp(Math.min(m.getStartTimeStamp(), h.getStartTimeStamp()));
-                m.setEndTimeStamp(Math.max(m.getEndTimeStamp(), h.getEndTimeStamp()));
+                double[] span = spans.computeIfAbsent(bucket, b -> new double[] {Double.MAX_VALUE, -Double.MAX_VALUE});
+                span[0] = Math.min(span[0], from);
+                span[1] = Math.max(span[1], to);
             }
         }
         Path hlog = out.resolve(key);
@@ -163,11 +178,15 @@ public final class Merge {
         List<double[]> timeline = new ArrayList<>();
         for (Map.Entry<Long, Map<String, Histogram>> b : buckets.entrySet()) {
             List<Histogram> interval = new ArrayList<>(b.getValue().values());
+            double[] span = spans.get(b.getKey());
+            for (Histogram h : interval) {
+                h.setStartTimeStamp(Math.round(t0 + span[0]));
+                h.setEndTimeStamp(Math.round(t0 + span[1]));
+            }
             HistogramFiles.append(hlog, interval);
-            long start = interval.stream().mapToLong(Histogram::getStartTimeStamp).min().orElse(0);
-            long end = interval.stream().mapToLong(Histogram::getEndTimeStamp).max().orElse(0);
+            // seconds at the bucket's end and rates per real second of it; an edge shorter or longer than 1 s is marked
             timeline.add(OpenLoopRunner.Interval.of(interval, totals)
-                    .timelineRow(b.getKey() * INTERVAL_MS / 1000.0, Math.max(1e-3, (end - start) / 1000.0), 0));
+                    .timelineRow(span[1] / 1000.0, Math.max(1e-3, (span[1] - span[0]) / 1000.0), 0, INTERVAL_MS / 1000.0));
         }
         Histogram allCorrected = totals.getOrDefault("all.corrected", Latencies.histogram());
         Histogram allUncorrected = totals.getOrDefault("all.uncorrected", Latencies.histogram());
@@ -203,7 +222,6 @@ public final class Merge {
             incomplete.add("the merged corrected histogram holds " + allCorrected.getTotalCount() + " requests, the generators scheduled "
                     + scheduled);
         }
-        boolean sustained = achieved >= 0.95 * intended && notStarted <= Math.max(10, scheduled / 100);
         LoadRun.Percentiles p = LoadRun.Percentiles.of(allCorrected);
         Map<String, LoadRun.Percentiles> ops = new LinkedHashMap<>();
         totals.forEach((tag, h) -> {
@@ -213,11 +231,12 @@ public final class Merge {
         });
         return new LoadRun(first.scenario(), first.target(), first.arrivals(),
                 present.stream().mapToInt(LoadRun::connections).sum(), first.durationSeconds(), intended, achieved, scheduled, ok,
-                misses, notStarted, scheduled == 0 ? 0 : 100.0 * late / scheduled, sustained,
-                present.stream().anyMatch(LoadRun::interrupted), sustained && p.p99() <= first.objectiveP99Micros(),
+                misses, notStarted, scheduled == 0 ? 0 : 100.0 * late / scheduled, false,
+                present.stream().anyMatch(LoadRun::interrupted), false,
                 first.objectiveP99Micros(), errors, new LoadRun.LostUpdates(lost, acknowledged, gone), first.updates(), p,
                 LoadRun.Percentiles.of(allUncorrected), ops, timeline, key,
-                incomplete.isEmpty() ? null : String.join("; ", incomplete));
+                incomplete.isEmpty() ? null : String.join("; ", incomplete), null, OpenLoopRunner.successes(totals),
+                first.bounds() == null ? LoadRun.Bounds.DEFAULT : first.bounds()).judged();
     }
 
     /** The per-generator table of a merged folder's report, empty for a single run. */

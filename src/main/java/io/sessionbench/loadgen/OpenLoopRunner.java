@@ -30,12 +30,14 @@ public final class OpenLoopRunner {
     /**
      * What a run is asked to do. {@code rate} is the total rate of all {@code generators}; this one, {@code generator},
      * takes every {@code generators}-th request of that schedule. {@code startEpochNanos} is the shared instant the
-     * schedule starts at (0: 50 ms from now).
+     * schedule starts at (0: 50 ms from now), on the one clock all generators read ({@link ClockOffset}: the Redis
+     * server's); {@code clockOffsetNanos} is that clock minus this machine's, so this generator starts when the shared
+     * clock says so, not when its own does.
      */
     public record Config(double rate, boolean poisson, int workers, long warmupNanos, long durationNanos, long intervalNanos,
-                         int generator, int generators, long startEpochNanos) {
+                         int generator, int generators, long startEpochNanos, long clockOffsetNanos) {
         public Config(double rate, boolean poisson, int workers, long warmupNanos, long durationNanos, long intervalNanos) {
-            this(rate, poisson, workers, warmupNanos, durationNanos, intervalNanos, 0, 1, 0);
+            this(rate, poisson, workers, warmupNanos, durationNanos, intervalNanos, 0, 1, 0, 0);
         }
 
         /** This generator's share of the rate. */
@@ -44,12 +46,20 @@ public final class OpenLoopRunner {
         }
     }
 
-    /** {@code System.nanoTime()} at the given instant (epoch nanoseconds) on this machine's clock. */
+    /** {@code System.nanoTime()} at the given instant (epoch nanoseconds) on this machine's clock ({@link LocalClock}). */
     public static long nanoTimeAt(long epochNanos) {
-        java.time.Instant now = java.time.Clock.systemUTC().instant();
+        long now = LocalClock.epochNanos();
         long nano = System.nanoTime();
-        return nano + (epochNanos - (now.getEpochSecond() * 1_000_000_000L + now.getNano()));
+        return nano + (epochNanos - now);
     }
+
+    /** The epoch milliseconds ({@link LocalClock}) of a {@code System.nanoTime()} reading, by one mapping per run. */
+    private long epochMillisAt(long nanoTime) {
+        return (epochAtBase + (nanoTime - nanoAtBase)) / 1_000_000L;
+    }
+
+    private long epochAtBase;
+    private long nanoAtBase;
 
     /**
      * What a run measured; histograms in nanoseconds, keyed by their tag ({@code request.corrected}, {@code
@@ -68,9 +78,14 @@ public final class OpenLoopRunner {
             return errors.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** Achieved ≥ 95 % of the intended rate in answered calls, and at most 1 % of the schedule never started. */
+        /** Whether the schedule was kept, by the one rule ({@link LoadRun#sustained(double, double, long, long, double, LoadRun.Successes)}). */
         public boolean sustained() {
-            return achievedRate >= 0.95 * intendedRate && notStarted <= Math.max(10, scheduled / 100);
+            return LoadRun.sustained(intendedRate, achievedRate, scheduled, notStarted, latePercent(), successes());
+        }
+
+        /** The headline: latency of successful calls only, corrected and uncorrected. */
+        public LoadRun.Successes successes() {
+            return OpenLoopRunner.successes(histograms);
         }
 
         public double latePercent() {
@@ -97,8 +112,23 @@ public final class OpenLoopRunner {
         }
     }
 
+    /** The successes of every operation summed, from histograms keyed by tag ({@code request.corrected}…, {@code request.uncorrected}…). */
+    static LoadRun.Successes successes(Map<String, Histogram> byTag) {
+        Histogram corrected = Latencies.histogram();
+        Histogram uncorrected = Latencies.histogram();
+        byTag.forEach((tag, h) -> {
+            if (!tag.startsWith("all.") && tag.endsWith(".corrected")) {
+                corrected.add(h);
+            } else if (!tag.startsWith("all.") && tag.endsWith(".uncorrected")) {
+                uncorrected.add(h);
+            }
+        });
+        return LoadRun.Successes.of(corrected, uncorrected);
+    }
+
     private static final java.lang.management.MemoryMXBean HEAP = java.lang.management.ManagementFactory.getMemoryMXBean();
-    private static final long JOIN_NANOS = 30_000_000_000L;
+    /** How long the run waits for workers still in a call when the window closes, before it records them. */
+    private long joinNanos = 30_000_000_000L;
     private final Config config;
     private final ScenarioWorkload workload;
     private final Latencies book = new Latencies(true);
@@ -127,17 +157,30 @@ public final class OpenLoopRunner {
         this.workload = workload;
     }
 
+    /** A shorter wait for workers stuck in a call at the end (tests force a stuck lane without waiting 30 s). */
+    OpenLoopRunner joinTimeout(long nanos) {
+        this.joinNanos = nanos;
+        return this;
+    }
+
     /** Stops the run early (Ctrl-C); {@link #run} then returns what was measured so far. */
     public void stop() {
         stop = true;
     }
 
-    /** One worker thread's schedule position and counts. */
+    /**
+     * One worker thread's schedule position and counts. The operation in flight is a token: the call's own record and
+     * the run's end ("no answer at end") each take it, so exactly one of them records the call. {@code settled} is
+     * taken by whoever counts the rest of the lane's schedule as never started: the worker when it ends, or the run
+     * when the worker is still stuck in a call after the join.
+     */
     private static final class Lane {
         final AtomicLong scheduled = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<Operation> inFlight = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
         volatile long inFlightSince;
-        volatile Operation inFlightOp;
-        volatile boolean abandoned;
+        /** The lane's schedule, advanced past the request in flight before it is sent. */
+        volatile Schedule schedule;
     }
 
     /**
@@ -146,7 +189,10 @@ public final class OpenLoopRunner {
      */
     public Outcome run(Path hlog, PrintStream progress, String label, List<ScenarioWorkload.Worker> workersOut) throws InterruptedException {
         int w = config.workers();
-        long start = config.startEpochNanos() > 0 ? nanoTimeAt(config.startEpochNanos()) : System.nanoTime() + 50_000_000L;
+        epochAtBase = LocalClock.epochNanos();
+        nanoAtBase = System.nanoTime();
+        long start = config.startEpochNanos() > 0 ? nanoTimeAt(config.startEpochNanos() - config.clockOffsetNanos())
+                : System.nanoTime() + 50_000_000L;
         long measureStart = start + config.warmupNanos();
         long end = measureStart + config.durationNanos();
         Lane[] lanes = new Lane[w];
@@ -160,7 +206,7 @@ public final class OpenLoopRunner {
             ScenarioWorkload.Worker worker = workload.worker(id, w);
             workersOut.add(worker);
             MeasuredCall measured = new MeasuredCall((op, outcome, type, intended, sent, done) -> {
-                if (intended >= measureStart && !lane.abandoned) {
+                if (lane.inFlight.getAndSet(null) != null && intended >= measureStart) {
                     book.record(op, outcome, type, intended, sent, done);
                     if (seen != null) {
                         seen.saw(outcome, sent, done);
@@ -186,28 +232,34 @@ public final class OpenLoopRunner {
             if (now >= end || stop) {
                 break;
             }
-            interval(hlog, totals, timeline, errorTypes, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, end - now);
+            interval(hlog, totals, timeline, errorTypes, last, now, measureStart, progress, label, end - now);
             last = now;
         }
         long stoppedAt = System.nanoTime();
         boolean interrupted = stop && stoppedAt < end;
         stop = true;
-        long deadline = System.nanoTime() + JOIN_NANOS;
+        long deadline = System.nanoTime() + joinNanos;
         for (Thread t : threads) {
             t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
         long closed = System.nanoTime();
         for (int i = 0; i < w; i++) {
             Lane lane = lanes[i];
-            Operation op = lane.inFlightOp;
-            if (threads.get(i).isAlive() && op != null && lane.inFlightSince >= measureStart) {
-                // A call still without an answer after the join timeout: recorded as an error, never dropped.
-                lane.abandoned = true;
+            if (!threads.get(i).isAlive()) {
+                continue;
+            }
+            // A worker still stuck after the join: its call in flight is an error, never dropped; the rest of its
+            // schedule is owed as never started, as the worker itself would have counted it.
+            Operation op = lane.inFlight.getAndSet(null);
+            if (op != null && lane.inFlightSince >= measureStart) {
                 book.record(op, io.sessionbench.metrics.Outcome.ERROR, "noAnswerAtEnd", lane.inFlightSince, lane.inFlightSince, closed);
+            }
+            if (lane.schedule != null) {
+                owe(lane, lane.schedule, start, measureStart, end, closed);
             }
         }
         long now = System.nanoTime();
-        interval(hlog, totals, timeline, errorTypes, (now - measureStart) / 1e9, (now - last) / 1e9, progress, label, 0);
+        interval(hlog, totals, timeline, errorTypes, last, now, measureStart, progress, label, 0);
         if (progress != null) {
             progress.println();
         }
@@ -221,17 +273,27 @@ public final class OpenLoopRunner {
                 book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted, errorTypes);
     }
 
-    /** Collects one interval of every histogram, appends it to the log, adds it to the totals and the timeline. */
+    /**
+     * Collects one interval of every histogram, stamps it with the interval's own start and end ({@code from} … {@code to},
+     * on this generator's clock: the first interval starts at the measurement's start, not when the book was made),
+     * appends it to the log, adds it to the totals and the timeline.
+     */
     private void interval(Path hlog, Map<String, Histogram> totals, List<double[]> timeline, List<Map<String, Long>> errorTypes,
-                          double at, double secs, PrintStream progress, String label, long leftNanos) {
+                          long from, long to, long measureStart, PrintStream progress, String label, long leftNanos) {
+        double at = (to - measureStart) / 1e9;
+        double secs = (to - from) / 1e9;
         List<Histogram> intervals = book.intervals();
+        for (Histogram h : intervals) {
+            h.setStartTimeStamp(epochMillisAt(from));
+            h.setEndTimeStamp(epochMillisAt(to));
+        }
         if (!intervals.isEmpty()) {
             HistogramFiles.append(hlog, intervals);
         }
         Interval i = Interval.of(intervals, totals);
         Histogram ic = i.corrected();
         double rate = secs <= 0 ? 0 : i.answered() / secs;
-        timeline.add(i.timelineRow(at, secs, HEAP.getHeapMemoryUsage().getUsed() / 1048576.0));
+        timeline.add(i.timelineRow(at, secs, HEAP.getHeapMemoryUsage().getUsed() / 1048576.0, config.intervalNanos() / 1e9));
         errorTypes.add(i.errorTypes());
         if (progress != null) {
             Histogram all = totals.getOrDefault("all.corrected", ic);
@@ -277,11 +339,15 @@ public final class OpenLoopRunner {
             return new Interval(answered, errors, ic, iu, types);
         }
 
-        /** seconds, answered/s, corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap MB, errors/s. */
-        double[] timelineRow(double at, double secs, double heapMb) {
+        /**
+         * seconds at the interval's end, answered/s, corrected P50 µs, corrected P99 µs, uncorrected P99 µs, heap MB,
+         * errors/s, and 1 when the interval is partial (over 5 % shorter or longer than {@code nominal} seconds: the
+         * last one, which runs until the workers are joined, or a merged edge) else 0. Rates are per real second.
+         */
+        double[] timelineRow(double at, double secs, double heapMb, double nominal) {
             return new double[] {at, secs <= 0 ? 0 : answered / secs, corrected.getValueAtPercentile(50) / 1e3,
                     corrected.getValueAtPercentile(99) / 1e3, uncorrected.getValueAtPercentile(99) / 1e3, heapMb,
-                    secs <= 0 ? 0 : errors / secs};
+                    secs <= 0 ? 0 : errors / secs, Math.abs(secs - nominal) > 0.05 * nominal ? 1 : 0};
         }
     }
 
@@ -293,6 +359,7 @@ public final class OpenLoopRunner {
         int lanes = config.workers() * config.generators();
         int laneId = id * config.generators() + config.generator();
         Schedule next = new Schedule(config, lanes, laneId);
+        lane.schedule = next;
         while (!stop) {
             long intended = start + next.offset();
             if (intended >= end) {
@@ -306,18 +373,27 @@ public final class OpenLoopRunner {
             if (intended >= measureStart) {
                 lane.scheduled.incrementAndGet();
             }
-            lane.inFlightOp = worker.peek();
             lane.inFlightSince = intended;
+            lane.inFlight.set(worker.peek());
             try {
                 worker.next(measured, intended);
             } catch (RuntimeException e) {
                 // recorded by MeasuredCall as an unexpected error; the schedule goes on
             }
-            lane.inFlightOp = null;
+            lane.inFlight.set(null);
         }
-        // Scheduled starts the worker never reached (its backlog, or what was due when the run was stopped): each is
-        // recorded as (end of run − intended start). A stopped run owes only what was due by the time it stopped.
-        long closed = System.nanoTime();
+        owe(lane, next, start, measureStart, end, System.nanoTime());
+    }
+
+    /**
+     * Scheduled starts a lane never reached (its backlog, or what was due when the run was stopped): each is recorded
+     * as (end of run − intended start). A stopped run owes only what was due by the time it stopped. Done once per
+     * lane, by the worker or by the run for a worker stuck past the join.
+     */
+    private void owe(Lane lane, Schedule next, long start, long measureStart, long end, long closed) {
+        if (!lane.settled.compareAndSet(false, true)) {
+            return;
+        }
         long limit = Math.min(end, closed);
         for (long t = start + next.offset(); t < limit; t = start + next.offset()) {
             if (t >= measureStart) {

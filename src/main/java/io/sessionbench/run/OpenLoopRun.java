@@ -39,7 +39,8 @@ public final class OpenLoopRun {
 
     private final Settings settings;
     private final Targeting targets;
-    private final RateSweep.Sharing sharing;
+    /** How this generator shares a schedule; its clock offset is filled in once the targets are known. */
+    private RateSweep.Sharing sharing;
     private final Path resultsRoot;
     private final String label;
     private final String startAt;
@@ -121,11 +122,18 @@ public final class OpenLoopRun {
                     fields.put("startAt", java.time.Instant.parse(startAt.trim()).toString());
                 }
                 ObjectNode clock = fields.putObject("clockOffset");
-                io.sessionbench.loadgen.ClockOffset.measure(t.endpoints()).ifPresentOrElse(c -> {
+                java.util.Optional<io.sessionbench.loadgen.ClockOffset> offset = io.sessionbench.loadgen.ClockOffset.measure(t.endpoints());
+                offset.ifPresentOrElse(c -> {
                     clock.put("againstServer", c.server());
                     clock.put("offsetMillis", c.offsetMillis());
                     clock.put("uncertaintyMillis", c.uncertaintyMillis());
+                    clock.put("applied", "the start instant is read on the server's clock; merge places intervals by it");
                 }, () -> clock.put("againstServer", "none: no Redis among the targets to read TIME from"));
+                // Start when the shared clock says so, not when this machine's does.
+                sharing = sharing.withClockOffset(offset.map(c -> Math.round(c.offsetMillis() * 1e6)).orElse(0L));
+                if (io.sessionbench.loadgen.LocalClock.skewMillis() != 0) {
+                    clock.put("testSkewMillis", io.sessionbench.loadgen.LocalClock.skewMillis());
+                }
             }
             fields.put("redisKeys", targets.keys().label());
             fields.put("clusterClient", targets.cluster().text());

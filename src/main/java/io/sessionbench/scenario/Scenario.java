@@ -138,7 +138,22 @@ public record Scenario(
     public record Ttl(Duration idle, Duration absolute) {
     }
 
-    /** The latency objective a rate must meet to count as sustainable. */
-    public record Objective(Duration p99) {
+    /**
+     * What a run must hold to meet its objective: P99 of successful calls (corrected, from the intended start) within
+     * {@code p99}, failed calls at most {@code errors} percent of the scheduled requests, and starts more than 1 ms late
+     * at most {@code late} percent (defaults 1 and 5).
+     */
+    public record Objective(Duration p99, Double errors, Double late) {
+        public static final double DEFAULT_ERRORS_PERCENT = 1;
+        public static final double DEFAULT_LATE_PERCENT = 5;
+
+        public Objective(Duration p99) {
+            this(p99, null, null);
+        }
+
+        /** This objective with the defaults in place of what it leaves out. */
+        public Objective withDefaults() {
+            return new Objective(p99, errors == null ? DEFAULT_ERRORS_PERCENT : errors, late == null ? DEFAULT_LATE_PERCENT : late);
+        }
     }
 }

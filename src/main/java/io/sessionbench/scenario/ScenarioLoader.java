@@ -188,7 +188,7 @@ public final class ScenarioLoader {
                         : new Scenario.Ttl(s.ttl().idle() == null ? Duration.ofMinutes(30) : s.ttl().idle(),
                         s.ttl().absolute() == null ? Duration.ZERO : s.ttl().absolute()),
                 s.updates() == null ? Scenario.Updates.SAFE : s.updates(),
-                s.objective() == null ? new Scenario.Objective(Duration.ofMillis(10)) : s.objective(),
+                (s.objective() == null ? new Scenario.Objective(Duration.ofMillis(10)) : s.objective()).withDefaults(),
                 s.faults() == null ? List.of() : s.faults().stream().map(ScenarioLoader::withDefaults).toList(), s.durability());
     }
 
@@ -237,8 +237,15 @@ public final class ScenarioLoader {
                 "is " + s.connections() + "; must be 1 to " + MAX_CONNECTIONS);
         require(f, "duration", s.duration() != null && s.duration().toMillis() >= 1000, "is required: a duration of 1s or more, such as 30s");
         require(f, "objective.p99", s.objective().p99() != null && !s.objective().p99().isZero(), "must be a duration such as 5ms");
+        require(f, "objective.errors", s.objective().errors() >= 0 && s.objective().errors() <= 100,
+                "must be a percentage of the scheduled requests, 0 to 100, such as 1");
+        require(f, "objective.late", s.objective().late() >= 0 && s.objective().late() <= 100,
+                "must be a percentage of the scheduled requests, 0 to 100, such as 5");
         for (int i = 0; i < s.faults().size(); i++) {
             checkFault(f, "faults[" + i + "]", s.faults().get(i), s);
+        }
+        if (!s.faults().isEmpty()) {
+            checkLossCount(f, s);
         }
         if (s.durability() != null) {
             String a = s.durability().appendfsync();
@@ -250,6 +257,26 @@ public final class ScenarioLoader {
         }
         checkResources(f.toString(), s, s.connections());
         return s;
+    }
+
+    /**
+     * A scenario with faults counts the acknowledged sessions lost; refused before anything starts when its own settings
+     * would make sessions vanish without a fault: an idle or absolute TTL shorter than the run (warm-up and duration),
+     * or several sessions per user with logins in the mix, where the per-user cap evicts a slot's current session.
+     */
+    private static void checkLossCount(Path f, Scenario s) {
+        Duration run = s.warmup().plus(s.duration());
+        require(f, "ttl.idle", s.ttl().idle().compareTo(run) > 0, "is " + s.ttl().idle().toMillis() + " ms, shorter than the run ("
+                + run.toMillis() + " ms of warm-up and duration): sessions not touched would expire and count as lost to the fault; "
+                + "use an idle TTL longer than the run, such as 30m");
+        require(f, "ttl.absolute", s.ttl().absolute().isZero() || s.ttl().absolute().compareTo(run) > 0, "is "
+                + s.ttl().absolute().toMillis() + " ms, shorter than the run (" + run.toMillis() + " ms): sessions would reach it and "
+                + "count as lost to the fault; use 0s (none) or a lifetime longer than the run");
+        int cap = io.sessionbench.store.SessionPolicy.DEFAULT.maxSessionsPerUser();
+        require(f, "users.sessionsPerUser", s.users().sessionsPerUser() == 1 || s.mix().getOrDefault(io.sessionbench.metrics.Operation.CREATE, 0.0) == 0,
+                "is " + s.users().sessionsPerUser() + " with logins (create) in the mix: a user's logins reach the per-user cap of "
+                + cap + " and evict another of the user's current sessions, which the loss count would take for a lost session; "
+                + "use 1 in a scenario with faults");
     }
 
     private static void checkFault(Path f, String key, Scenario.Fault fault, Scenario s) {

@@ -31,6 +31,7 @@ class GeneratorsIT {
     /** A sweep of two steps, so each rate step is checked as one merged run. */
     private static final int[] RATES = {300, 600};
     private static final int SECONDS = 2;
+    private static final int SKEW_MILLIS = 700;
 
     @Test
     void threeGeneratorsRunExactlyTheSingleGeneratorScheduleAndMergeIntoOneHistogramPerRateStep() throws Exception {
@@ -70,7 +71,10 @@ class GeneratorsIT {
         for (int i = 0; i < 3; i++) {
             String[] args = {"load", scenario.toString(), "--generator", i + "/3", "--start-at", startAt, "--sessions-dir",
                     sessions.toString(), "--redis", redis, "--results", root.resolve("generators").toString(), "--label", "shared"};
-            generators.add(CompletableFuture.supplyAsync(() -> Cli.run(Map.of(), args)));
+            // Generator 2's clock is 700 ms fast (a test-only skew): it must still start with the others and its
+            // intervals must land in the same merged seconds, by the offset it measures against the server.
+            Map<String, String> env = i == 2 ? Map.of(io.sessionbench.loadgen.LocalClock.SKEW_ENV, String.valueOf(SKEW_MILLIS)) : Map.of();
+            generators.add(CompletableFuture.supplyAsync(() -> Cli.run(env, args)));
         }
         for (CompletableFuture<Cli.Result> g : generators) {
             assertThat(g.get().exitCode()).as(g.get().output()).isZero();
@@ -114,7 +118,36 @@ class GeneratorsIT {
             assertThat(histograms.get("all.corrected").getTotalCount()).as("every scheduled request in the merged corrected histogram")
                     .isEqualTo(scheduled);
             assertThat(m.incomplete()).isNull();
+            // One clock: the merged seconds count from the shared start, each a real second at the total rate.
+            List<double[]> rows = m.timeline();
+            assertThat(rows).as("step %d: one row per second and the last, partial one", k).hasSizeBetween(SECONDS, SECONDS + 1);
+            assertThat(rows.get(0)[0]).as("the first row ends a second in, not seconds before the start").isBetween(0.9, 1.2);
+            for (double[] row : rows) {
+                if (row.length > 7 && row[7] == 0) {
+                    assertThat(row[1]).as("step %d, second %.2f: answered per real second", k, row[0])
+                            .isBetween(0.8 * RATES[k], 1.2 * RATES[k]);
+                }
+            }
         }
+        // Each generator's first measured interval starts at the same instant on the shared clock (its stamp plus its
+        // measured offset), skewed clock or not: the start instant was read on the server's clock.
+        for (int step = 0; step < RATES.length; step++) {
+            List<Double> starts = new ArrayList<>();
+            for (Path f : folders) {
+                double offset = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.resolve("env.json").toFile())
+                        .path("run").path("clockOffset").path("offsetMillis").asDouble();
+                String hlog = LoadReport.read(f).get(step).hlog();
+                starts.add(HistogramFiles.readIntervals(f.resolve(hlog)).get(0).getStartTimeStamp() + offset);
+            }
+            double spread = starts.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                    - starts.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            assertThat(spread).as("step %d: measurement starts on the shared clock %s", step, starts).isLessThan(150.0);
+        }
+        com.fasterxml.jackson.databind.JsonNode skewed = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(folders.stream().filter(f -> f.getFileName().toString().endsWith("g2of3")).findFirst().orElseThrow()
+                        .resolve("env.json").toFile()).path("run").path("clockOffset");
+        assertThat(skewed.path("testSkewMillis").asLong()).isEqualTo(SKEW_MILLIS);
+        assertThat(skewed.path("offsetMillis").asDouble()).as("measured against the server's TIME").isBetween(-SKEW_MILLIS - 50.0, -SKEW_MILLIS + 50.0);
         String report = Files.readString(out.resolve("report.md"));
         assertThat(report).contains("## Generators");
         assertThat(report.lines().filter(l -> l.matches("\\| [012] \\| .*"))).as("3 generators × 2 steps").hasSize(6);

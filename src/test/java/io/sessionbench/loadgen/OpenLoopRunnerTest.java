@@ -42,14 +42,7 @@ class OpenLoopRunnerTest {
             OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(1000, false, 2,
                     500_000_000L, 4_000_000_000L, 1_000_000_000L), w);
             Path hlog = DIR.resolve("stall.hlog");
-            // Pauses the server once the run has logged its first measured interval (an event, not a fixed delay).
-            Thread staller = new Thread(() -> {
-                while (!hasAnInterval(hlog)) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-                }
-                RawWrites.redis(e, j -> j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE", "300"));
-            });
-            staller.start();
+            Thread staller = pauseAfterFirstInterval(e, hlog, 300);
             OpenLoopRunner.Outcome o = runner.run(hlog, null, "stall", new ArrayList<>());
             staller.join();
             double corrected999 = o.allCorrected().getValueAtPercentile(99.9) / 1e6;
@@ -60,9 +53,12 @@ class OpenLoopRunnerTest {
             assertThat(uncorrected999).as("uncorrected P99.9 ms").isLessThan(100);
             assertThat(o.allUncorrected().getMaxValue() / 1e6).as("the stalled calls themselves").isGreaterThanOrEqualTo(200);
             assertThat(o.answered()).isGreaterThan(3500);
+            assertThat(o.scheduled()).as("1,000 req/s for 4 s, no request lost at the window's edges").isEqualTo(4000);
             assertThat(o.allCorrected().getTotalCount()).as("every scheduled request is in the corrected histogram")
                     .isEqualTo(o.scheduled());
-            assertThat(o.sustained()).isTrue();
+            // The generator could not keep its schedule through the stall: the corrected P99 of successes is queueing.
+            assertThat(o.successes().corrected().p99()).isGreaterThan(2 * o.successes().uncorrected().p99() + 1000);
+            assertThat(o.sustained()).isFalse();
             Map<String, Histogram> fromLog = HistogramFiles.readMerged(hlog);
             assertThat(fromLog).containsKeys("all.corrected", "all.uncorrected", "request.corrected");
             assertThat(fromLog.get("all.corrected").getTotalCount()).isEqualTo(o.allCorrected().getTotalCount());
@@ -91,12 +87,54 @@ class OpenLoopRunnerTest {
             assertThat(o.errors().keySet()).containsOnly("updateAttribute.error.TooLarge");
             assertThat(o.misses()).as("calls on the removed session").containsKey("request");
             assertThat(o.answered() + o.errorCount() + o.notStarted()).isEqualTo(o.scheduled());
+            assertThat(o.scheduled()).isEqualTo(750);
+            // The headline counts successes only: the refused writes failed fast and are not in it.
+            assertThat(o.successes().corrected().count()).isEqualTo(o.ok());
+            assertThat(o.allCorrected().getTotalCount()).isGreaterThan(o.successes().corrected().count());
             assertThat(o.achievedRate()).as("errors are not completed work").isLessThan(0.75 * 500);
             assertThat(o.allCorrected().getTotalCount()).isEqualTo(o.scheduled());
             Map<String, Histogram> tags = HistogramFiles.readMerged(hlog);
             assertThat(tags.get("updateAttribute.error.TooLarge").getTotalCount()).as("failed calls keep their latency").isEqualTo(tooLarge);
             assertThat(tags).doesNotContainKey("updateAttribute.corrected");
         }
+    }
+
+    /**
+     * Workers stuck in a call when the window closes: each call in flight is recorded once as an error, and the rest
+     * of each stuck lane's schedule as never started, so the ledger holds exactly the schedule.
+     */
+    @Test
+    void aLaneStuckPastTheEndHasItsCallAndTheRestOfItsScheduleRecordedOnce() throws Exception {
+        Endpoints e = TestStack.endpoints();
+        try (SessionStore store = Layout.REDIS_HASH.open(e, Layout.StoreOptions.DEFAULT.withClient(io.sessionbench.store.redis.RedisClientKind.JEDIS))) {
+            ScenarioWorkload w = new ScenarioWorkload(scenario(100), store);
+            w.preload(4);
+            Path hlog = DIR.resolve("stuck.hlog");
+            // A pause past the window's end, so both workers are in a call when it closes.
+            Thread staller = pauseAfterFirstInterval(e, hlog, 2500);
+            OpenLoopRunner.Outcome o = new OpenLoopRunner(new OpenLoopRunner.Config(500, false, 2, 200_000_000L,
+                    2_000_000_000L, 500_000_000L), w).joinTimeout(300_000_000L).run(hlog, null, "stuck", new ArrayList<>());
+            staller.join();
+            RawWrites.redis(e, j -> j.ping()); // answered once the pause is over, so no later test meets it
+            assertThat(o.errors()).containsKey("request.error.noAnswerAtEnd");
+            assertThat(o.errors().get("request.error.noAnswerAtEnd")).as("one per stuck lane, never twice").isBetween(1L, 2L);
+            assertThat(o.notStarted()).as("the stuck lanes' remaining schedule").isPositive();
+            assertThat(o.scheduled()).as("500 req/s for 2 s, the stuck lanes' rest included").isEqualTo(1000);
+            assertThat(o.answered() + o.errorCount() + o.notStarted()).isEqualTo(o.scheduled());
+            assertThat(o.allCorrected().getTotalCount()).isEqualTo(o.scheduled());
+        }
+    }
+
+    /** Pauses the server for {@code millis} once the run has logged its first measured interval (an event, not a fixed delay). */
+    private static Thread pauseAfterFirstInterval(Endpoints e, Path hlog, int millis) {
+        Thread staller = new Thread(() -> {
+            while (!hasAnInterval(hlog)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+            RawWrites.redis(e, j -> j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE", String.valueOf(millis)));
+        });
+        staller.start();
+        return staller;
     }
 
     /** Whether the run has written a first interval (a half-written log reads as not yet). */
@@ -116,6 +154,7 @@ class OpenLoopRunnerTest {
             OpenLoopRunner.Outcome o = new OpenLoopRunner(new OpenLoopRunner.Config(200_000, false, 1,
                     200_000_000L, 1_000_000_000L, 500_000_000L), w).run(DIR.resolve("overload.hlog"), null, "overload", new ArrayList<>());
             assertThat(o.sustained()).isFalse();
+            assertThat(o.scheduled()).isEqualTo(200_000);
             assertThat(o.achievedRate()).isLessThan(0.95 * 200_000);
             assertThat(o.notStarted()).isPositive();
             assertThat(o.scheduled()).isEqualTo(o.answered() + o.errorCount() + o.notStarted());

@@ -12,14 +12,15 @@ class SweepAdviceTest {
         LoadRun.Percentiles p = new LoadRun.Percentiles(100, p99Micros / 2, p99Micros, p99Micros, p99Micros, p99Micros);
         return new LoadRun("login-burst", "redis-hash/lettuce", "constant", 8, 5, rate, achieved, 100, errors > 0 ? 0 : 100,
                 Map.of(), notStarted, 0, sustained, false, false, 5_000, errors > 0 ? Map.of("Unavailable", errors) : Map.of(),
-                LoadRun.LostUpdates.NONE, "safe", p, p, Map.of(), List.of(), "x.hlog", null);
+                LoadRun.LostUpdates.NONE, "safe", p, p, Map.of(), List.of(), "x.hlog", null, null, new LoadRun.Successes(p, p),
+                LoadRun.Bounds.DEFAULT);
     }
 
     @Test
     void aScheduleTheGeneratorCouldNotKeepAsksForALowerRateOrMoreConnections() {
         String why = LoadReport.noSustainableRate(List.of(run(4000, 2500, 900, false, 80_000, 0), run(2000, 1500, 300, false, 40_000, 0)),
                 "login-burst redis-hash/lettuce");
-        assertThat(why).contains("2,000 req/s").contains("1,500 req/s were answered").contains("300 requests never started")
+        assertThat(why).contains("2,000 req/s").contains("1,500 req/s were answered").contains("300 requests never started").contains("schedule was not kept")
                 .contains("start lower").contains("--rate").contains("connections");
     }
 

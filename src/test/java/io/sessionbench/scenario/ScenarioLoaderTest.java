@@ -72,6 +72,16 @@ class ScenarioLoaderTest {
         assertThat(s.users().count()).isEqualTo(10000);
         assertThat(s.updates()).isEqualTo(Scenario.Updates.SAFE);
         assertThat(s.rate().steps()).containsExactly(100.0);
+        assertThat(s.objective()).isEqualTo(new Scenario.Objective(java.time.Duration.ofMillis(10), 1.0, 5.0));
+    }
+
+    @Test
+    void theObjectiveBoundsErrorsAndLateStartsBesideP99() throws Exception {
+        Scenario s = ScenarioLoader.load(file(VALID + "objective: {p99: 5ms, errors: 0.1, late: 2}\n"));
+        assertThat(s.objective()).isEqualTo(new Scenario.Objective(java.time.Duration.ofMillis(5), 0.1, 2.0));
+        rejects(VALID + "objective: {p99: 5ms, errors: 150}\n", "key 'objective.errors'", "percentage");
+        rejects(VALID + "objective: {p99: 5ms, late: -1}\n", "key 'objective.late'", "0 to 100");
+        rejects(VALID + "objective: {p95: 5ms}\n", "unknown key 'objective.p95'", "errors", "late", "p99");
     }
 
     @Test
@@ -159,6 +169,14 @@ class ScenarioLoaderTest {
         rejects(VALID + "durability: {appendfsync: sometimes}\n", "durability.appendfsync", "off, everysec or always");
         rejects(VALID.replace("rate: {target: 100}", "rate: {from: 100, to: 200, step: 100}") + "faults:\n  - {at: 1s, kind: pause}\n",
                 "key 'rate'", "fixed rate");
+        // Settings under which sessions would vanish without a fault, so the loss count would blame the fault.
+        String fault = "faults:\n  - {at: 1s, kind: restart}\n";
+        rejects(VALID + fault + "ttl: {idle: 3s}\n", "key 'ttl.idle'", "shorter than the run (7000 ms");
+        rejects(VALID + fault + "ttl: {idle: 30m, absolute: 5s}\n", "key 'ttl.absolute'", "shorter than the run");
+        rejects(VALID.replace("mix: {request: 90, updateAttribute: 10}", "mix: {request: 90, create: 10}") + fault
+                + "users: {count: 10, sessionsPerUser: 2}\n", "key 'users.sessionsPerUser'", "per-user cap of 3", "use 1");
+        assertThat(ScenarioLoader.load(file(VALID.replace("mix: {request: 90, updateAttribute: 10}", "mix: {request: 90, create: 10}")
+                + "users: {count: 10, sessionsPerUser: 2}\n")).users().sessionsPerUser()).as("without faults nothing is counted lost").isEqualTo(2);
         Scenario s = ScenarioLoader.load(file(VALID + "faults:\n  - {at: 1s, kind: stall, server: memcached}\n  - {at: 500ms, kind: reshard}\n"));
         assertThat(s.faults()).extracting(Scenario.Fault::kind).containsExactly(Scenario.FaultKind.STALL, Scenario.FaultKind.RESHARD);
         assertThat(s.faults().get(0).length()).as("default for: 2s").isEqualTo(java.time.Duration.ofSeconds(2));
