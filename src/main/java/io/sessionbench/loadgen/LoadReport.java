@@ -131,7 +131,7 @@ public final class LoadReport {
                 .append("never-started requests keep their own histograms in the log, and *errors %* stands beside them. A run is ")
                 .append("*sustained* (the schedule was kept) when it answered ≥ 95 % of the intended rate, at most 1 % of the ")
                 .append("schedule never started, at most 5 % of starts were more than 1 ms late, and the corrected P99 of ")
-                .append("successes stayed within 2× the uncorrected one (or 1 ms of it); otherwise its latency is queueing, ")
+                .append("successes stayed within 2× the uncorrected one (or 5 ms of it); otherwise its latency is queueing, ")
                 .append("not service time. It *meets* its objective only when it is sustained and every bound holds: P99 of ")
                 .append("successes, errors and late starts (`objective: {p99, errors, late}`). *Lost updates* are exact: ")
                 .append("each writer increments its own counter (read, add one, write back), so acknowledged increments ")

@@ -27,9 +27,12 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
     public static final double MAX_NOT_STARTED_SHARE = 0.01;
     /** …started at most this percentage of its requests more than 1 ms late… */
     public static final double MAX_LATE_PERCENT = 5;
-    /** …and the corrected P99 of its successes stayed within this factor of the uncorrected one, or within 1 ms of it. */
+    /**
+     * …and the corrected P99 of its successes stayed within this factor of the uncorrected one, or within 5 ms of it: a
+     * few milliseconds of start delay at the tail is one generator's jitter on a busy host, more is queueing.
+     */
     public static final double MAX_GAP_RATIO = 2;
-    public static final double MAX_GAP_MICROS = 1000;
+    public static final double MAX_GAP_MICROS = 5000;
 
     /** Latency of successful calls only (µs): corrected from the intended start, uncorrected from the send. */
     public record Successes(Percentiles corrected, Percentiles uncorrected) {
@@ -53,14 +56,31 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
      * Whether the schedule was kept: the rule for one generator and for merged ones alike. Answered calls (successes
      * and misses) at least {@value #MIN_ACHIEVED_SHARE} of the intended rate, at most 1 % of the schedule never
      * started, at most {@value #MAX_LATE_PERCENT} % of starts more than 1 ms late, and the corrected P99 of successes
-     * within {@value #MAX_GAP_RATIO}× the uncorrected (or 1 ms of it): a wider gap is queueing, not service time.
+     * within {@value #MAX_GAP_RATIO}× the uncorrected (or 5 ms of it): a wider gap is queueing, not service time.
      */
     public static boolean sustained(double intendedRate, double achievedRate, long scheduled, long notStarted, double latePercent,
                                     Successes s) {
-        boolean gap = s == null || Double.isNaN(s.corrected().p99()) || Double.isNaN(s.uncorrected().p99())
-                || s.corrected().p99() <= Math.max(MAX_GAP_RATIO * s.uncorrected().p99(), s.uncorrected().p99() + MAX_GAP_MICROS);
-        return achievedRate >= MIN_ACHIEVED_SHARE * intendedRate && notStarted <= Math.max(10, (long) (scheduled * MAX_NOT_STARTED_SHARE))
-                && latePercent <= MAX_LATE_PERCENT && gap;
+        return scheduleProblems(intendedRate, achievedRate, scheduled, notStarted, latePercent, s).isEmpty();
+    }
+
+    /** Which part of {@link #sustained} failed, each as a short phrase; empty when the schedule was kept. */
+    static List<String> scheduleProblems(double intendedRate, double achievedRate, long scheduled, long notStarted, double latePercent,
+                                         Successes s) {
+        List<String> out = new java.util.ArrayList<>();
+        if (achievedRate < MIN_ACHIEVED_SHARE * intendedRate) {
+            out.add(String.format(java.util.Locale.ROOT, "answered %.0f of %.0f req/s", achievedRate, intendedRate));
+        }
+        if (notStarted > Math.max(10, (long) (scheduled * MAX_NOT_STARTED_SHARE))) {
+            out.add(String.format(java.util.Locale.ROOT, "%,d never started", notStarted));
+        }
+        if (latePercent > MAX_LATE_PERCENT) {
+            out.add(String.format(java.util.Locale.ROOT, "%.1f %% of starts late", latePercent));
+        }
+        if (s != null && !Double.isNaN(s.corrected().p99()) && !Double.isNaN(s.uncorrected().p99())
+                && s.corrected().p99() > Math.max(MAX_GAP_RATIO * s.uncorrected().p99(), s.uncorrected().p99() + MAX_GAP_MICROS)) {
+            out.add("corrected P99 " + ms(s.corrected().p99()) + " ms against " + ms(s.uncorrected().p99()) + " ms uncorrected");
+        }
+        return out;
     }
 
     /** Failed calls in percent of the scheduled requests. */
@@ -79,7 +99,8 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
         List<String> out = new java.util.ArrayList<>();
         Bounds b = bounds == null ? Bounds.DEFAULT : bounds;
         if (!sustained) {
-            out.add("schedule not kept");
+            List<String> why = scheduleProblems(intendedRate, achievedRate, scheduled, notStarted, latePercent, successes);
+            out.add("schedule not kept" + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")"));
         }
         if (ok == 0) {
             out.add("no successful call");
