@@ -191,13 +191,13 @@ public final class ScenarioWorkload {
                     // The payload is built before the clock starts, as for every operation.
                     Session s = measured.call(op, intended, store, Operation.Input.login(user(k), Workload.attributes(k, sizes[k])));
                     if (s != null) {
-                        slots.set(k, new Slot(s.id(), slot.generation() + 1));
+                        replace(k, s.id());
                     }
                 }
                 case INVALIDATE -> {
                     measured.call(op, intended, store, Operation.Input.session(slot.id()));
                     try {
-                        slots.set(k, new Slot(store.create(user(k), Workload.attributes(k, sizes[k])).id(), slot.generation() + 1));
+                        replace(k, store.create(user(k), Workload.attributes(k, sizes[k])).id());
                     } catch (StoreException e) {
                         // the slot keeps its invalidated session: later calls on it are misses, counted as such
                     }
@@ -241,6 +241,15 @@ public final class ScenarioWorkload {
             }
         }
         return new long[] {slots.length(), missing, unreadable};
+    }
+
+    /**
+     * Puts {@code id} in slot {@code k} as a new generation, atomically against the slot as it is now: two workers that
+     * log the same slot in or out at once each bump the generation, so neither's increments are checked against the
+     * other's session.
+     */
+    private void replace(int k, SessionId id) {
+        slots.updateAndGet(k, old -> new Slot(id, old.generation() + 1));
     }
 
     /** The store this workload runs against. */
