@@ -78,6 +78,7 @@ final class LoadCommand implements Callable<Integer> {
         targets.keys();
         targets.clusterSettings();
         sharing = sharingOptions.sharing();
+        io.sessionbench.loadgen.LocalClock.skewMillis(); // a test-only skew that is not a number: one line, before any server
         Limits.range("--rate", rate, 1, 10_000_000);
         Limits.range("--connections", connections, 1, ScenarioLoader.MAX_CONNECTIONS);
         if (duration != null && io.sessionbench.infra.Durations.of("--duration", duration).toMillis() < 1000) {

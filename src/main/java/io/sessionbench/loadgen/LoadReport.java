@@ -49,7 +49,7 @@ public final class LoadReport {
                 Path log = r.hlog() == null ? null : dir.resolve(r.hlog());
                 LoadRun.Successes s = log != null && Files.isRegularFile(log)
                         ? OpenLoopRunner.successes(io.sessionbench.metrics.HistogramFiles.readMerged(log)) : null;
-                r = r.withSuccesses(s, r.bounds() == null ? LoadRun.Bounds.DEFAULT : r.bounds());
+                r = r.withSuccesses(s, r.bounds());
             }
             out.add(r.judged());
         }
@@ -151,7 +151,7 @@ public final class LoadReport {
                         .number("uncorr. P99 ms").number("uncorr. P99.9 ms").number("misses").number("errors").number("lost updates")
                         .text("verdict");
             }
-            LoadRun.Bounds bounds = r.bounds() == null ? LoadRun.Bounds.DEFAULT : r.bounds();
+            LoadRun.Bounds bounds = r.bounds();
             String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted"
                     : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms, errors ≤ " + bounds.errorsPercent()
                     + " %, late ≤ " + bounds.latePercent() + " %" : "does not meet: " + String.join("; ", r.unmet());
@@ -232,7 +232,7 @@ public final class LoadReport {
                         seconds(f.lastErrorSeconds() - fault), seconds(f.firstSuccessAfterErrorSeconds())));
             }
             if (!Double.isNaN(fault)) {
-                double bound = (r.bounds() == null ? LoadRun.Bounds.DEFAULT : r.bounds()).errorsPercent();
+                double bound = r.bounds().errorsPercent();
                 double back = FaultRun.recovered(r.timeline(), fault, bound);
                 b.append(Double.isNaN(back)
                         ? String.format(Locale.ROOT, "- recovered: **not recovered by the end** (errors above %s %% of calls in a second "

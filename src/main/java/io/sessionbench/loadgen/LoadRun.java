@@ -10,8 +10,8 @@ import java.util.Map;
  * {@code uncorrected} cover every scheduled request (failed and never started ones too, which keep their own
  * histograms in the log); {@code operations} the successes of each operation. {@code sustained} and
  * {@code meetsObjective} follow {@link #judged()}. {@code incomplete} names what went wrong around the measurement
- * (a cleanup that failed), null when nothing did. {@code successes} and {@code bounds} are null in runs written before
- * they existed; {@link LoadReport#read} rebuilds them.
+ * (a cleanup that failed), null when nothing did. {@code successes} is null in runs written before
+ * it existed ({@link LoadReport#read} rebuilds it); {@code bounds} defaults then.
  */
 public record LoadRun(String scenario, String target, String arrivals, int connections, double durationSeconds,
                       double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
@@ -20,6 +20,13 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
                       Percentiles corrected, Percentiles uncorrected, Map<String, Percentiles> operations,
                       List<double[]> timeline, String hlog, String incomplete, FaultRun faults, Successes successes,
                       Bounds bounds) {
+
+    /** A run written before the objective had bounds beside P99 is judged with the defaults. */
+    public LoadRun {
+        if (bounds == null) {
+            bounds = Bounds.DEFAULT;
+        }
+    }
 
     /** A run is sustained when it answered at least this share of the intended rate… */
     public static final double MIN_ACHIEVED_SHARE = 0.95;
@@ -97,7 +104,7 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
     /** What of the objective did not hold, each as a short phrase; empty when the run meets it. */
     public List<String> unmet() {
         List<String> out = new java.util.ArrayList<>();
-        Bounds b = bounds == null ? Bounds.DEFAULT : bounds;
+        Bounds b = bounds;
         if (!sustained) {
             List<String> why = scheduleProblems(intendedRate, achievedRate, scheduled, notStarted, latePercent, successes);
             out.add("schedule not kept" + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")"));

@@ -8,7 +8,8 @@ package io.sessionbench.loadgen;
  */
 public final class LocalClock {
     public static final String SKEW_ENV = "SESSIONBENCH_TEST_CLOCK_SKEW_MILLIS";
-    private static final long SKEW_NANOS = skew(System.getenv(SKEW_ENV));
+    /** Read on first use, not in a static initializer, so a bad value is one line rather than an initializer error. */
+    private static volatile Long skewNanos;
 
     private LocalClock() {
     }
@@ -24,14 +25,26 @@ public final class LocalClock {
         }
     }
 
+    private static long skewNanos() {
+        Long v = skewNanos;
+        if (v == null) {
+            v = skew(System.getenv(SKEW_ENV));
+            skewNanos = v;
+        }
+        return v;
+    }
+
     /** Now, in nanoseconds since the epoch, on this generator's clock (skewed when a test asks). */
     public static long epochNanos() {
         java.time.Instant now = java.time.Clock.systemUTC().instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano() + SKEW_NANOS;
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() + skewNanos();
     }
 
-    /** Whether a test skewed this clock (written to env.json, so such a run can never pass for a real one). */
+    /**
+     * How far a test skewed this clock (written to env.json, so such a run can never pass for a real one); a value that
+     * is not a number is refused here, which {@code load} checks before anything starts.
+     */
     public static long skewMillis() {
-        return SKEW_NANOS / 1_000_000L;
+        return skewNanos() / 1_000_000L;
     }
 }

@@ -153,7 +153,7 @@ public final class Merge {
             List<Histogram> intervals = HistogramFiles.readIntervals(p.dir().resolve(key));
             logs.add(intervals);
             for (Histogram h : intervals) {
-                t0 = Math.min(t0, h.getStartTimeStamp() + offsetMillis(p));
+                t0 = Math.min(t0, h.getStartTimeStamp() + offsets.get(offsets.size() - 1));
             }
         }
         for (int g = 0; g < logs.size(); g++) {
@@ -236,7 +236,7 @@ public final class Merge {
                 first.objectiveP99Micros(), errors, new LoadRun.LostUpdates(lost, acknowledged, gone), first.updates(), p,
                 LoadRun.Percentiles.of(allUncorrected), ops, timeline, key,
                 incomplete.isEmpty() ? null : String.join("; ", incomplete), null, OpenLoopRunner.successes(totals),
-                first.bounds() == null ? LoadRun.Bounds.DEFAULT : first.bounds()).judged();
+                first.bounds()).judged();
     }
 
     /** The per-generator table of a merged folder's report, empty for a single run. */

@@ -256,26 +256,25 @@ public final class BenchRun {
         Set<Layout> refused = EnumSet.noneOf(Layout.class);
         for (Profile.RunSpec s : specs) {
             for (io.sessionbench.store.Target target : s.targets()) {
+                if (!done.add(target)) {
+                    continue;
+                }
                 Layout layout = target.layout();
-                {
-                    if (done.add(target)) {
-                        var options = Layout.StoreOptions.DEFAULT.withClient(target.client() == null
-                                ? io.sessionbench.store.redis.RedisClientKind.LETTUCE : target.client());
-                        try (var store = layout.open(t.endpoints(), options)) {
-                            // What every benchmark needs: create (scripts and the user index), request, a write, removal.
-                            var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
-                            store.request(session.id(), io.sessionbench.scenario.Workload.CHECKS);
-                            store.setAttribute(session.id(), "csrf", "x");
-                            store.invalidateAll(session.userId());
-                        } catch (io.sessionbench.store.StoreException.AuthenticationFailed e) {
-                            if (!e.getMessage().contains("does not allow user")) {
-                                throw e;
-                            }
-                            // An ACL user confined to some layouts' keys or commands: run the layouts it may use.
-                            System.err.println("sessionbench: skipping " + layout.label() + ": " + e.getMessage());
-                            refused.add(layout);
-                        }
+                var options = Layout.StoreOptions.DEFAULT.withClient(target.client() == null
+                        ? io.sessionbench.store.redis.RedisClientKind.LETTUCE : target.client());
+                try (var store = layout.open(t.endpoints(), options)) {
+                    // What every benchmark needs: create (scripts and the user index), request, a write, removal.
+                    var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
+                    store.request(session.id(), io.sessionbench.scenario.Workload.CHECKS);
+                    store.setAttribute(session.id(), "csrf", "x");
+                    store.invalidateAll(session.userId());
+                } catch (io.sessionbench.store.StoreException.AuthenticationFailed e) {
+                    if (!e.getMessage().contains("does not allow user")) {
+                        throw e;
                     }
+                    // An ACL user confined to some layouts' keys or commands: run the layouts it may use.
+                    System.err.println("sessionbench: skipping " + layout.label() + ": " + e.getMessage());
+                    refused.add(layout);
                 }
             }
         }
