@@ -101,24 +101,34 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
         return answered == 0 ? 0 : 100.0 * missCount() / answered;
     }
 
-    /** What of the objective did not hold, each as a short phrase; empty when the run meets it. */
+    /**
+     * What of the objective did not hold, each as a short phrase, empty when the run meets it: what was lost or failed
+     * first (acknowledged sessions and updates lost, errors), then the schedule, then speed.
+     */
     public List<String> unmet() {
         List<String> out = new java.util.ArrayList<>();
-        Bounds b = bounds;
+        if (faults != null && faults.sessionsMissing() > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "%,d of %,d acknowledged sessions lost", faults.sessionsMissing(),
+                    faults.sessionsChecked()));
+        }
+        if (lostUpdates != null && lostUpdates.lost() > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "%,d of %,d acknowledged updates lost", lostUpdates.lost(), lostUpdates.acknowledged()));
+        }
+        if (errorPercent() > bounds.errorsPercent()) {
+            out.add(String.format(java.util.Locale.ROOT, "errors %.2f %% > %s %%", errorPercent(), num(bounds.errorsPercent())));
+        }
+        if (ok == 0) {
+            out.add("no successful call");
+        }
         if (!sustained) {
             List<String> why = scheduleProblems(intendedRate, achievedRate, scheduled, notStarted, latePercent, successes);
             out.add("schedule not kept" + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")"));
         }
-        if (ok == 0) {
-            out.add("no successful call");
-        } else if (successes != null && !(successes.corrected().p99() <= objectiveP99Micros)) {
+        if (latePercent > bounds.latePercent()) {
+            out.add(String.format(java.util.Locale.ROOT, "late starts %.2f %% > %s %%", latePercent, num(bounds.latePercent())));
+        }
+        if (ok > 0 && successes != null && !(successes.corrected().p99() <= objectiveP99Micros)) {
             out.add("P99 of successes " + ms(successes.corrected().p99()) + " ms > " + ms(objectiveP99Micros) + " ms");
-        }
-        if (errorPercent() > b.errorsPercent()) {
-            out.add(String.format(java.util.Locale.ROOT, "errors %.2f %% > %s %%", errorPercent(), num(b.errorsPercent())));
-        }
-        if (latePercent > b.latePercent()) {
-            out.add(String.format(java.util.Locale.ROOT, "late starts %.2f %% > %s %%", latePercent, num(b.latePercent())));
         }
         return out;
     }

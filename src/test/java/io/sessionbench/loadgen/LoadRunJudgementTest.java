@@ -66,4 +66,15 @@ class LoadRunJudgementTest {
         LoadRun strict = r.withSuccesses(r.successes(), new LoadRun.Bounds(5, 0.1)).judged();
         assertThat(strict.unmet()).containsExactly("late starts 0.50 % > 0.1 %");
     }
+
+    @Test
+    void whatWasLostOrFailedIsSaidBeforeSpeed() {
+        LoadRun.Percentiles slow = p99(12_000);
+        LoadRun r = new LoadRun("s", "redis-json/lettuce", "constant", 8, 10, 1000, 970, 10_000, 9_700, Map.of(), 0, 0.5,
+                true, false, true, 10_000, Map.of("increment.error.Conflict", 300L), new LoadRun.LostUpdates(609, 4_000, 0),
+                "naive", slow, slow, Map.of(), List.of(), "x.hlog", null, null, new LoadRun.Successes(slow, p99(11_000)), null).judged();
+        assertThat(r.bounds()).as("a run without bounds gets the defaults").isEqualTo(LoadRun.Bounds.DEFAULT);
+        assertThat(r.unmet()).containsExactly("609 of 4,000 acknowledged updates lost", "errors 3.00 % > 1 %",
+                "P99 of successes 12.00 ms > 10.00 ms");
+    }
 }
