@@ -13,14 +13,22 @@ import java.util.Map;
  * @param preFaultP99Ms                 median of the corrected P99 of the 1 s intervals before the first fault
  * @param p99BackSeconds                the start of the first interval after the fault from which every interval's
  *                                      corrected P99 stays within 2× of {@code preFaultP99Ms}; NaN: not within the run
- * @param sessionsMissing               sessions the store acknowledged (preloaded, or created by the run) that were
- *                                      missing when checked after the run, through a store opened afresh
+ * @param sessionsChecked               acknowledged sessions looked up after the run (existing when it started, and
+ *                                      every login the store acknowledged during it), through a store opened afresh
+ * @param sessionsMissing               of those, the ones missing: acknowledged sessions lost (-1: the check failed)
  * @param sessionsUnreadable            sessions whose check failed with an error (neither found nor shown missing)
+ * @param sessionsLeftOut               acknowledged sessions not looked up, by reason: logged out by the scenario
+ *                                      ({@code logout}), possibly evicted by the per-user cap ({@code cap}) or
+ *                                      possibly expired ({@code expiry}); null in runs written before it was kept
+ * @param lostFromSeconds               when the first lost session was acknowledged (seconds into the measurement;
+ *                                      negative: before it, the preload); null when none was lost or not kept
+ * @param lostToSeconds                 when the last lost session was acknowledged: from … to is the window in which
+ *                                      acknowledged logins were lost
  */
 public record FaultRun(String durability, String clientSettings, List<Faults.Fired> fired, List<Map<String, Long>> errorsPerSecond,
                        double firstErrorSeconds, double lastErrorSeconds, double firstSuccessAfterErrorSeconds,
                        long sessionsChecked, long sessionsMissing,
-                       long sessionsUnreadable) {
+                       long sessionsUnreadable, Map<String, Long> sessionsLeftOut, Double lostFromSeconds, Double lostToSeconds) {
 
     /**
      * The median corrected P99 (ms) of the intervals ending by {@code faultAt}, and the start of the first interval, at

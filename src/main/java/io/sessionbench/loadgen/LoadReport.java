@@ -161,7 +161,9 @@ public final class LoadReport {
                     MarkdownTable.cell("%.2f%%", r.latePercent()), ms(ok.corrected().p50()), ms(ok.corrected().p99()), ms(ok.corrected().p999()),
                     ms(ok.corrected().max()), ms(ok.uncorrected().p99()), ms(ok.uncorrected().p999()),
                     r.missCount() == 0 ? "0" : r.misses().toString(), r.errorCount() == 0 ? "0" : r.errors().toString(),
-                    (r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged())
+                    (r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost()
+                            + (r.lostUpdates().lostAtMost() > r.lostUpdates().lost() ? "–" + r.lostUpdates().lostAtMost() : "")
+                            + " of " + r.lostUpdates().acknowledged())
                             + " (" + r.updates() + ")", verdict);
         }
         if (table != null) {
@@ -245,11 +247,10 @@ public final class LoadReport {
             b.append(String.format(Locale.ROOT, "- P99 before the fault: %s ms; back within 2×: %s%n",
                     Double.isNaN(p99[0]) ? "–" : String.format(Locale.ROOT, "%.2f", p99[0]),
                     Double.isNaN(p99[1]) ? "not within the run" : seconds(p99[1]) + " (" + seconds(p99[1] - fault) + " after the fault)"));
-            b.append(String.format(Locale.ROOT, "- acknowledged sessions lost: %s of %,d checked%s; lost increments: %s%n",
-                    f.sessionsMissing() < 0 ? "not checked (the check failed)" : String.format(Locale.ROOT, "%,d", f.sessionsMissing()),
-                    f.sessionsChecked(), f.sessionsUnreadable() > 0 ? String.format(Locale.ROOT, " (%,d could not be read)", f.sessionsUnreadable()) : "", r.lostUpdates().acknowledged() == 0 ? "– (no increments)"
-                            : r.lostUpdates().lost() + " of " + r.lostUpdates().acknowledged() + " acknowledged"
-                            + (r.lostUpdates().sessionsGone() > 0 ? ", " + r.lostUpdates().sessionsGone() + " written sessions gone" : "")));
+            b.append("- acknowledged sessions lost: ").append(sessionLoss(f)).append("; lost increments: ")
+                    .append(r.lostUpdates().acknowledged() == 0 ? "– (no increments)" : r.lostUpdates().text()
+                            + (r.lostUpdates().sessionsGone() > 0 ? ", " + r.lostUpdates().sessionsGone() + " written sessions gone" : ""))
+                    .append('\n');
             b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")
                     .append(faultChart(r, "errors")).append(")\n\n");
             MarkdownTable timeline = new MarkdownTable().number("interval end").number("answered/s").number("P99 ms").number("uncorr. P99 ms")
@@ -261,6 +262,37 @@ public final class LoadReport {
                         errs.isEmpty() ? "" : errs.toString());
             }
             b.append(timeline);
+        }
+        return b.toString();
+    }
+
+    /**
+     * "1,012 of 4,230 acknowledged sessions checked (23.93 %), acknowledged from 5.21 s to 6.90 s (a 1.69 s window);
+     * left out: 120 logged out by the scenario, 35 possibly evicted by the user cap".
+     */
+    static String sessionLoss(FaultRun f) {
+        if (f.sessionsMissing() < 0) {
+            return "not checked (the check failed)";
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%,d of %,d checked (%.2f %%)", f.sessionsMissing(),
+                f.sessionsChecked(), f.sessionsChecked() == 0 ? 0.0 : 100.0 * f.sessionsMissing() / f.sessionsChecked()));
+        if (f.sessionsUnreadable() > 0) {
+            b.append(String.format(Locale.ROOT, ", %,d could not be read", f.sessionsUnreadable()));
+        }
+        if (f.sessionsMissing() > 0 && f.lostFromSeconds() != null) {
+            b.append(String.format(Locale.ROOT, ", acknowledged from %s to %s (a %.2f s window)", seconds(f.lostFromSeconds()),
+                    seconds(f.lostToSeconds()), f.lostToSeconds() - f.lostFromSeconds()));
+        }
+        if (f.sessionsLeftOut() != null) {
+            List<String> out = new ArrayList<>();
+            Map<String, String> why = Map.of("logout", "logged out by the scenario", "cap", "possibly evicted by the per-user cap",
+                    "expiry", "possibly expired");
+            f.sessionsLeftOut().forEach((k, v) -> {
+                if (v > 0) {
+                    out.add(String.format(Locale.ROOT, "%,d %s", v, why.getOrDefault(k, k)));
+                }
+            });
+            b.append(out.isEmpty() ? "; none left out" : "; left out: " + String.join(", ", out));
         }
         return b.toString();
     }

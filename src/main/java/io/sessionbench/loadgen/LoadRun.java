@@ -168,8 +168,27 @@ public record LoadRun(String scenario, String target, String arrivals, int conne
     }
 
     /** Exact lost updates of the increment operation; {@code sessionsGone}: written sessions that expired or were evicted. */
-    public record LostUpdates(long lost, long acknowledged, long sessionsGone) {
+    /**
+     * Lost increments: {@code lost} certain (acknowledged minus the counter), {@code lostAtMost} allowing that
+     * increments which failed or timed out may have landed and hidden as many losses (equal when all were answered).
+     */
+    public record LostUpdates(long lost, long acknowledged, long sessionsGone, long lostAtMost) {
         public static final LostUpdates NONE = new LostUpdates(0, 0, 0);
+
+        /** Runs written before the upper bound was kept have it equal to the certain count. */
+        public LostUpdates {
+            lostAtMost = Math.max(lostAtMost, lost);
+        }
+
+        public LostUpdates(long lost, long acknowledged, long sessionsGone) {
+            this(lost, acknowledged, sessionsGone, lost);
+        }
+
+        /** "609 of 4,000 acknowledged", with "(up to 650: …)" when failed increments leave the count a range. */
+        public String text() {
+            return String.format(java.util.Locale.ROOT, "%,d of %,d acknowledged", lost, acknowledged)
+                    + (lostAtMost > lost ? String.format(java.util.Locale.ROOT, " (up to %,d: increments that failed may have landed)", lostAtMost) : "");
+        }
     }
 
     /** Latency summary of one histogram, microseconds. */

@@ -205,12 +205,14 @@ public final class Merge {
         Map<String, Long> misses = new TreeMap<>();
         Map<String, Long> errors = new TreeMap<>();
         long lost = 0;
+        long lostAtMost = 0;
         long acknowledged = 0;
         long gone = 0;
         for (LoadRun r : present) {
             r.misses().forEach((k, v) -> misses.merge(k, v, Long::sum));
             r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
             lost += r.lostUpdates().lost();
+            lostAtMost += r.lostUpdates().lostAtMost();
             acknowledged += r.lostUpdates().acknowledged();
             gone += r.lostUpdates().sessionsGone();
             if (r.incomplete() != null) {
@@ -233,7 +235,7 @@ public final class Merge {
                 present.stream().mapToInt(LoadRun::connections).sum(), first.durationSeconds(), intended, achieved, scheduled, ok,
                 misses, notStarted, scheduled == 0 ? 0 : 100.0 * late / scheduled, false,
                 present.stream().anyMatch(LoadRun::interrupted), false,
-                first.objectiveP99Micros(), errors, new LoadRun.LostUpdates(lost, acknowledged, gone), first.updates(), p,
+                first.objectiveP99Micros(), errors, new LoadRun.LostUpdates(lost, acknowledged, gone, lostAtMost), first.updates(), p,
                 LoadRun.Percentiles.of(allUncorrected), ops, timeline, key,
                 incomplete.isEmpty() ? null : String.join("; ", incomplete), null, OpenLoopRunner.successes(totals),
                 first.bounds()).judged();

@@ -197,17 +197,22 @@ public final class OpenLoopRunner {
         long end = measureStart + config.durationNanos();
         Lane[] lanes = new Lane[w];
         List<Thread> threads = new ArrayList<>();
+        // The warm-up records into a book of its own, by the same code as the measurement: which book is chosen by
+        // arithmetic, not a branch, so the compiled loop has no path the warm-up never took (the JIT's untaken-branch
+        // trap fired at the measurement's start and sent the worker back to the interpreter: late starts of 2-4 ms).
+        Latencies[] books = {new Latencies(true), book};
         this.measureStart = measureStart;
         onMeasureStart.accept(measureStart);
         FaultWatch seen = watch;
+        workload.runStarting();
         for (int i = 0; i < w; i++) {
             int id = i;
             Lane lane = lanes[i] = new Lane();
             ScenarioWorkload.Worker worker = workload.worker(id, w);
             workersOut.add(worker);
             MeasuredCall measured = new MeasuredCall((op, outcome, type, intended, sent, done) -> {
-                if (lane.inFlight.getAndSet(null) != null && intended >= measureStart) {
-                    book.record(op, outcome, type, intended, sent, done);
+                if (lane.inFlight.getAndSet(null) != null) {
+                    books[phase(intended, measureStart)].record(op, outcome, type, intended, sent, done);
                     if (seen != null) {
                         seen.saw(outcome, sent, done);
                     }
@@ -222,6 +227,12 @@ public final class OpenLoopRunner {
         Map<String, Histogram> totals = new TreeMap<>();
         List<double[]> timeline = new ArrayList<>();
         List<Map<String, Long>> errorTypes = new ArrayList<>();
+        // The warm-up's intervals are taken and dropped on the measurement's cadence, so the recorders' phase flips
+        // are compiled before the first measured interval too.
+        for (long t = start + config.intervalNanos(); t < measureStart && !stop; t += config.intervalNanos()) {
+            sleepUntil(t);
+            books[0].recycle(books[0].intervals());
+        }
         long nextReport = measureStart;
         sleepUntil(measureStart);
         long last = measureStart;
@@ -302,6 +313,7 @@ public final class OpenLoopRunner {
                     book.errorTotal(), Math.max(0, leftNanos / 1_000_000_000L));
             progress.flush();
         }
+        book.recycle(intervals);
     }
 
     /**
@@ -370,9 +382,7 @@ public final class OpenLoopRunner {
                 break;
             }
             next.advance();
-            if (intended >= measureStart) {
-                lane.scheduled.incrementAndGet();
-            }
+            lane.scheduled.addAndGet(phase(intended, measureStart));
             lane.inFlightSince = intended;
             lane.inFlight.set(worker.peek());
             try {
@@ -433,6 +443,11 @@ public final class OpenLoopRunner {
                 m += lanes;
             }
         }
+    }
+
+    /** 1 when {@code intended} falls in the measurement (at or after {@code measureStart}), else 0; branch-free. */
+    static int phase(long intended, long measureStart) {
+        return (int) ((measureStart - 1 - intended) >>> 63);
     }
 
     private static double exponential(SplittableRandom r, double mean) {

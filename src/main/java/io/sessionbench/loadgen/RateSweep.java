@@ -4,6 +4,7 @@ import io.sessionbench.infra.Endpoints;
 import io.sessionbench.metrics.HistogramFiles;
 import io.sessionbench.metrics.Operation;
 import io.sessionbench.metrics.RunKey;
+import io.sessionbench.scenario.LoginLedger;
 import io.sessionbench.scenario.Scenario;
 import io.sessionbench.scenario.ScenarioWorkload;
 import io.sessionbench.store.Layout;
@@ -277,13 +278,13 @@ public final class RateSweep {
             if (s.mix().getOrDefault(Operation.INCREMENT, 0.0) > 0) {
                 try {
                     ScenarioWorkload.LostUpdates counted = workload.lostUpdates(workers, checker == null ? workload.store() : checker);
-                    lost = new LoadRun.LostUpdates(counted.lost(), counted.acknowledged(), counted.sessionsGone());
+                    lost = new LoadRun.LostUpdates(counted.lost(), counted.acknowledged(), counted.sessionsGone(), counted.lostAtMost());
                 } catch (StoreException e) {
                     incomplete = "lost-update check failed: " + e.getMessage();
                 }
             }
             if (faults != null) {
-                faultRun = faultRun(faults, watch, durability, workload, o, runner, checker);
+                faultRun = faultRun(faults, watch, durability, workload, o, runner, checker, workers);
             }
         }
         HistogramFiles.writeHgrm(o.allCorrected(), hlog.resolveSibling(file.replace(".hlog", ".corrected.hgrm")));
@@ -303,17 +304,23 @@ public final class RateSweep {
 
     /** What the faults did: as fired, the error window and recovery from the calls, and the sessions missing after. */
     private FaultRun faultRun(Faults faults, FaultWatch watch, String durability, ScenarioWorkload workload, OpenLoopRunner.Outcome o,
-                              OpenLoopRunner runner, SessionStore checker) throws InterruptedException {
+                              OpenLoopRunner runner, SessionStore checker, List<ScenarioWorkload.Worker> workers) throws InterruptedException {
         List<Faults.Fired> fired = faults.join();
         long origin = runner.measureStart();
-        long[] missing;
+        Scenario s = scenario;
+        LoginLedger.Rules rules = new LoginLedger.Rules(SessionPolicy.DEFAULT.maxSessionsPerUser(), s.ttl().idle().toNanos(),
+                s.ttl().absolute().toNanos());
+        LoginLedger.Check c;
         try {
-            missing = workload.missingSessions(checker);
-        } catch (RuntimeException e) {
-            missing = new long[] {0, -1, 0};
+            c = workload.lostSessions(workers, rules, checker);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            c = new LoginLedger.Check(0, -1, 0, 0, 0, Map.of(), null);
         }
         return new FaultRun(durability, overrides.cluster().text().isEmpty() ? "library defaults" : overrides.cluster().text(), fired,
                 o.errorsPerInterval(), watch.firstErrorSeconds(origin), watch.lastErrorSeconds(origin),
-                watch.firstSuccessAfterErrorSeconds(origin), missing[0], missing[1], missing[2]);
+                watch.firstSuccessAfterErrorSeconds(origin), c.checked(), c.lost(), c.unreadable(), c.excluded(),
+                c.lost() > 0 ? (c.firstLostNanos() - origin) / 1e9 : null, c.lost() > 0 ? (c.lastLostNanos() - origin) / 1e9 : null);
     }
 }

@@ -38,6 +38,9 @@ public final class Latencies implements MeasuredCall.Sink {
     private final LongAdder notStartedCount = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final long lateNanos;
+    /** Interval histograms ready to be recorded into again, by recorder; and those lent out, to their recorder. */
+    private final Map<Recorder, Histogram> spare = new java.util.IdentityHashMap<>();
+    private final Map<Histogram, Recorder> lent = new java.util.IdentityHashMap<>();
 
     public Latencies(boolean openLoop) {
         this(openLoop, 1_000_000);
@@ -136,6 +139,7 @@ public final class Latencies implements MeasuredCall.Sink {
 
     /** The histograms since the last call, tagged; empty ones are left out. */
     public List<Histogram> intervals() {
+        lent.clear(); // only the last set can be handed back: callers that never recycle keep no histogram alive here
         List<Histogram> out = new ArrayList<>();
         for (Operation op : Operation.values()) {
             int i = op.ordinal();
@@ -154,11 +158,28 @@ public final class Latencies implements MeasuredCall.Sink {
         return out;
     }
 
-    private static void take(Recorder r, String tag, List<Histogram> out) {
-        Histogram h = r.getIntervalHistogram();
+    private void take(Recorder r, String tag, List<Histogram> out) {
+        Histogram h = r.getIntervalHistogram(spare.remove(r));
         if (h.getTotalCount() > 0) {
             h.setTag(tag);
             out.add(h);
+            lent.put(h, r);
+        } else {
+            spare.put(r, h);
+        }
+    }
+
+    /**
+     * Hands back histograms {@link #intervals} returned once the caller is done with them: the next interval is
+     * recorded into them instead of new ones (a 60 s range at 3 digits is over 200 KB each, and the open-loop run
+     * takes one set per second on the machine its workers share). Only the thread that takes intervals calls this.
+     */
+    public void recycle(List<Histogram> done) {
+        for (Histogram h : done) {
+            Recorder r = lent.remove(h);
+            if (r != null) {
+                spare.put(r, h);
+            }
         }
     }
 

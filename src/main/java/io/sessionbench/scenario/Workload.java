@@ -42,8 +42,29 @@ public final class Workload {
             used += e.getKey().length() + e.getValue().length();
         }
         int fill = Math.max(0, bytes - used - "cart".length());
-        a.put("cart", "x".repeat(fill));
+        a.put("cart", fill(fill));
         return a;
+    }
+
+    /** Fill strings by length, shared (strings are immutable) up to {@link #FILL_CACHE_CHARS} characters in all. */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, String> FILLS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong FILL_CHARS = new java.util.concurrent.atomic.AtomicLong();
+    private static final long FILL_CACHE_CHARS = 16L << 20;
+
+    /**
+     * {@code n} filler characters. A login during a run builds a whole session: without sharing, each one put a new
+     * 2 KB string in the young generation that the memory layout keeps alive, and copying those at every young
+     * collection was most of the generator's pause time.
+     */
+    private static String fill(int n) {
+        String f = FILLS.get(n);
+        if (f == null) {
+            f = "x".repeat(n);
+            if (FILL_CHARS.addAndGet(n) <= FILL_CACHE_CHARS) {
+                FILLS.putIfAbsent(n, f);
+            }
+        }
+        return f;
     }
 
     /** Indices into {@code n} sessions: {@code uniform}, or {@code zipfian} (exponent 0.99, ranks scrambled). */

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.infra.LocalStack;
 import io.sessionbench.metrics.Operation;
+import io.sessionbench.scenario.LoginLedger;
 import io.sessionbench.scenario.Scenario;
 import io.sessionbench.scenario.ScenarioWorkload;
 import io.sessionbench.scenario.Workload;
 import io.sessionbench.store.Layout;
+import io.sessionbench.store.SessionId;
 import io.sessionbench.store.SessionStore;
 import io.sessionbench.store.redis.RedisClientKind;
 import io.sessionbench.testing.RawWrites;
@@ -95,11 +97,64 @@ class FaultsIT {
         try (SessionStore store = Layout.REDIS_JSON.open(TestStack.endpoints(), Layout.StoreOptions.DEFAULT)) {
             ScenarioWorkload w = new ScenarioWorkload(scenario(List.of(), null), store);
             w.preload(2);
-            assertThat(w.missingSessions(store)).containsExactly(200, 0, 0);
+            w.runStarting();
+            LoginLedger.Rules rules = new LoginLedger.Rules(3, Duration.ofMinutes(30).toNanos(), 0);
+            LoginLedger.Check before = w.lostSessions(List.of(), rules, store);
+            assertThat(before.checked()).isEqualTo(200);
+            assertThat(before.lost()).isZero();
             RawWrites.keyed(TestStack.endpoints(), Layout.REDIS_JSON, w.sessionAt(17), (j, k) -> j.del(k));
-            assertThat(w.missingSessions(store)).containsExactly(200, 1, 0);
+            LoginLedger.Check after = w.lostSessions(List.of(), rules, store);
+            assertThat(after.checked()).isEqualTo(200);
+            assertThat(after.lost()).isEqualTo(1);
             w.cleanup();
         }
+    }
+
+    /**
+     * Every acknowledged login is looked up, and what the store may rightly remove is left out by construction, each
+     * case on a real server: the per-user cap really evicts the two oldest of five logins (left out as 'cap', not
+     * lost), a session the scenario logged out is left out as 'logout', one deleted behind the store's back is lost
+     * with its acknowledgement time, and an idle TTL that ran out before the check leaves every session out.
+     */
+    @Test
+    void everyAcknowledgedLoginIsCheckedAndWhatTheStoreMayRemoveIsLeftOut() throws Exception {
+        try (SessionStore store = Layout.REDIS_JSON.open(TestStack.endpoints(), Layout.StoreOptions.DEFAULT)) {
+            String tag = "ll" + System.nanoTime();
+            LoginLedger lane = new LoginLedger();
+            List<SessionId> first = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                first.add(login(store, lane, 0, tag));
+            }
+            SessionId out = login(store, lane, 1, tag);
+            lane.loggingOut(out);
+            store.invalidate(out);
+            long before = System.nanoTime();
+            SessionId deleted = login(store, lane, 2, tag);
+            long after = System.nanoTime();
+            RawWrites.keyed(TestStack.endpoints(), Layout.REDIS_JSON, deleted, (j, k) -> j.del(k));
+
+            LoginLedger.Check c = LoginLedger.check(List.of(lane), new LoginLedger.Rules(3, 0, 0), System.nanoTime(), store);
+            assertThat(c.excluded()).containsEntry("cap", 2L).containsEntry("logout", 1L).containsEntry("expiry", 0L);
+            assertThat(c.checked()).as("the newest three of user 0 and user 2's one").isEqualTo(4);
+            assertThat(c.lost()).isEqualTo(1);
+            assertThat(c.firstLostNanos()).isBetween(before, after).isEqualTo(c.lastLostNanos());
+            assertThat(store.load(first.get(0))).as("the cap did evict what was left out as 'cap'").isEmpty();
+            assertThat(store.load(first.get(2))).isPresent();
+
+            LoginLedger.Check expired = LoginLedger.check(List.of(lane), new LoginLedger.Rules(3, 1, 0), System.nanoTime(), store);
+            assertThat(expired.checked()).isZero();
+            assertThat(expired.excluded()).containsEntry("expiry", 6L).containsEntry("logout", 1L);
+            for (int u = 0; u < 3; u++) {
+                store.invalidateAll(tag + "-" + u);
+            }
+        }
+    }
+
+    private static SessionId login(SessionStore store, LoginLedger lane, int user, String tag) {
+        int i = lane.sending(user, System.nanoTime());
+        SessionId id = store.create(tag + "-" + user, Map.of("auth", "user:" + user)).id();
+        lane.answered(i, id, System.nanoTime());
+        return id;
     }
 
     @Test

@@ -92,4 +92,36 @@ class LostUpdatesTest {
             t.join();
         }
     }
+
+    /**
+     * An increment that failed may still have landed, so it can hide a loss: with 5 sent, 4 acknowledged and a counter
+     * of 3, at least 1 and at most 2 acknowledged increments were lost. A generation a login replaced is still checked.
+     */
+    @org.junit.jupiter.api.Test
+    void failedIncrementsMakeTheLossARangeAndReplacedGenerationsAreStillChecked() throws Exception {
+        try (SessionStore store = Layout.REDIS_JSON.open(TestStack.endpoints(), Layout.StoreOptions.DEFAULT)) {
+            String user = "ul-" + System.nanoTime();
+            UpdateLedger l = new UpdateLedger("cnt_t", 2);
+            io.sessionbench.store.SessionId a = store.create(user, Map.of("auth", "a")).id();
+            for (int i = 0; i < 5; i++) {
+                l.sending(0, 0, a);
+                if (i < 4) {
+                    l.acknowledged(0, 0);
+                }
+            }
+            store.setAttribute(a, "cnt_t", "3");
+            io.sessionbench.store.SessionId b = store.create(user, Map.of("auth", "b")).id();
+            for (int i = 0; i < 2; i++) {
+                l.sending(0, 1, b);
+                l.acknowledged(0, 1);
+            }
+            store.setAttribute(b, "cnt_t", "2");
+            UpdateLedger.Check c = UpdateLedger.check(List.of(l), 2, k -> b, k -> 1, store);
+            assertThat(c.acknowledged()).as("a's 4 (replaced generation) and b's 2").isEqualTo(6);
+            assertThat(c.lost()).isEqualTo(1);
+            assertThat(c.lostAtMost()).isEqualTo(2);
+            assertThat(c.sessionsGone()).isZero();
+            store.invalidateAll(user);
+        }
+    }
 }

@@ -103,7 +103,9 @@ public final class MemoryStore implements SessionStore {
 
     @Override
     public Optional<Map<String, String>> request(SessionId id, Collection<String> names) {
-        names.forEach(Names::attribute);
+        for (String n : names) {
+            Names.attribute(n);
+        }
         Entry e = renew(id);
         if (e == null) {
             return Optional.empty();
