@@ -24,11 +24,20 @@ import java.util.Map;
  *                                      negative: before it, the preload); null when none was lost or not kept
  * @param lostToSeconds                 when the last lost session was acknowledged: from … to is the window in which
  *                                      acknowledged logins were lost
+ * @param events                        what the Redis servers said during the run ({@link ServerEvents}): Sentinel
+ *                                      events and each node's role, reachability and cluster epoch as they changed;
+ *                                      null when no Redis fault ran or in runs written before they were captured
+ * @param extendedSeconds               how long the run went on past its duration to see the store recover (at most
+ *                                      {@link #MAX_EXTENSION_SECONDS}); null in runs written before runs were extended
  */
 public record FaultRun(String durability, String clientSettings, List<Faults.Fired> fired, List<Map<String, Long>> errorsPerSecond,
                        double firstErrorSeconds, double lastErrorSeconds, double firstSuccessAfterErrorSeconds,
                        long sessionsChecked, long sessionsMissing,
-                       long sessionsUnreadable, Map<String, Long> sessionsLeftOut, Double lostFromSeconds, Double lostToSeconds) {
+                       long sessionsUnreadable, Map<String, Long> sessionsLeftOut, Double lostFromSeconds, Double lostToSeconds,
+                       List<ServerEvents.Event> events, Double extendedSeconds) {
+
+    /** The longest a fault run goes on past its duration while it has not recovered. */
+    public static final double MAX_EXTENSION_SECONDS = 30;
 
     /**
      * The median corrected P99 (ms) of the intervals ending by {@code faultAt}, and the start of the first interval, at

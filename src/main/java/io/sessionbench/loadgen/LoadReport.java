@@ -133,10 +133,11 @@ public final class LoadReport {
                 .append("schedule never started, at most 5 % of starts were more than 1 ms late, and the corrected P99 of ")
                 .append("successes stayed within 2× the uncorrected one (or 5 ms of it); otherwise its latency is queueing, ")
                 .append("not service time. It *meets* its objective only when it is sustained and every bound holds: P99 of ")
-                .append("successes, errors and late starts (`objective: {p99, errors, late}`). *Lost updates* are exact: ")
+                .append("successes, errors and late starts (`objective: {p99, errors, late}`). *Lost updates*: ")
                 .append("each writer increments its own counter (read, add one, write back), so acknowledged increments ")
-                .append("minus the final value is what concurrent writers erased; sessions that expired or were evicted ")
-                .append("are not counted as lost.\n\n");
+                .append("minus the final value is what concurrent writers or a failover erased; when increments failed or ")
+                .append("timed out (any of which may have landed) the count is a range, *a–b*; sessions that expired or were ")
+                .append("evicted are not counted as lost.\n\n");
         String scenario = null;
         MarkdownTable table = null;
         for (LoadRun r : runs) {
@@ -214,8 +215,12 @@ public final class LoadReport {
                         .append("first 1 s interval after the fault from which every interval to the end failed at most the objective's ")
                         .append("error share, for at least 2 s (else *not recovered by the end*); *P99 back* is the start of the first 1 s interval lying at least half ")
                         .append("after the fault and its last error that answered at least half the pre-fault rate with a corrected P99 within 2× of the median P99 of the intervals before the fault. *Acknowledged sessions lost*: ")
-                        .append("each session the store acknowledged (preloaded, or the latest login it confirmed) looked up after ")
-                        .append("the run through a store opened afresh; with one session per user the cap evicts none of them, so a missing one was lost.\n");
+                        .append("every session the store acknowledged (those in place when the run started and every login it ")
+                        .append("confirmed during it) looked up after the run through a store opened afresh, leaving out by ")
+                        .append("construction the ones the scenario logged out, the ones the per-user cap may have evicted (cap or ")
+                        .append("more later logins of the user) and the ones whose TTL may have run out; a missing one was lost, and ")
+                        .append("the window runs from the first to the last lost acknowledgement. A run that did not recover by ")
+                        .append("its end goes on, up to " + (int) FaultRun.MAX_EXTENSION_SECONDS + " s, until it has.\n");
             }
             double fault = f.fired().isEmpty() ? Double.NaN : f.fired().get(0).firedSeconds();
             b.append(String.format(Locale.ROOT, "%n### %s %s @%,.0f req/s%n%n", r.scenario(), r.target(), r.intendedRate()))
@@ -236,11 +241,17 @@ public final class LoadReport {
             if (!Double.isNaN(fault)) {
                 double bound = r.bounds().errorsPercent();
                 double back = FaultRun.recovered(r.timeline(), fault, bound);
+                String extended = f.extendedSeconds() == null ? "" : f.extendedSeconds() > 0
+                        ? String.format(Locale.ROOT, "; the run went on %.0f s past its %.0f s to see it", f.extendedSeconds(),
+                                r.durationSeconds() - f.extendedSeconds())
+                        : "; within the run's duration";
                 b.append(Double.isNaN(back)
                         ? String.format(Locale.ROOT, "- recovered: **not recovered by the end** (errors above %s %% of calls in a second "
-                        + "after the fault, up to the last %.0f s of the run)%n", bound, FaultRun.RECOVERED_FOR_SECONDS)
+                        + "after the fault, up to the last %.0f s of the run%s)%n", bound, FaultRun.RECOVERED_FOR_SECONDS,
+                        f.extendedSeconds() == null ? "" : String.format(Locale.ROOT, ", which went on %.0f s past its duration (at most %.0f)",
+                                f.extendedSeconds(), FaultRun.MAX_EXTENSION_SECONDS))
                         : String.format(Locale.ROOT, "- recovered: %s (%s after the fault; errors at most %s %% of calls in every second "
-                        + "from then to the end)%n", seconds(back), seconds(back - fault), bound));
+                        + "from then to the end%s)%n", seconds(back), seconds(back - fault), bound, extended));
             }
             // computed from the stored timeline, so 'report DIR' renders every run with this build's definition
             double[] p99 = FaultRun.p99Recovery(r.timeline(), fault, f.lastErrorSeconds());
@@ -251,6 +262,13 @@ public final class LoadReport {
                     .append(r.lostUpdates().acknowledged() == 0 ? "– (no increments)" : r.lostUpdates().text()
                             + (r.lostUpdates().sessionsGone() > 0 ? ", " + r.lostUpdates().sessionsGone() + " written sessions gone" : ""))
                     .append('\n');
+            if (f.events() != null && !f.events().isEmpty()) {
+                b.append("\nServer events captured during the run (Sentinel messages; each node's role, reachability and cluster epoch as "
+                        + "they changed, polled every 100 ms):\n\n");
+                MarkdownTable events = new MarkdownTable().number("at").text("from").text("event");
+                f.events().forEach(e -> events.row(seconds(e.seconds()), e.source(), e.event()));
+                b.append(events);
+            }
             b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")
                     .append(faultChart(r, "errors")).append(")\n\n");
             MarkdownTable timeline = new MarkdownTable().number("interval end").number("answered/s").number("P99 ms").number("uncorr. P99 ms")
@@ -297,6 +315,31 @@ public final class LoadReport {
         return b.toString();
     }
 
+    /**
+     * What the charts of a fault run mark: each fault as fired, then the server events that tell the story (the first
+     * {@code +odown} and {@code +switch-master}, a node going silent, answering again, becoming primary or replica).
+     */
+    static Map<String, Double> markers(FaultRun f) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        f.fired().forEach(x -> m.put(x.kind(), x.firedSeconds()));
+        if (f.events() != null) {
+            for (ServerEvents.Event e : f.events()) {
+                String label = null;
+                if (e.event().startsWith("+odown") || e.event().startsWith("+switch-master")) {
+                    label = e.event().substring(0, e.event().indexOf(' ') < 0 ? e.event().length() : e.event().indexOf(' '));
+                } else if (e.source().startsWith("node ") && !e.event().startsWith("at the start")) {
+                    String port = e.source().substring("node ".length());
+                    label = port + (e.event().startsWith("not answering") ? " down" : e.event().startsWith("primary") ? " primary"
+                            : e.event().startsWith("replica") ? " replica" : " " + e.event());
+                }
+                if (label != null) {
+                    m.putIfAbsent(label, e.seconds());
+                }
+            }
+        }
+        return m;
+    }
+
     /** The latency and errors-by-type charts of each run with faults, the fault marked; saved under charts/, returned as img tags. */
     static String faultCharts(Path dir, List<LoadRun> runs) {
         StringBuilder b = new StringBuilder();
@@ -305,8 +348,7 @@ public final class LoadReport {
             if (f == null) {
                 continue;
             }
-            Map<String, Double> markers = new LinkedHashMap<>();
-            f.fired().forEach(x -> markers.put(x.kind(), x.firedSeconds()));
+            Map<String, Double> markers = markers(f);
             Map<String, double[][]> lat = new LinkedHashMap<>();
             lat.put("P99 corrected", r.timeline().stream().map(p -> new double[] {p[0], p[3] / 1000}).toArray(double[][]::new));
             lat.put("P99 uncorrected", r.timeline().stream().map(p -> new double[] {p[0], p[4] / 1000}).toArray(double[][]::new));

@@ -68,7 +68,8 @@ public final class OpenLoopRunner {
      */
     public record Outcome(double intendedRate, double achievedRate, long scheduled, long ok, Map<String, Long> misses,
                           Map<String, Long> errors, long notStarted, long late, Map<String, Histogram> histograms,
-                          List<double[]> timeline, boolean interrupted, List<Map<String, Long>> errorsPerInterval) {
+                          List<double[]> timeline, boolean interrupted, List<Map<String, Long>> errorsPerInterval,
+                          double measuredSeconds) {
         /** Calls the store answered (successes and misses); errors are not completed work. */
         public long answered() {
             return ok + misses.values().stream().mapToLong(Long::longValue).sum();
@@ -135,6 +136,24 @@ public final class OpenLoopRunner {
     private volatile boolean stop;
     private java.util.function.LongConsumer onMeasureStart = t -> { };
     private volatile long measureStart;
+    /** The measurement's end, pushed back one interval at a time while {@link #extendWhile} says so. */
+    private volatile long end;
+    private java.util.function.Predicate<List<double[]>> extendWhile;
+    private long maxExtensionNanos;
+
+    /**
+     * Lets the run go on past its duration, one interval at a time and by at most {@code maxNanos}, while
+     * {@code keepGoing} says so of the timeline so far (a fault run that has not recovered yet).
+     */
+    public void extendWhile(java.util.function.Predicate<List<double[]>> keepGoing, long maxNanos) {
+        this.extendWhile = keepGoing;
+        this.maxExtensionNanos = maxNanos;
+    }
+
+    /** The measured duration the run was configured with, in seconds (before any extension). */
+    public double plannedSeconds() {
+        return config.durationNanos() / 1e9;
+    }
 
     /** The measurement's start (System.nanoTime) of the last {@link #run}. */
     public long measureStart() {
@@ -194,7 +213,8 @@ public final class OpenLoopRunner {
         long start = config.startEpochNanos() > 0 ? nanoTimeAt(config.startEpochNanos() - config.clockOffsetNanos())
                 : System.nanoTime() + 50_000_000L;
         long measureStart = start + config.warmupNanos();
-        long end = measureStart + config.durationNanos();
+        long plannedEnd = measureStart + config.durationNanos();
+        end = plannedEnd;
         Lane[] lanes = new Lane[w];
         List<Thread> threads = new ArrayList<>();
         // The warm-up records into a book of its own, by the same code as the measurement: which book is chosen by
@@ -218,7 +238,7 @@ public final class OpenLoopRunner {
                     }
                 }
             });
-            Thread t = new Thread(() -> work(worker, measured, lane, id, start, measureStart, end), "loadgen-" + id);
+            Thread t = new Thread(() -> work(worker, measured, lane, id, start, measureStart), "loadgen-" + id);
             t.setDaemon(true);
             threads.add(t);
         }
@@ -245,6 +265,10 @@ public final class OpenLoopRunner {
             }
             interval(hlog, totals, timeline, errorTypes, last, now, measureStart, progress, label, end - now);
             last = now;
+            long step = config.intervalNanos();
+            if (extendWhile != null && end - now <= step * 3 / 2 && end + step <= plannedEnd + maxExtensionNanos && extendWhile.test(timeline)) {
+                end += step; // decided before the workers reach the old end, so their schedules run on unbroken
+            }
         }
         long stoppedAt = System.nanoTime();
         boolean interrupted = stop && stoppedAt < end;
@@ -266,7 +290,7 @@ public final class OpenLoopRunner {
                 book.record(op, io.sessionbench.metrics.Outcome.ERROR, "noAnswerAtEnd", lane.inFlightSince, lane.inFlightSince, closed);
             }
             if (lane.schedule != null) {
-                owe(lane, lane.schedule, start, measureStart, end, closed);
+                owe(lane, lane.schedule, start, measureStart, closed);
             }
         }
         long now = System.nanoTime();
@@ -281,7 +305,7 @@ public final class OpenLoopRunner {
         double elapsed = ((interrupted ? stoppedAt : end) - measureStart) / 1e9;
         long answered = book.ok() + book.misses().values().stream().mapToLong(Long::longValue).sum();
         return new Outcome(config.shareRate(), answered / Math.max(elapsed, 1e-9), scheduled, book.ok(), book.misses(),
-                book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted, errorTypes);
+                book.errors(), book.notStartedCount(), book.late(), totals, timeline, interrupted, errorTypes, elapsed);
     }
 
     /**
@@ -363,7 +387,7 @@ public final class OpenLoopRunner {
         }
     }
 
-    private void work(ScenarioWorkload.Worker worker, MeasuredCall measured, Lane lane, int id, long start, long measureStart, long end) {
+    private void work(ScenarioWorkload.Worker worker, MeasuredCall measured, Lane lane, int id, long start, long measureStart) {
         // Lane id·N + g of all generators' W·N lanes: constant arrivals give request m of the total schedule (at
         // start + m/rate, computed from m alone, so every process rounds it alike) to lane m mod W·N, so the
         // generators together run exactly the single-generator schedule; Poisson lanes each run at rate/(W·N), whose
@@ -392,7 +416,7 @@ public final class OpenLoopRunner {
             }
             lane.inFlight.set(null);
         }
-        owe(lane, next, start, measureStart, end, System.nanoTime());
+        owe(lane, next, start, measureStart, System.nanoTime());
     }
 
     /**
@@ -400,7 +424,7 @@ public final class OpenLoopRunner {
      * as (end of run − intended start). A stopped run owes only what was due by the time it stopped. Done once per
      * lane, by the worker or by the run for a worker stuck past the join.
      */
-    private void owe(Lane lane, Schedule next, long start, long measureStart, long end, long closed) {
+    private void owe(Lane lane, Schedule next, long start, long measureStart, long closed) {
         if (!lane.settled.compareAndSet(false, true)) {
             return;
         }

@@ -257,10 +257,23 @@ public final class RateSweep {
         FaultWatch watch = new FaultWatch();
         String durability = null;
         FaultRun faultRun = null;
+        java.util.concurrent.atomic.AtomicReference<ServerEvents> events = new java.util.concurrent.atomic.AtomicReference<>();
         if (faults != null) {
             durability = faults.applyDurability(s.durability());
             runner.watch(watch);
-            runner.onMeasureStart(t -> faults.start(t, watch));
+            boolean redisFaults = s.faults().stream().anyMatch(f -> f.server().equals("redis"));
+            // A fault run goes on past its duration until errors have stayed under the objective's bound for
+            // FaultRun.RECOVERED_FOR_SECONDS, by at most FaultRun.MAX_EXTENSION_SECONDS ("not recovered by the end").
+            double faultAt = s.faults().stream().map(f -> f.at().toNanos() / 1e9).min(Double::compare).orElse(0.0);
+            double errorBound = LoadRun.Bounds.of(s.objective()).errorsPercent();
+            runner.extendWhile(tl -> Double.isNaN(FaultRun.recovered(tl, faultAt, errorBound)),
+                    (long) (FaultRun.MAX_EXTENSION_SECONDS * 1e9));
+            runner.onMeasureStart(t -> {
+                if (redisFaults) {
+                    events.set(ServerEvents.start(runEndpoints, stack, t));
+                }
+                faults.start(t, watch);
+            });
         }
         String file = RunKey.fileName(s.name() + "." + target, new java.util.TreeMap<>(Map.of("rate", String.format(Locale.ROOT, "%.0f", r),
                 "connections", String.valueOf(conns)))) + ".hlog";
@@ -269,8 +282,10 @@ public final class RateSweep {
         OpenLoopRunner.Outcome o = runner.run(hlog, progress, s.name() + " " + target + " @" + (long) r, workers);
         String incomplete = null;
         LoadRun.LostUpdates lost = LoadRun.LostUpdates.NONE;
+        List<ServerEvents.Event> seen = null;
         if (faults != null) {
             faults.join(); // a restart or failover still under way finishes before anything is checked
+            seen = events.get() == null ? null : events.get().stop();
         }
         // After faults the checks read through a store opened afresh: a client's stale view of the topology is not lost data.
         try (SessionStore checker = faults == null ? null : layout.open(runEndpoints, new Layout.StoreOptions(client,
@@ -284,7 +299,7 @@ public final class RateSweep {
                 }
             }
             if (faults != null) {
-                faultRun = faultRun(faults, watch, durability, workload, o, runner, checker, workers);
+                faultRun = faultRun(faults, watch, durability, workload, o, runner, checker, workers, seen);
             }
         }
         HistogramFiles.writeHgrm(o.allCorrected(), hlog.resolveSibling(file.replace(".hlog", ".corrected.hgrm")));
@@ -294,7 +309,8 @@ public final class RateSweep {
         LoadRun.Percentiles corrected = LoadRun.Percentiles.of(o.allCorrected());
         double objective = s.objective().p99().toNanos() / 1e3;
         // sustained and meets are set by judged(), from the successes' latency and the objective's bounds
-        LoadRun run = new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, dur / 1e9, o.intendedRate(),
+        double seconds = o.interrupted() ? dur / 1e9 : o.measuredSeconds();
+        LoadRun run = new LoadRun(s.name(), target, s.arrivals().name().toLowerCase(Locale.ROOT), conns, seconds, o.intendedRate(),
                 o.achievedRate(), o.scheduled(), o.ok(), o.misses(), o.notStarted(), o.latePercent(), false,
                 o.interrupted(), false, objective, o.errors(), lost, s.updates().name().toLowerCase(Locale.ROOT), corrected,
                 LoadRun.Percentiles.of(o.allUncorrected()), ops, o.timeline(), "histograms/" + file, incomplete, faultRun,
@@ -304,7 +320,8 @@ public final class RateSweep {
 
     /** What the faults did: as fired, the error window and recovery from the calls, and the sessions missing after. */
     private FaultRun faultRun(Faults faults, FaultWatch watch, String durability, ScenarioWorkload workload, OpenLoopRunner.Outcome o,
-                              OpenLoopRunner runner, SessionStore checker, List<ScenarioWorkload.Worker> workers) throws InterruptedException {
+                              OpenLoopRunner runner, SessionStore checker, List<ScenarioWorkload.Worker> workers,
+                              List<ServerEvents.Event> events) throws InterruptedException {
         List<Faults.Fired> fired = faults.join();
         long origin = runner.measureStart();
         Scenario s = scenario;
@@ -321,6 +338,7 @@ public final class RateSweep {
         return new FaultRun(durability, overrides.cluster().text().isEmpty() ? "library defaults" : overrides.cluster().text(), fired,
                 o.errorsPerInterval(), watch.firstErrorSeconds(origin), watch.lastErrorSeconds(origin),
                 watch.firstSuccessAfterErrorSeconds(origin), c.checked(), c.lost(), c.unreadable(), c.excluded(),
-                c.lost() > 0 ? (c.firstLostNanos() - origin) / 1e9 : null, c.lost() > 0 ? (c.lastLostNanos() - origin) / 1e9 : null);
+                c.lost() > 0 ? (c.firstLostNanos() - origin) / 1e9 : null, c.lost() > 0 ? (c.lastLostNanos() - origin) / 1e9 : null, events,
+                Math.max(0, o.measuredSeconds() - runner.plannedSeconds()));
     }
 }

@@ -80,6 +80,14 @@ class FaultsIT {
         assertThat(f.durability()).contains("no persistence");
         assertThat(f.sessionsChecked()).isEqualTo(200);
         assertThat(f.sessionsMissing()).as("a restart without persistence loses every acknowledged session").isEqualTo(200);
+        assertThat(f.events()).as("the restarted node, polled during the run: where it started, silent, answering again")
+                .extracting(ServerEvents.Event::event)
+                .containsSubsequence("at the start: primary", "primary")
+                .anyMatch(e -> e.startsWith("not answering"));
+        // 4 s with the restart at 1.5 s leaves under the 2 s of clean seconds recovery needs: the run goes on until it has
+        assertThat(FaultRun.recovered(r.timeline(), fired.firedSeconds(), r.bounds().errorsPercent())).as("recovered").isNotNaN();
+        assertThat(f.extendedSeconds()).isBetween(0.0, FaultRun.MAX_EXTENSION_SECONDS);
+        assertThat(r.durationSeconds()).isEqualTo(4 + f.extendedSeconds(), org.assertj.core.data.Offset.offset(1e-6));
         String md = LoadReport.faultsSection(List.of(r));
         assertThat(md).contains("### faults redis-hash/lettuce @300 req/s", "| restart | 1.50 s |", "acknowledged sessions lost: 200 of 200");
     }
