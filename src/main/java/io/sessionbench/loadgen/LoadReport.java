@@ -105,6 +105,37 @@ public final class LoadReport {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /**
+     * Counts keyed {@code op.error.Type} (or {@code op} for misses) as named sums, largest first, each with its
+     * operations: "Unavailable 4,991 (request 4,014, create 490, increment 487); IllegalStateException 4 (…)". "0" when none.
+     */
+    static String byType(Map<String, Long> counts, String separator) {
+        Map<String, Map<String, Long>> types = new LinkedHashMap<>();
+        counts.forEach((k, v) -> {
+            int at = separator == null ? -1 : k.indexOf(separator);
+            String type = at < 0 ? k : k.substring(at + separator.length()).replace("unexpected-", "");
+            String op = at < 0 ? "" : k.substring(0, at);
+            types.computeIfAbsent(type, x -> new java.util.TreeMap<>()).merge(op, v, Long::sum);
+        });
+        if (types.isEmpty()) {
+            return "0";
+        }
+        List<String> parts = new ArrayList<>();
+        types.entrySet().stream()
+                .sorted((a, b) -> Long.compare(sum(b.getValue()), sum(a.getValue())))
+                .forEach(e -> {
+                    String ops = e.getValue().entrySet().stream().filter(o -> !o.getKey().isEmpty())
+                            .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                            .map(o -> String.format(Locale.ROOT, "%s %,d", o.getKey(), o.getValue())).collect(java.util.stream.Collectors.joining(", "));
+                    parts.add(String.format(Locale.ROOT, "%s %,d", e.getKey(), sum(e.getValue())) + (ops.isEmpty() ? "" : " (" + ops + ")"));
+                });
+        return String.join("; ", parts);
+    }
+
+    private static long sum(Map<String, Long> m) {
+        return m.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Per target, the highest intended rate that was sustained and met the P99 objective. */
     public static Map<String, LoadRun> maxSustainable(List<LoadRun> runs) {
         Map<String, LoadRun> best = new LinkedHashMap<>();
@@ -119,7 +150,16 @@ public final class LoadReport {
     }
 
     static String markdown(List<LoadRun> runs, JsonNode env) {
-        StringBuilder b = new StringBuilder("# sessionbench open-loop report\n\n## Conditions\n\n");
+        StringBuilder b = new StringBuilder("# sessionbench open-loop report\n\n");
+        // A fault run opens with its story; the conditions, the table and the details follow.
+        for (LoadRun r : runs) {
+            if (r.faults() != null) {
+                double fault = r.faults().fired().isEmpty() ? Double.NaN : r.faults().fired().get(0).firedSeconds();
+                b.append(String.format(Locale.ROOT, "## What happened: %s %s @%,.0f req/s%n%n", r.scenario(), r.target(), r.intendedRate()))
+                        .append(story(r, r.faults(), fault)).append('\n');
+            }
+        }
+        b.append("## Conditions\n\n");
         b.append(ReportWriter.conditionsOf(env)).append('\n');
         b.append(ReportWriter.clusterLoadSection(env));
         b.append("Open model: requests start at scheduled times whatever the replies do. *Corrected* latency counts from the ")
@@ -147,25 +187,27 @@ public final class LoadReport {
                 }
                 scenario = r.scenario();
                 b.append("## ").append(scenario).append("\n\n");
-                table = new MarkdownTable().text("target").number("intended req/s").number("achieved").number("errors %")
+                // What was lost or failed comes first; speed after it.
+                table = new MarkdownTable().text("target").text("verdict").text("acknowledged sessions lost").text("lost updates")
+                        .number("errors %").text("errors by type").text("misses").number("intended req/s").number("achieved")
                         .number("not started").number("late >1ms").number("P50 ms").number("P99 ms").number("P99.9 ms").number("max ms")
-                        .number("uncorr. P99 ms").number("uncorr. P99.9 ms").number("misses").number("errors").number("lost updates")
-                        .text("verdict");
+                        .number("uncorr. P99 ms").number("uncorr. P99.9 ms");
             }
             LoadRun.Bounds bounds = r.bounds();
             String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted"
                     : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms, errors ≤ " + bounds.errorsPercent()
                     + " %, late ≤ " + bounds.latePercent() + " %" : "does not meet: " + String.join("; ", r.unmet());
             LoadRun.Successes ok = ok(r);
-            table.row(r.target(), MarkdownTable.cell("%,.0f", r.intendedRate()), MarkdownTable.cell("%,.0f", r.achievedRate()),
-                    MarkdownTable.cell("%.2f", r.errorPercent()), r.notStarted(),
-                    MarkdownTable.cell("%.2f%%", r.latePercent()), ms(ok.corrected().p50()), ms(ok.corrected().p99()), ms(ok.corrected().p999()),
-                    ms(ok.corrected().max()), ms(ok.uncorrected().p99()), ms(ok.uncorrected().p999()),
-                    r.missCount() == 0 ? "0" : r.misses().toString(), r.errorCount() == 0 ? "0" : r.errors().toString(),
-                    (r.lostUpdates().acknowledged() == 0 ? "–" : r.lostUpdates().lost()
-                            + (r.lostUpdates().lostAtMost() > r.lostUpdates().lost() ? "–" + r.lostUpdates().lostAtMost() : "")
-                            + " of " + r.lostUpdates().acknowledged())
-                            + " (" + r.updates() + ")", verdict);
+            FaultRun f = r.faults();
+            String sessionsLost = f == null ? "– (checked in fault runs)" : f.sessionsMissing() < 0 ? "not checked (the check failed)"
+                    : String.format(Locale.ROOT, f.sessionsMissing() > 0 ? "**%,d of %,d**" : "%,d of %,d", f.sessionsMissing(), f.sessionsChecked());
+            String updatesLost = (r.lostUpdates().acknowledged() == 0 ? "–" : String.format(Locale.ROOT, r.lostUpdates().lost() > 0 ? "**%,d%s of %,d**" : "%,d%s of %,d",
+                    r.lostUpdates().lost(), r.lostUpdates().lostAtMost() > r.lostUpdates().lost() ? "–" + r.lostUpdates().lostAtMost() : "",
+                    r.lostUpdates().acknowledged())) + " (" + r.updates() + ")";
+            table.row(r.target(), verdict, sessionsLost, updatesLost, MarkdownTable.cell("%.2f", r.errorPercent()), byType(r.errors(), ".error."),
+                    byType(r.misses(), null), MarkdownTable.cell("%,.0f", r.intendedRate()), MarkdownTable.cell("%,.0f", r.achievedRate()),
+                    r.notStarted(), MarkdownTable.cell("%.2f%%", r.latePercent()), ms(ok.corrected().p50()), ms(ok.corrected().p99()),
+                    ms(ok.corrected().p999()), ms(ok.corrected().max()), ms(ok.uncorrected().p99()), ms(ok.uncorrected().p999()));
         }
         if (table != null) {
             b.append(table);
@@ -176,15 +218,21 @@ public final class LoadReport {
             double peak = r.timeline().stream().mapToDouble(p -> p.length > 5 ? p[5] : 0).max().orElse(0);
             b.append(String.format(Locale.ROOT, "%s @%.0f %.0f MB; ", r.target(), r.intendedRate(), peak));
         }
-        b.append("\n\n## Maximum sustainable throughput (objective met: P99 of successes, errors, late starts; schedule kept)\n\n");
-        Map<String, Double> highestTried = new LinkedHashMap<>();
-        runs.forEach(r -> highestTried.merge(r.scenario() + " " + r.target(), r.intendedRate(), Math::max));
-        MarkdownTable sustainable = new MarkdownTable().text("scenario and target").number("req/s").number("P99 ms");
-        maxSustainable(runs).forEach((k, r) -> sustainable.row(k,
-                r == null ? noSustainableRate(runs, k) : MarkdownTable.cell("%,.0f", r.intendedRate())
-                        + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""),
-                r == null ? "–" : ms(ok(r).corrected().p99())));
-        b.append(sustainable);
+        // A fault run is one fixed rate with a fault in it: no capacity is found there, and advice on rates does not fit it.
+        List<LoadRun> capacity = runs.stream().filter(r -> r.faults() == null).toList();
+        if (!capacity.isEmpty()) {
+            b.append("\n\n## Maximum sustainable throughput (objective met: P99 of successes, errors, late starts; schedule kept)\n\n");
+            Map<String, Double> highestTried = new LinkedHashMap<>();
+            capacity.forEach(r -> highestTried.merge(r.scenario() + " " + r.target(), r.intendedRate(), Math::max));
+            MarkdownTable sustainable = new MarkdownTable().text("scenario and target").number("req/s").number("P99 ms");
+            maxSustainable(capacity).forEach((k, r) -> sustainable.row(k,
+                    r == null ? noSustainableRate(capacity, k) : MarkdownTable.cell("%,.0f", r.intendedRate())
+                            + (r.intendedRate() >= highestTried.get(k) ? " or more (the highest rate tried)" : ""),
+                    r == null ? "–" : ms(ok(r).corrected().p99())));
+            b.append(sustainable);
+        } else {
+            b.append("\n");
+        }
         b.append(Merge.generatorsTable(env));
         b.append(faultsSection(runs));
         return b.toString();
@@ -232,7 +280,8 @@ public final class LoadReport {
                         MarkdownTable.cell("%.2f s", x.tookSeconds()), x.error() != null ? "**failed**: " + x.error() : x.action());
             }
             b.append(fired);
-            b.append(String.format(Locale.ROOT, "%n- errors: %s%n", r.errorCount() == 0 ? "none" : r.errorCount() + " " + r.errors()));
+            b.append(String.format(Locale.ROOT, "%n- errors: %s%n", r.errorCount() == 0 ? "none"
+                    : String.format(Locale.ROOT, "%,d: %s", r.errorCount(), byType(r.errors(), ".error."))));
             if (!Double.isNaN(f.firstErrorSeconds())) {
                 b.append(String.format(Locale.ROOT, "- error window: first %s, last %s (%.2f s long; %s after the fault); first success: %s%n",
                         seconds(f.firstErrorSeconds()), seconds(f.lastErrorSeconds()), f.lastErrorSeconds() - f.firstErrorSeconds(),
@@ -271,15 +320,73 @@ public final class LoadReport {
             }
             b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")
                     .append(faultChart(r, "errors")).append(")\n\n");
-            MarkdownTable timeline = new MarkdownTable().number("interval end").number("answered/s").number("P99 ms").number("uncorr. P99 ms")
-                    .text("errors by type");
+            // one column per error type seen in the run, named
+            java.util.SortedSet<String> types = new java.util.TreeSet<>();
+            f.errorsPerSecond().forEach(m -> types.addAll(m.keySet()));
+            MarkdownTable timeline = new MarkdownTable().number("interval end").number("answered/s").number("failed %").number("P99 ms")
+                    .number("uncorr. P99 ms");
+            types.forEach(t -> timeline.number(t.replace("unexpected-", "")));
             for (int i = 0; i < r.timeline().size(); i++) {
                 double[] row = r.timeline().get(i);
                 Map<String, Long> errs = i < f.errorsPerSecond().size() ? f.errorsPerSecond().get(i) : Map.of();
-                timeline.row(MarkdownTable.cell("%.1f s", row[0]), MarkdownTable.cell("%,.0f", row[1]), ms(row[3]), ms(row[4]),
-                        errs.isEmpty() ? "" : errs.toString());
+                long failed = sum(errs);
+                double secs = i == 0 ? row[0] : row[0] - r.timeline().get(i - 1)[0];
+                double calls = row[1] * secs + failed;
+                List<Object> cells = new ArrayList<>(List.of(MarkdownTable.cell("%.1f s", row[0]), MarkdownTable.cell("%,.0f", row[1]),
+                        calls <= 0 ? "–" : MarkdownTable.cell("%.1f", 100 * failed / calls), ms(row[3]), ms(row[4])));
+                types.forEach(t -> cells.add(errs.containsKey(t) ? MarkdownTable.cell("%,d", errs.get(t)) : ""));
+                timeline.row(cells.toArray());
             }
             b.append(timeline);
+        }
+        return b.toString();
+    }
+
+    /**
+     * A fault run's story, in the order a reader needs it: what was done and when, what was lost, what failed and for
+     * how long, when answers were back to normal, and what the servers said.
+     */
+    static String story(LoadRun r, FaultRun f, double fault) {
+        StringBuilder b = new StringBuilder();
+        for (Faults.Fired x : f.fired()) {
+            b.append(String.format(Locale.ROOT, "1. **%s** at %s: %s.%n", x.kind(), seconds(x.firedSeconds()),
+                    x.error() != null ? "it failed: " + x.error() : x.action()));
+        }
+        boolean sessionsLost = f.sessionsMissing() > 0;
+        boolean updatesLost = r.lostUpdates().lost() > 0;
+        if (f.sessionsMissing() < 0) {
+            b.append("1. **Lost: not known**, the check of acknowledged sessions failed.\n");
+        } else if (sessionsLost || updatesLost) {
+            b.append("1. **Lost: ").append(sessionsLost ? sessionLoss(f).replaceFirst(" checked", " acknowledged sessions") : "no acknowledged session")
+                    .append("; ").append(r.lostUpdates().acknowledged() == 0 ? "no increments" : r.lostUpdates().text() + " increments")
+                    .append(".**\n");
+        } else {
+            b.append(String.format(Locale.ROOT, "1. **Nothing acknowledged was lost**: 0 of %,d sessions, %s.%n", f.sessionsChecked(),
+                    r.lostUpdates().acknowledged() == 0 ? "no increments" : r.lostUpdates().text() + " increments"));
+        }
+        if (r.errorCount() == 0) {
+            b.append("1. **No call failed.**\n");
+        } else {
+            b.append(String.format(Locale.ROOT, "1. **%,d calls failed** (%.2f %% of the run), from %s to %s: %s.%n", r.errorCount(), r.errorPercent(),
+                    seconds(f.firstErrorSeconds()), seconds(f.lastErrorSeconds()), byType(r.errors(), ".error.")));
+        }
+        if (!Double.isNaN(fault)) {
+            double back = FaultRun.recovered(r.timeline(), fault, r.bounds().errorsPercent());
+            double[] p99 = FaultRun.p99Recovery(r.timeline(), fault, f.lastErrorSeconds());
+            b.append(Double.isNaN(back) ? "1. **Not back to normal by the end of the run**"
+                    : String.format(Locale.ROOT, "1. **Back to normal** (errors ≤ %s %% of calls in every second after): %s, %s after the fault",
+                    r.bounds().errorsPercent(), seconds(back), seconds(back - fault)));
+            b.append(Double.isNaN(p99[1]) ? "; P99 not back within 2× of before the fault.\n"
+                    : String.format(Locale.ROOT, "; P99 within 2× of before the fault from %s.%n", seconds(p99[1])));
+        }
+        List<String> said = new ArrayList<>();
+        markers(f).forEach((label, at) -> {
+            if (f.fired().stream().noneMatch(x -> x.kind().equals(label))) {
+                said.add(label + " " + seconds(at));
+            }
+        });
+        if (!said.isEmpty()) {
+            b.append("1. The servers: ").append(String.join(", ", said)).append(" (all events below).\n");
         }
         return b.toString();
     }

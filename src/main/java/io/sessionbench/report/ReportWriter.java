@@ -324,15 +324,20 @@ public final class ReportWriter {
                 .number("P95 µs").number("P99 µs").number("P99.9 µs").number("max µs").number("misses").number("errors")
                 .number("lost updates").text("disturbed").text("CPU client/server").number("Redis µs/cmd").number("canary µs")
                 .number("vs best");
-        double best = rows.stream().filter(s -> !s.record().store().layout().floor())
+        // Correctness first: the best is the fastest row that lost nothing and failed nothing; a row that lost updates or
+        // had failed calls is listed after those that did not, and is not given a ratio that would rank it.
+        double best = rows.stream().filter(s -> !s.record().store().layout().floor() && !Verdict.failedCalls(s))
                 .mapToDouble(s -> s.throughput().median()).max().orElse(Double.NaN);
-        for (SummaryRow s : rows) {
+        List<SummaryRow> ordered = new ArrayList<>(rows);
+        ordered.sort(java.util.Comparator.comparing(Verdict::failedCalls));
+        for (SummaryRow s : ordered) {
             Stats.Summary t = s.throughput();
             b.row(s.record().target(), fmt(t.median()), interval(t), Double.isNaN(t.cvPercent()) ? "–" : MarkdownTable.cell("%.1f %%", t.cvPercent()),
                     fmt(s.percentileMicros(50)), fmt(s.percentileMicros(95)), fmt(s.percentileMicros(99)), fmt(s.percentileMicros(99.9)),
                     fmt(s.maxMicros()), count(s.misses()), count(s.errors()), count(s.lostUpdates()), s.disturbance(), s.cpu(),
                     fmt(s.redisMicrosPerCall()), fmt(s.canaryMicros()),
-                    s.record().store().layout().floor() ? "floor" : MarkdownTable.cell("%.2f", t.median() / best));
+                    s.record().store().layout().floor() ? "floor" : s.lostUpdates() > 0 ? "– (lost updates)"
+                            : s.errors() > 0 ? "– (failed calls)" : MarkdownTable.cell("%.2f", t.median() / best));
         }
         return b.toString();
     }

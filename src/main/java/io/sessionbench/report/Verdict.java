@@ -25,7 +25,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
     }
 
     public enum Judgement {
-        BEST("fastest"), SLOWER("slower"), TIED("tied with the fastest"), INCONCLUSIVE("inconclusive"), DISTURBED("disturbed");
+        BEST("fastest"), SLOWER("slower"), TIED("tied with the fastest"), INCONCLUSIVE("inconclusive"), DISTURBED("disturbed"),
+        FAILED("failed calls: ranked last");
 
         public final String words;
 
@@ -47,9 +48,10 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
             switch (g.question()) {
                 case LAYOUTS -> {
                     boolean redis = g.rows().stream().anyMatch(s -> s.record().store().redis());
-                    boolean clients = groups.stream().anyMatch(o -> o.question() == Group.Question.CLIENTS && o.setup().equals(g.setup()));
-                    String note = !redis ? "" : clients ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
-                            : "Redis layouts ran with Lettuce only in this run: no other client is ranked.";
+                    Group clients = groups.stream().filter(o -> o.question() == Group.Question.CLIENTS && o.setup().equals(g.setup()))
+                            .findFirst().orElse(null);
+                    String note = !redis ? "" : clients != null ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
+                            + fasterClients(clients) : "Redis layouts ran with Lettuce only in this run: no other client is ranked.";
                     rank(g, g.rows(), null, note).ifPresent(out::add);
                 }
                 case CLIENTS -> g.panels().forEach((layout, rows) -> rank(g, rows, layout, "").ifPresent(out::add));
@@ -65,7 +67,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         // Ranked on the forks the judgement uses (disturbed ones left out), a row that lost most of its forks last.
         List<SummaryRow> real = rows.stream().filter(s -> !s.record().store().layout().floor())
                 .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
-                .sorted(Comparator.comparing(Verdict::mostlyDisturbed).thenComparingDouble(s -> -rankingValue(s))).toList();
+                .sorted(Comparator.comparing(Verdict::failedCalls).thenComparing(Verdict::mostlyDisturbed)
+                        .thenComparingDouble(s -> -rankingValue(s))).toList();
         if (real.size() < 2 && layout != null || real.isEmpty()) {
             return java.util.Optional.empty();
         }
@@ -75,9 +78,33 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         List<Entry> ranked = new ArrayList<>();
         for (SummaryRow s : real) {
             Judge.Change c = Judge.unpaired(undisturbed(best), undisturbed(s), true, rules);
-            ranked.add(new Entry(s, c, s == best ? Judgement.BEST : mostlyDisturbed(s) ? Judgement.DISTURBED : judge(c)));
+            ranked.add(new Entry(s, c, s == best ? Judgement.BEST : failedCalls(s) ? Judgement.FAILED
+                    : mostlyDisturbed(s) ? Judgement.DISTURBED : judge(c)));
         }
         return java.util.Optional.of(new Verdict(g, floor, ranked, layout, note));
+    }
+
+    /** Whether a row had failed calls: such a row ranks after every row without, however fast (correctness first). */
+    static boolean failedCalls(SummaryRow s) {
+        return s.errors() > 0 || s.lostUpdates() > 0;
+    }
+
+    /**
+     * Where another client beat the default one on a layout in the same run, said with its figures: " On redis-blob,
+     * jedis served more (17,881 against 14,099 ok/s)."
+     */
+    static String fasterClients(Group clients) {
+        StringBuilder b = new StringBuilder();
+        clients.panels().forEach((layout, rows) -> {
+            SummaryRow def = rows.stream().filter(s -> Group.isDefaultClient(s.record())).findFirst().orElse(null);
+            SummaryRow top = rows.stream().filter(s -> !failedCalls(s)).max(Comparator.comparingDouble(Verdict::rankingValue)).orElse(null);
+            if (def != null && top != null && top != def) {
+                b.append(String.format(Locale.ROOT, " On %s, %s served more calls than %s (%s against %s ok/s; judged in its table below).",
+                        layout, top.record().target(), def.record().target(), ReportWriter.fmt(top.throughput().median()),
+                        ReportWriter.fmt(def.throughput().median())));
+            }
+        });
+        return b.toString();
     }
 
     /** The throughput a row is ranked on: its undisturbed forks' value, or all forks' when none is left. */
@@ -128,8 +155,22 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
                     + "machine.", covers(), lost, ranked.size());
         }
         Entry best = ranked.get(0);
-        StringBuilder b = new StringBuilder("For ").append(covers()).append(": **").append(best.target())
-                .append("** serves a request fastest, ").append(ReportWriter.fmt(best.row().throughput().median()))
+        // Correctness first: failed calls are said before any speed.
+        List<String> failing = ranked.stream().filter(e -> failedCalls(e.row())).map(e -> e.target() + " had "
+                + (e.row().errors() > 0 ? String.format(Locale.ROOT, "%,.0f failed calls", e.row().errors()) : "")
+                + (e.row().errors() > 0 && e.row().lostUpdates() > 0 ? " and " : "")
+                + (e.row().lostUpdates() > 0 ? String.format(Locale.ROOT, "%,.0f lost updates", e.row().lostUpdates()) : "")).toList();
+        StringBuilder b = new StringBuilder("For ").append(covers()).append(": ");
+        if (!failing.isEmpty()) {
+            b.append(String.join(", ", failing)).append(" (ranked last, whatever its speed); ");
+        }
+        long tiedAtTop = ranked.stream().skip(1).filter(e -> e.judgement() != Judgement.SLOWER && e.judgement() != Judgement.FAILED).count();
+        if (tiedAtTop > 0) {
+            b.append("no single fastest: **").append(best.target()).append("** served the most, ");
+        } else {
+            b.append("**").append(best.target()).append("** serves a request fastest, ");
+        }
+        b.append(ReportWriter.fmt(best.row().throughput().median()))
                 .append(" ok/s (P50 ").append(ReportWriter.fmt(best.row().percentileMicros(50))).append(" µs, P99 ")
                 .append(ReportWriter.fmt(best.row().percentileMicros(99))).append(" µs)");
         if (ranked.size() > 1) {
@@ -144,11 +185,10 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         if (!clientsNote.isEmpty()) {
             b.append(' ').append(clientsNote);
         }
-        long apart = ranked.stream().skip(1).filter(e -> e.judgement() != Judgement.SLOWER).count();
-        if (apart > 0) {
-            b.append(String.format(Locale.ROOT, " %d of the %d others %s not shown slower than the fastest by this run "
-                    + "(tied or inconclusive): only what is marked slower is a judged difference.", apart, ranked.size() - 1,
-                    apart == 1 ? "is" : "are"));
+        if (tiedAtTop > 0) {
+            b.append(String.format(Locale.ROOT, " %d of the %d others %s not shown slower than it by this run "
+                    + "(tied or inconclusive), so %s not told apart from it: only what is marked slower is a judged difference.",
+                    tiedAtTop, ranked.stream().skip(1).filter(e -> e.judgement() != Judgement.FAILED).count(), tiedAtTop == 1 ? "is" : "are", tiedAtTop == 1 ? "that one is" : "those are"));
         }
         return b.toString();
     }
