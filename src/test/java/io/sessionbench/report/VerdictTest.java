@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,19 +28,7 @@ class VerdictTest {
     }
 
     private static String record(String layout, String client, double ok, double errors) {
-        String forks = "[" + String.join(",", List.of(fork(ok, 0.99), fork(ok, 1.0), fork(ok, 1.01))) + "]";
-        String err = "[" + String.join(",", List.of(fork(errors, 1), fork(errors, 1), fork(errors, 1))) + "]";
-        return String.format(Locale.ROOT, """
-                {"benchmark":"io.sessionbench.bench.SessionOps.request","mode":"thrpt","threads":1,"forks":3,
-                 "params":{"layout":"%s","client":"%s","sessionBytes":"2048","liveSessions":"10000","distribution":"uniform",
-                   "inFlight":"1","updates":"safe"},
-                 "primaryMetric":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
-                 "secondaryMetrics":{"ok":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
-                   "errors":{"score":%f,"scoreError":0,"scoreUnit":"ops/s","rawData":%s}}}""", layout, client, ok, forks, ok, forks, errors, err);
-    }
-
-    private static String fork(double v, double f) {
-        return String.format(Locale.ROOT, "[%f,%f,%f,%f]", v * f, v * f * 1.002, v * f * 0.998, v * f);
+        return io.sessionbench.testing.JmhRecords.request(layout, client, ok, errors);
     }
 
     @Test
@@ -54,14 +41,16 @@ class VerdictTest {
 
     @Test
     void aTieAtTheTopIsSaidWithHowManyAreTied() throws Exception {
-        String two = sentence(record("memcached-blob", "lettuce", 16_000, 0), record("postgres", "lettuce", 15_950, 0),
-                record("redis-blob", "lettuce", 4_000, 0));
-        assertThat(two).contains("no single fastest: **memcached-blob** served the most")
+        assertThat(topOfThree(4_000)).contains("no single fastest: **memcached-blob** served the most")
                 .contains("1 of the 2 others is not shown slower than it").contains("that one is not told apart");
-        String three = sentence(record("memcached-blob", "lettuce", 16_000, 0), record("postgres", "lettuce", 15_950, 0),
-                record("redis-blob", "lettuce", 15_900, 0));
-        assertThat(three).contains("no single fastest").contains("2 of the 2 others are not shown slower than it")
+        assertThat(topOfThree(15_900)).contains("no single fastest").contains("2 of the 2 others are not shown slower than it")
                 .contains("those are not told apart");
+    }
+
+    /** memcached-blob 16,000 and postgres 15,950 ok/s (not told apart), redis-blob at {@code third}. */
+    private String topOfThree(double third) throws Exception {
+        return sentence(record("memcached-blob", "lettuce", 16_000, 0), record("postgres", "lettuce", 15_950, 0),
+                record("redis-blob", "lettuce", third, 0));
     }
 
     @Test

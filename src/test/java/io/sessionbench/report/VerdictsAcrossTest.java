@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +21,7 @@ class VerdictsAcrossTest {
     }
 
     private static String record(String layout, double ok) {
-        String forks = "[" + String.join(",", List.of(fork(ok, 0.99), fork(ok, 1.0), fork(ok, 1.01))) + "]";
-        return String.format(Locale.ROOT, """
-                {"benchmark":"io.sessionbench.bench.SessionOps.request","mode":"thrpt","threads":1,"forks":3,
-                 "params":{"layout":"%s","client":"lettuce","sessionBytes":"2048","liveSessions":"10000","distribution":"uniform",
-                   "inFlight":"1","updates":"safe"},
-                 "primaryMetric":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
-                 "secondaryMetrics":{"ok":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s}}}""", layout, ok, forks, ok, forks);
-    }
-
-    private static String fork(double ok, double f) {
-        return String.format(Locale.ROOT, "[%f,%f,%f,%f]", ok * f, ok * f * 1.002, ok * f * 0.998, ok * f);
+        return io.sessionbench.testing.JmhRecords.request(layout, "lettuce", ok, 0);
     }
 
     @Test

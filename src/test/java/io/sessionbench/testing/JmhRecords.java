@@ -1,0 +1,31 @@
+package io.sessionbench.testing;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Synthetic JMH records of the {@code request} benchmark: three forks of four iterations, the forks 1 % apart. */
+public final class JmhRecords {
+    private JmhRecords() {
+    }
+
+    /** {@code ok} successful calls per second on {@code layout} with {@code client}, and {@code errors} failed ones. */
+    public static String request(String layout, String client, double ok, double errors) {
+        String forks = forks(ok, 0.01);
+        return String.format(Locale.ROOT, """
+                {"benchmark":"io.sessionbench.bench.SessionOps.request","mode":"thrpt","threads":1,"forks":3,
+                 "params":{"layout":"%s","client":"%s","sessionBytes":"2048","liveSessions":"10000","distribution":"uniform",
+                   "inFlight":"1","updates":"safe"},
+                 "primaryMetric":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
+                 "secondaryMetrics":{"ok":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
+                   "errors":{"score":%f,"scoreError":0,"scoreUnit":"ops/s","rawData":%s}}}""", layout, client, ok, forks, ok, forks,
+                errors, forks(errors, 0));
+    }
+
+    private static String forks(double v, double spread) {
+        return "[" + String.join(",", List.of(fork(v * (1 - spread)), fork(v), fork(v * (1 + spread)))) + "]";
+    }
+
+    private static String fork(double v) {
+        return String.format(Locale.ROOT, "[%f,%f,%f,%f]", v, v * 1.002, v * 0.998, v);
+    }
+}
