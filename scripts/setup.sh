@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up: checks the JDK and Maven, installs redis-server, memcached and the Postgres server when missing.
+# scripts/setup.sh --build-only checks the JDK and Maven alone (a run against your own servers needs nothing else).
 set -euo pipefail
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -11,6 +12,12 @@ jv=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specificat
 [ "${jv%%.*}" -ge 17 ] 2>/dev/null || die "java $jv found; sessionbench needs JDK 17 or newer"
 command -v mvn >/dev/null || die "no 'mvn' on PATH; install Maven 3.8+ (Debian: apt-get install maven)"
 say "found java $jv, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
+
+# With --build-only (your own servers as targets: nothing runs locally) the servers and the browser are left alone.
+if [ "${1:-}" = "--build-only" ]; then
+  say "--build-only: not installing servers (every backend of the run is a target you gave)"
+  exit 0
+fi
 
 # --- server binaries -------------------------------------------------------
 pg_bin() {

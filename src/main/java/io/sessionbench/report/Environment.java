@@ -36,10 +36,10 @@ public final class Environment {
         ArrayNode servers = env.putArray("servers");
         Endpoints e = targets.endpoints();
         List<LocalStack.Running> local = targets.localServers();
-        boolean loopback = true;
+        java.util.Map<String, Boolean> onThisMachine = new java.util.LinkedHashMap<>();
         if (e.redisServer() != null) {
             addServer(servers, "redis", e.redisServer().redacted(), local, LocalStack.Server.REDIS, () -> io.sessionbench.infra.ServerProbes.redisVersion(e.redisServer()));
-            loopback &= LOOPBACK.contains(e.redisServer().host());
+            onThisMachine.put("redis", LOOPBACK.contains(e.redisServer().host()));
         }
         if (e.hasRedis()) {
             ObjectNode clients = env.putObject("redisClients");
@@ -66,7 +66,7 @@ public final class Environment {
                 s.put("target", e.redisSentinel().redacted());
                 s.put("version", "?");
                 s.put("settings", "given target; settings not inspected");
-                loopback &= e.redisSentinel().sentinels().stream().allMatch(h -> LOOPBACK.contains(h.host()));
+                onThisMachine.put("redis", e.redisSentinel().sentinels().stream().allMatch(h -> LOOPBACK.contains(h.host())));
             }
             List<LocalStack.Running> helpers = targets.localHelpers();
             long sentinels = helpers.stream().filter(LocalStack::isSentinel).count();
@@ -79,16 +79,33 @@ public final class Environment {
             var mc = e.memcached().get(0);
             addServer(servers, "memcached", String.valueOf(e.memcached()), local, LocalStack.Server.MEMCACHED,
                     () -> io.sessionbench.infra.ServerProbes.memcachedVersion(mc.host(), mc.port()));
-            loopback &= LOOPBACK.contains(mc.host());
+            onThisMachine.put("memcached", LOOPBACK.contains(mc.host()));
         }
         if (e.postgres() != null) {
             addServer(servers, "postgres", e.postgres().toString(), local, LocalStack.Server.POSTGRES,
                     () -> io.sessionbench.infra.ServerProbes.postgresVersion(e.postgres(), false));
-            loopback &= e.postgres().jdbcUrl().contains("//127.0.0.1") || e.postgres().jdbcUrl().contains("//localhost");
+            onThisMachine.put("postgres", e.postgres().jdbcUrl().contains("//127.0.0.1") || e.postgres().jdbcUrl().contains("//localhost"));
         }
-        run.put("network", loopback ? "loopback (client and servers on this machine, sharing its cores)" : "network (remote servers)");
+        run.put("network", network(onThisMachine));
         env.set("run", run);
         return env;
+    }
+
+    /**
+     * Where the servers were, said so that unequal conditions cannot be missed: all on this machine (loopback), all
+     * remote, or mixed, which names each side and says the two are not comparable.
+     */
+    static String network(java.util.Map<String, Boolean> onThisMachine) {
+        List<String> near = onThisMachine.entrySet().stream().filter(java.util.Map.Entry::getValue).map(java.util.Map.Entry::getKey).toList();
+        List<String> far = onThisMachine.entrySet().stream().filter(x -> !x.getValue()).map(java.util.Map.Entry::getKey).toList();
+        if (far.isEmpty()) {
+            return "loopback (client and servers on this machine, sharing its cores)";
+        }
+        if (near.isEmpty()) {
+            return "network (remote servers: " + String.join(", ", far) + ")";
+        }
+        return "MIXED, not comparable across them: " + String.join(", ", far) + " over the network; " + String.join(", ", near)
+                + " on this machine (loopback, sharing the client's cores)";
     }
 
     @FunctionalInterface

@@ -198,7 +198,11 @@ public final class OpenLoopRun {
         return settings.clients() != null ? settings.clients() : s.clients();
     }
 
+    private final java.util.Map<Scenario, List<Layout>> targetedLayouts = new java.util.HashMap<>();
+
+    /** The layouts given with --layouts; else the scenario's, narrowed to the given targets when there are any. */
     private List<Layout> layoutsOf(Scenario s) {
-        return settings.layouts() != null ? settings.layouts() : s.layouts();
+        return settings.layouts() != null ? settings.layouts()
+                : targetedLayouts.computeIfAbsent(s, x -> targets.targeted(x.layouts(), System.out));
     }
 }
