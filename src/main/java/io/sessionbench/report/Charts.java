@@ -36,6 +36,9 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /** The report's charts, drawn with JFreeChart and returned as PNG bytes. */
 public final class Charts {
+    /** Okabe–Ito, colour-blind safe: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black. */
+    static final Color[] OKABE_ITO = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xE69F00),
+        new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xF0E442), Color.BLACK};
     private static final int W = 900;
     private static final int H = 520;
 
@@ -155,13 +158,85 @@ public final class Charts {
 
     /** A base-10 log axis whose ticks fall on powers of ten, labelled 1, 10, 100, 1k, 10k. */
     static LogAxis logAxis(String label, double smallest) {
-        LogAxis y = new LogAxis(label);
+        LogAxis y = new StepLogAxis(label);
         y.setBase(10);
         y.setSmallestValue(smallest);
         y.setTickUnit(new NumberTickUnit(1));
         y.setMinorTickMarksVisible(true);
         y.setNumberFormatOverride(Look.roundFormat());
         return y;
+    }
+
+    /**
+     * A log axis labelled at 1-2-5 steps of each decade, not at powers of ten alone (a chart spanning 3 to 9 had no
+     * label at all): coarser (1, or 1 and 3 per decade) when that would crowd the axis, finer (1, 1.5, 2, 3 … 9)
+     * when the data spans too little of a decade for three labels.
+     */
+    static final class StepLogAxis extends LogAxis {
+        private static final double[][] STEPS = {{1}, {1, 3}, {1, 2, 5}, {1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9}};
+
+        StepLogAxis(String label) {
+            super(label);
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        public List refreshTicks(java.awt.Graphics2D g2, org.jfree.chart.axis.AxisState state, java.awt.geom.Rectangle2D area,
+                                 org.jfree.chart.ui.RectangleEdge edge) {
+            org.jfree.chart.ui.TextAnchor anchor = org.jfree.chart.ui.RectangleEdge.isTopOrBottom(edge)
+                    ? org.jfree.chart.ui.TextAnchor.TOP_CENTER : org.jfree.chart.ui.TextAnchor.CENTER_RIGHT;
+            List ticks = new java.util.ArrayList();
+            NumberFormat f = getNumberFormatOverride() != null ? getNumberFormatOverride() : Look.roundFormat();
+            for (double v : values(getLowerBound(), getUpperBound())) {
+                ticks.add(new org.jfree.chart.axis.NumberTick(org.jfree.chart.axis.TickType.MAJOR, v, f.format(v), anchor, anchor, 0));
+            }
+            return ticks;
+        }
+
+        /** The labelled values between {@code lo} and {@code hi}: 1-2-5 steps unless too many (over 12) or too few (under 3). */
+        static List<Double> values(double lo, double hi) {
+            List<Double> steps125 = at(STEPS[2], lo, hi);
+            if (steps125.size() > 12) {
+                List<Double> ones = at(STEPS[0], lo, hi);
+                return ones.size() >= 3 ? ones : at(STEPS[1], lo, hi);
+            }
+            if (steps125.size() >= 3) {
+                return steps125;
+            }
+            List<Double> fine = at(STEPS[3], lo, hi);
+            return fine.size() >= 3 ? fine : linear(lo, hi);
+        }
+
+        /** Evenly spaced values at a 1-2-5 step giving 3 to 6 of them: for data within a small part of a decade. */
+        private static List<Double> linear(double lo, double hi) {
+            List<Double> out = new java.util.ArrayList<>();
+            if (!(hi > lo)) {
+                return out;
+            }
+            double raw = (hi - lo) / 4;
+            double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+            double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
+            for (double v = Math.ceil(lo / step) * step; v <= hi * (1 + 1e-12); v += step) {
+                out.add(v);
+            }
+            return out;
+        }
+
+        private static List<Double> at(double[] mantissas, double lo, double hi) {
+            List<Double> out = new java.util.ArrayList<>();
+            if (!(lo > 0) || !(hi > lo)) {
+                return out;
+            }
+            for (int e = (int) Math.floor(Math.log10(lo)); e <= (int) Math.ceil(Math.log10(hi)); e++) {
+                for (double m : mantissas) {
+                    double v = m * Math.pow(10, e);
+                    if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
+                        out.add(v);
+                    }
+                }
+            }
+            return out;
+        }
     }
 
     private static void look(XYLineAndShapeRenderer r, int series, BenchRecord rec) {
@@ -193,13 +268,20 @@ public final class Charts {
         }
         plot.setRangeAxis(logAxis(yLabel, 0.01));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < series.size(); i++) {
+            r.setSeriesPaint(i, OKABE_ITO[i % OKABE_ITO.length]);
+        }
         plot.setRenderer(r);
+        // The first marker (the fault) in vermillion, the servers' events in grey; labels staggered so close ones stay legible.
+        int[] i = {0};
         markers.forEach((label, x) -> {
-            org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(x, Color.RED, new BasicStroke(1.5f,
-                    BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(x, i[0] == 0 ? OKABE_ITO[1] : Color.GRAY,
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             m.setLabel(label);
             m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4 + 14 * (i[0] % 6), 3, 3, 3));
             plot.addDomainMarker(m);
+            i[0]++;
         });
         style(chart);
         return png(chart);
