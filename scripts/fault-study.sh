@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 22 item 6: every fault configuration of the README's fault table, N runs each, interleaved by round (round 1
+# Issue 22 item 6: every fault configuration of the fault table in docs/faults.md, N runs each, interleaved by round (round 1
 # runs every configuration once, then round 2 …), each on a local stack the load command starts and stops. Keeps
 # loadgen.json, report.md and env.json of every run (not charts or histograms) under OUT/<config>/<round>/ and writes
 # OUT/faults.md with scripts/fault-table.py.

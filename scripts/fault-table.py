@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's fault table from a fault study (scripts/fault-study.sh OUT): one row per configuration, each figure the
+"""The fault table of docs/faults.md from a fault study (scripts/fault-study.sh OUT): one row per configuration, each figure the
 range over its runs. Everything is read from the runs' loadgen.json, except recovery, read from the report.md the same
 build wrote from it (the one definition, FaultRun.recovered, lives in Java). Usage: scripts/fault-table.py OUT"""
 import json

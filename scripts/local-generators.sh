@@ -3,7 +3,7 @@
 #   scripts/local-generators.sh SCENARIO "1 3" [--total-connections C] [load options, e.g. --rate 3000]
 # One stack and one preload serve every N, so the runs differ only in how the schedule is split. With
 # --total-connections C each of N generators gets C/N connections (rounded up), so the total stays comparable.
-# Prints the merged results folders. On a cluster, use 'k8s job' instead (README: Beyond one machine).
+# Prints the merged results folders. On a cluster, use 'k8s job' instead (docs/load.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 SCENARIO \"N…\" [--total-connections C] [load options]" >&2; exit 2; }

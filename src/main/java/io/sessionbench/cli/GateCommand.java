@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 no regression, 1 a regression (or the head build's benchmark failed), 2 bad usage,",
                 "3 a metric neither shown unchanged within +-threshold nor resolved to it (it says how many rounds would do)."})
 final class GateCommand implements Callable<Integer> {
-    /** The default benchmarks: see README "Regression gate" for the study that chose them. */
+    /** The default benchmarks: see docs/gate.md for the study that chose them. */
     static final String DEFAULT_BENCHMARKS = "redis-hash/lettuce";
-    /** Trial JVM options chosen by the dimensioning study (README "Regression gate"). */
+    /** Trial JVM options chosen by the dimensioning study (docs/gate.md). */
     static final String DEFAULT_JVM_ARGS = "-XX:ActiveProcessorCount=1";
 
     @picocli.CommandLine.Mixin
@@ -77,7 +77,7 @@ final class GateCommand implements Callable<Integer> {
     String headSlowdown;
 
     @Option(names = "--jvm-args", defaultValue = DEFAULT_JVM_ARGS, paramLabel = "OPTIONS", description = "extra options of every "
-            + "trial JVM, space-separated (default '${DEFAULT-VALUE}': see README \"Regression gate\"; '' for none)")
+            + "trial JVM, space-separated (default '${DEFAULT-VALUE}': see docs/gate.md; '' for none)")
     String jvmArgs;
 
     @Option(names = "--seed", description = "seed of the random order (default: drawn, and recorded)")

@@ -25,7 +25,7 @@ final class K8sCommand {
             description = {"Pod I runs 'load --generator I/N' from JOB_COMPLETION_INDEX. Target URIs and passwords come from the "
                     + "Secret you name (keys SESSIONBENCH_REDIS_URI, SESSIONBENCH_POSTGRES_URI, SESSIONBENCH_MEMCACHED, …), never "
                     + "from these manifests. Every generator writes its results folder to the volume claim; copy them out and run "
-                    + "'merge' (see README, Beyond one machine)."})
+                    + "'merge' (see docs/load.md, several generators)."})
     static final class JobCommand implements Callable<Integer> {
         @Parameters(paramLabel = "SCENARIO", description = "the scenario file, e.g. scenarios/auth-read-heavy.yaml")
         Path scenario;
