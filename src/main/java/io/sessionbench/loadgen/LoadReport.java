@@ -461,19 +461,23 @@ public final class LoadReport {
             lat.put("P99 uncorrected", r.timeline().stream().map(p -> new double[] {p[0], p[4] / 1000}).toArray(double[][]::new));
             String title = r.scenario() + " " + r.target() + " @" + String.format(Locale.ROOT, "%.0f", r.intendedRate());
             byte[] latency = Charts.lines("Latency per 1 s: " + title, "seconds into the measurement", "P99 ms (log)", lat, false, markers);
-            Map<String, List<double[]>> byType = new java.util.TreeMap<>();
-            for (int i = 0; i < r.timeline().size() && i < f.errorsPerSecond().size(); i++) {
-                double[] row = r.timeline().get(i);
-                double secs = i == 0 ? row[0] : row[0] - r.timeline().get(i - 1)[0];
-                for (Map.Entry<String, Long> e : f.errorsPerSecond().get(i).entrySet()) {
-                    byType.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {row[0], e.getValue() / Math.max(secs, 1e-3)});
-                }
-            }
+            // Each second's calls that failed, by type, as a share of that second's calls (answered + failed).
+            java.util.SortedSet<String> types = new java.util.TreeSet<>();
+            f.errorsPerSecond().forEach(m -> types.addAll(m.keySet()));
             Map<String, double[][]> errs = new LinkedHashMap<>();
-            byType.forEach((k, v) -> errs.put(k, v.toArray(double[][]::new)));
-            errs.put("answered", r.timeline().stream().map(p -> new double[] {p[0], p[1]}).toArray(double[][]::new));
-            byte[] errors = Charts.lines("Errors by type and answered calls per second: " + title, "seconds into the measurement",
-                    "calls per second (log)", errs, false, markers);
+            for (String type : types) {
+                List<double[]> pts = new ArrayList<>();
+                for (int i = 0; i < r.timeline().size() && i < f.errorsPerSecond().size(); i++) {
+                    double[] row = r.timeline().get(i);
+                    double secs = i == 0 ? row[0] : row[0] - r.timeline().get(i - 1)[0];
+                    Map<String, Long> second = f.errorsPerSecond().get(i);
+                    double calls = row[1] * secs + sum(second);
+                    pts.add(new double[] {row[0], calls <= 0 ? 0 : 100.0 * second.getOrDefault(type, 0L) / calls});
+                }
+                errs.put(type.replace("unexpected-", ""), pts.toArray(double[][]::new));
+            }
+            byte[] errors = Charts.shares("Calls failed per second, by error type: " + title, "seconds into the measurement",
+                    "% of the second's calls", errs, markers);
             Charts.save(latency, dir.resolve("charts").resolve(faultChart(r, "latency")));
             Charts.save(errors, dir.resolve("charts").resolve(faultChart(r, "errors")));
             b.append("<img alt=\"latency over time with the fault\" src=\"").append(Charts.dataUri(latency)).append("\">")

@@ -252,11 +252,24 @@ public final class Charts {
     /** {@link #lines} with vertical markers, labelled, at x positions (e.g. when a fault fired). */
     public static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
                                Map<String, Double> markers) {
+        return lines(title, xLabel, yLabel, series, logX, markers, false);
+    }
+
+    /**
+     * Shares in percent over x (e.g. the calls of each second that failed, by error type), on a linear 0-100 axis, with
+     * {@link #lines}' markers: a share drawn on a log scale hides how much failed.
+     */
+    public static byte[] shares(String title, String xLabel, String yLabel, Map<String, double[][]> series, Map<String, Double> markers) {
+        return lines(title, xLabel, yLabel, series, false, markers, true);
+    }
+
+    private static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
+                                Map<String, Double> markers, boolean percent) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, pts) -> {
             XYSeries s = new XYSeries(name, true, true);
             for (double[] p : pts) {
-                s.add(p[0], Math.max(0.001, p[1]));
+                s.add(p[0], percent ? p[1] : Math.max(0.001, p[1]));
             }
             data.addSeries(s);
         });
@@ -266,7 +279,14 @@ public final class Charts {
         if (logX) {
             plot.setDomainAxis(logAxis(xLabel, 1));
         }
-        plot.setRangeAxis(logAxis(yLabel, 0.01));
+        if (percent) {
+            org.jfree.chart.axis.NumberAxis y = new org.jfree.chart.axis.NumberAxis(yLabel);
+            y.setRange(0, 100);
+            y.setTickUnit(new NumberTickUnit(10));
+            plot.setRangeAxis(y);
+        } else {
+            plot.setRangeAxis(logAxis(yLabel, 0.01));
+        }
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < series.size(); i++) {
             r.setSeriesPaint(i, OKABE_ITO[i % OKABE_ITO.length]);
