@@ -100,9 +100,9 @@ public final class ClusterLoad {
     private static List<Node> nodes(RedisTarget seed, String nodes) {
         List<Node> out = new ArrayList<>();
         for (NodeLine n : parse(nodes)) {
-            if (!n.failed()) {
-                out.add(read(n.target(seed), n.address(), n.primary() ? "primary" : "replica", n.slots()));
-            }
+            // a node the cluster marks failing (killed, stalled) keeps its row, said as such, instead of dropping out
+            out.add(n.failed() ? new Node(n.address(), (n.primary() ? "primary" : "replica") + ", marked failing", n.slots(), 0, 0, 0, 0)
+                    : read(n.target(seed), n.address(), n.primary() ? "primary" : "replica", n.slots()));
         }
         return out;
     }
@@ -157,13 +157,22 @@ public final class ClusterLoad {
                 primaryCalls += a.calls() - callsBefore(before, a);
             }
         }
+        // Every node seen at either end: one that changed role says what it was; one gone by the end says so.
+        List<Node> rows = new ArrayList<>(after);
+        for (Node s : before) {
+            if (after.stream().noneMatch(a -> a.address().equals(s.address()))) {
+                rows.add(new Node(s.address(), s.role() + ", gone by the end (not in CLUSTER NODES)", 0, 0, s.calls(), 0, s.cpuSeconds()));
+            }
+        }
         MarkdownTable b = new MarkdownTable().text("node").text("role").number("slots").number("commands").number("share of primaries'")
                 .number("keys at end").number("server CPU s").number("CPU µs / command");
-        for (Node a : after) {
+        for (Node a : rows) {
             Node s = before.stream().filter(x -> x.address().equals(a.address())).findFirst().orElse(null);
-            long calls = a.calls() - (s == null ? 0 : s.calls());
-            double cpu = a.cpuSeconds() - (s == null ? 0 : s.cpuSeconds());
-            b.row(a.address(), a.role(), MarkdownTable.cell("%,d", a.slots()), MarkdownTable.cell("%,d", calls),
+            boolean answered = !a.role().contains("marked failing") && !a.role().contains("gone by the end") && !a.role().contains("did not answer");
+            long calls = answered ? a.calls() - (s == null ? 0 : s.calls()) : 0;
+            double cpu = answered ? a.cpuSeconds() - (s == null ? 0 : s.cpuSeconds()) : 0;
+            String role = s != null && answered && !s.role().equals(a.role()) ? a.role() + " (was " + s.role() + ": promoted or demoted)" : a.role();
+            b.row(a.address(), role, MarkdownTable.cell("%,d", a.slots()), answered ? MarkdownTable.cell("%,d", calls) : "–",
                     a.role().equals("primary") && primaryCalls > 0 ? MarkdownTable.cell("%.1f %%", 100.0 * calls / primaryCalls) : "–",
                     MarkdownTable.cell("%,d", a.keys()), MarkdownTable.cell("%.2f", cpu), calls > 0 ? MarkdownTable.cell("%.1f", cpu * 1e6 / calls) : "–");
         }
