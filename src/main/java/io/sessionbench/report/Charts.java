@@ -45,7 +45,13 @@ public final class Charts {
     private Charts() {
     }
 
-    /** HdrHistogram-style percentile plot: latency against 1/(1-p) on log axes, one line per row, in the row's look. */
+    /** The fewest calls beyond a percentile for it to be drawn. */
+    static final int MIN_TAIL_SAMPLES = 10;
+
+    /**
+     * HdrHistogram-style percentile plot: latency against 1/(1-p) on log axes, one line per row, in the row's look, each
+     * cut where fewer than {@link #MIN_TAIL_SAMPLES} calls lie beyond, its sample count in the legend.
+     */
     public static byte[] percentiles(String title, List<SummaryRow> rows) {
         XYSeriesCollection data = new XYSeriesCollection();
         List<SummaryRow> drawn = new java.util.ArrayList<>();
@@ -53,7 +59,8 @@ public final class Charts {
             if (row.latency() == null || row.latency().getTotalCount() == 0) {
                 continue;
             }
-            XYSeries s = new XYSeries(row.record().target(), true, true);
+            XYSeries s = new XYSeries(String.format(java.util.Locale.ROOT, "%s (n = %,d)", row.record().target(),
+                    row.latency().getTotalCount()), true, true);
             for (double[] p : percentilePoints(row.latency())) {
                 s.add(p[0], p[1]);
             }
@@ -82,9 +89,11 @@ public final class Charts {
     /** The points of a percentile plot: (1/(1-p), µs), five ticks per halving of the remaining fraction, up to the max. */
     public static List<double[]> percentilePoints(Histogram h) {
         List<double[]> out = new java.util.ArrayList<>();
+        // A percentile is drawn only where at least MIN_TAIL_SAMPLES calls lie beyond it: deeper, one call sets the line.
+        double deepest = h.getTotalCount() / (double) MIN_TAIL_SAMPLES;
         for (HistogramIterationValue v : h.percentiles(5)) {
             double p = v.getPercentileLevelIteratedTo() / 100.0;
-            if (p >= 1.0) {
+            if (p >= 1.0 || 1.0 / (1.0 - p) > deepest) {
                 break;
             }
             out.add(new double[] {1.0 / (1.0 - p), Math.max(0.001, v.getValueIteratedTo() / 1000.0)});
@@ -96,7 +105,18 @@ public final class Charts {
      * Median throughput of each row as a dot with its 95 % interval as a whisker on both sides (log axis, round ticks),
      * in the row's layout colour; a row without an interval shows the dot alone.
      */
-    public static byte[] throughput(String title, List<SummaryRow> rows, String unit) {
+    public static byte[] throughput(String title, List<SummaryRow> all, String unit) {
+        // The in-process floor (millions of calls/s) would set the axis and squeeze the real backends into a sliver:
+        // it is named in the title with its figure, not drawn.
+        List<SummaryRow> rows = all.stream().filter(s -> !s.record().store().layout().floor()).toList();
+        String floors = String.join(", ", all.stream().filter(s -> s.record().store().layout().floor())
+                .map(s -> s.record().target() + " floor " + ReportWriter.fmt(s.throughput().median()) + " " + unit).toList());
+        if (!floors.isEmpty()) {
+            title = title + " (" + floors + ", not drawn)";
+        }
+        if (rows.isEmpty()) {
+            rows = all;
+        }
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         String[] labels = new String[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
@@ -263,8 +283,18 @@ public final class Charts {
         return lines(title, xLabel, yLabel, series, false, markers, true);
     }
 
+    /** {@link #lines} with a horizontal line at {@code level}, labelled (an objective). */
+    public static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, String levelLabel, double level) {
+        return lines(title, xLabel, yLabel, series, false, Map.of(), false, levelLabel, level);
+    }
+
     private static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
                                 Map<String, Double> markers, boolean percent) {
+        return lines(title, xLabel, yLabel, series, logX, markers, percent, null, Double.NaN);
+    }
+
+    private static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
+                                Map<String, Double> markers, boolean percent, String levelLabel, double level) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, pts) -> {
             XYSeries s = new XYSeries(name, true, true);
@@ -303,6 +333,18 @@ public final class Charts {
             plot.addDomainMarker(m);
             i[0]++;
         });
+        if (levelLabel != null && level > 0) {
+            org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(level, OKABE_ITO[1], new BasicStroke(2f));
+            m.setLabel(levelLabel);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+            plot.addRangeMarker(m);
+            // the axis reaches the objective even when every point lies below it
+            double top = plot.getRangeAxis().getUpperBound();
+            if (top < level * 1.5) {
+                plot.getRangeAxis().setUpperBound(level * 1.5);
+            }
+        }
         style(chart);
         return png(chart);
     }
