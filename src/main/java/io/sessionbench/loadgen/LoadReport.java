@@ -105,6 +105,16 @@ public final class LoadReport {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /** The first clause of a long message (up to 100 characters), with "…" when cut. */
+    static String shorten(String message) {
+        if (message.length() <= 100) {
+            return message;
+        }
+        int cut = message.indexOf(';');
+        cut = cut > 0 && cut <= 100 ? cut : 100;
+        return message.substring(0, cut) + " … (below)";
+    }
+
     /**
      * Counts keyed {@code op.error.Type} (or {@code op} for misses) as named sums, largest first, each with its
      * operations: "Unavailable 4,991 (request 4,014, create 490, increment 487); IllegalStateException 4 (…)". "0" when none.
@@ -194,7 +204,8 @@ public final class LoadReport {
                         .number("uncorr. P99 ms").number("uncorr. P99.9 ms");
             }
             LoadRun.Bounds bounds = r.bounds();
-            String verdict = r.incomplete() != null ? "incomplete: " + r.incomplete() : r.interrupted() ? "interrupted"
+            // a long failure message goes under the table, the cell keeps its first clause
+            String verdict = r.incomplete() != null ? "incomplete: " + shorten(r.incomplete()) : r.interrupted() ? "interrupted"
                     : r.meetsObjective() ? "meets P99 ≤ " + ms(r.objectiveP99Micros()) + " ms, errors ≤ " + bounds.errorsPercent()
                     + " %, late ≤ " + bounds.latePercent() + " %" : "does not meet: " + String.join("; ", r.unmet());
             LoadRun.Successes ok = ok(r);
@@ -211,6 +222,11 @@ public final class LoadReport {
         }
         if (table != null) {
             b.append(table);
+        }
+        for (LoadRun r : runs) {
+            if (r.incomplete() != null && !shorten(r.incomplete()).equals(r.incomplete())) {
+                b.append(String.format(Locale.ROOT, "%n- %s @%,.0f req/s incomplete: %s%n", r.target(), r.intendedRate(), r.incomplete()));
+            }
         }
         b.append("\nHeap of the generator JVM (").append(Runtime.getRuntime().maxMemory() / 1048576).append(" MB max when this report ")
                 .append("was written): highest sample per run: ");
