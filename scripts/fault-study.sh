@@ -49,7 +49,7 @@ for round in $(seq 1 "$n"); do
       cp "$run"/loadgen.json "$run"/report.md "$run"/env.json "$dir/" 2>/dev/null
     fi
     rm -rf "$dir/run"
-    echo "$(date +%H:%M:%S) $label round $round: $(grep -E '^\[.*\] [0-9]+ req/s intended' "$dir/stdout.txt" | tail -1 | cut -c1-200)"
+    echo "$(date +%H:%M:%S) $label round $round: $(grep -E '^\[.*\] @[0-9]+ req/s (meets|does not meet)' "$dir/stdout.txt" | tail -1 | cut -c1-200)"
   done <<< "$configs"
 done
 python3 "$here/scripts/fault-table.py" "$out" > "$out/faults.md"

@@ -203,12 +203,14 @@ public final class RateSweep {
                     long startAt = sharing.startEpochNanos() == 0 ? 0 : sharing.startEpochNanos() + step * (warm + dur + STEP_PAUSE_NANOS);
                     LoadRun lr = runRate(workload, r, conns, warm, dur, startAt, out, progress);
                     runs.add(lr);
-                    log.printf(Locale.ROOT, "[%s %s] %.0f req/s intended, %.0f answered, errors %d (%.2f%%), %d never started, "
-                                    + "late %.2f%%, P99 of successes %.2f ms (uncorrected %.2f ms), misses %d, lost updates %d of %d — %s%n",
-                            s.name(), target, r, lr.achievedRate(), lr.errorCount(), lr.errorPercent(), lr.notStarted(), lr.latePercent(),
-                            lr.successes().corrected().p99() / 1000, lr.successes().uncorrected().p99() / 1000, lr.missCount(),
-                            lr.lostUpdates().lost(), lr.lostUpdates().acknowledged(),
-                            lr.meetsObjective() ? "meets the objective" : "does not meet: " + String.join("; ", lr.unmet()));
+                    // The verdict first, what was lost or failed in it before any speed; then the figures.
+                    log.printf(Locale.ROOT, "[%s %s] @%.0f req/s %s — lost: %s sessions, %d of %d updates; errors %d (%.2f%%); "
+                                    + "%.0f req/s answered, %d never started, late %.2f%%, P99 of successes %.2f ms (uncorrected %.2f ms), misses %d%n",
+                            s.name(), target, r, lr.meetsObjective() ? "meets the objective" : "does not meet: " + String.join("; ", lr.unmet()),
+                            lr.faults() == null ? "not checked (no fault)" : lr.faults().sessionsMissing() + " of " + lr.faults().sessionsChecked(),
+                            lr.lostUpdates().lost(), lr.lostUpdates().acknowledged(), lr.errorCount(), lr.errorPercent(), lr.achievedRate(),
+                            lr.notStarted(), lr.latePercent(), lr.successes().corrected().p99() / 1000, lr.successes().uncorrected().p99() / 1000,
+                            lr.missCount());
                     // Generators sharing a schedule run every step: each sees only its share, the merge judges the whole.
                     if (!lr.meetsObjective() && sharing.count() == 1) {
                         break;
