@@ -288,8 +288,10 @@ public final class ReportWriter {
                 .append("one layout; synchronous calls against requests in flight; safe against naive updates), and its charts ")
                 .append("follow it. Throughput is successful calls per second (misses and errors are counted apart and are not in it): ")
                 .append("the median of the measurement iterations, with a 95 % bootstrap interval of that median and the ")
-                .append("coefficient of variation (CV) across iterations. A figure whose interval is wider than ±50 % of it is ")
-                .append("marked *cannot judge*: it is not a finding. Percentiles come from the HdrHistogram of every ")
+                .append("coefficient of variation (CV) across iterations. A figure whose interval is wider than ±" + (int) TOO_NOISY_PERCENT
+                        + " % of it is ")
+                .append("marked *too noisy*: it is not a finding (the verdict's *tied* and *inconclusive* and the gate's *cannot judge* ")
+                .append("are about comparisons, each with its own limit stated where it is used). Percentiles come from the HdrHistogram of every ")
                 .append("successful call in all measurement iterations and forks (closed loop: they omit queueing under ")
                 .append("overload). *Disturbed* counts iterations during which something else took CPU: steal > 5 %, other ")
                 .append("processes > 10 % of the machine, JIT compilation > 50 ms or GC > 25 ms in the benchmark JVM. ")
@@ -442,13 +444,21 @@ public final class ReportWriter {
         }
     }
 
+    /**
+     * The one limit of the word "too noisy": a figure whose 95 % interval is wider than ±this many percent of it is not
+     * quoted as a finding. The other noise words are the verdict's ("tied": a ratio's whole interval within
+     * ±{@link Verdict#THRESHOLD_PERCENT} %; "inconclusive": neither tied nor judged) and the gate's ("cannot judge",
+     * exit 3: a comparison left unresolved at the resolution reached).
+     */
+    static final double TOO_NOISY_PERCENT = 50;
+
     /** The 95 % interval of a median, or why there is none. */
     static String interval(Stats.Summary t) {
         if (!t.hasInterval()) {
             return "– (" + t.n() + " samples)";
         }
-        if (t.halfWidthPercent() > 50) {
-            return "cannot judge (" + fmt(t.low()) + "…" + fmt(t.high()) + ")";
+        if (t.halfWidthPercent() > TOO_NOISY_PERCENT) {
+            return "too noisy (" + fmt(t.low()) + "…" + fmt(t.high()) + ")";
         }
         return fmt(t.low()) + "…" + fmt(t.high());
     }
