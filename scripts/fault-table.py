@@ -2,7 +2,8 @@
 """The fault table of docs/faults.md from a fault study (scripts/fault-study.sh OUT): one row per configuration, each figure the
 range over its runs. Everything is read from the runs' loadgen.json, except recovery, read from the report.md the same
 build wrote from it (the one definition, FaultRun.recovered, lives in Java). Usage: scripts/fault-table.py OUT [BASE]
-(links relative to BASE, the folder of the page the table goes into; default OUT)"""
+(links relative to BASE, the folder of the page the table goes into; default OUT); with --c9, the C9 row of
+docs/findings.md instead, its figures from the same runs."""
 import json
 import os
 import re
@@ -129,6 +130,60 @@ def row(out, label, fault, setting, base):
         recovery, lost_text, span(lwin, "{:.1f}", " s") if lwin else "–", increments, links)
 
 
+def c9(out, base):
+    """The C9 row of docs/findings.md, every figure a range over the study's runs."""
+    def runs(label):
+        return [r for _, r, _ in runs_of(out, label)]
+
+    def lost(label):
+        rs = runs(label)
+        return span([r["faults"]["sessionsMissing"] for r in rs]), span([100.0 * r["faults"]["sessionsMissing"] / max(1, r["faults"]["sessionsChecked"]) for r in rs], "{:.1f}", " %"), max(r["faults"]["sessionsMissing"] for r in rs)
+
+    def took(labels):
+        return span([r["faults"]["fired"][0]["tookSeconds"] for label in labels for r in runs(label)], "{:.2f}", " s")
+
+    def failing(label):
+        rs = runs(label)
+        windows = [r["faults"]["lastErrorSeconds"] - r["faults"]["firstErrorSeconds"] for r in rs if sum(r["errors"].values()) > 0]
+        return span(windows, "{:.1f}", " s") if windows else "no time"
+
+    def never(label):
+        return sum(1 for _, _, md in runs_of(out, label) if recovered(md) is None), len(runs(label))
+
+    def demoted(label):
+        return span([d for d in (server_story(r)[2] for r in runs(label)) if d is not None], "{:.1f}", " s")
+
+    n = min(len(runs(label)) for label, _, _ in ROWS if runs(label))
+    kills = ["kill-primary-sentinel-aof-off", "kill-primary-sentinel-aof-everysec", "kill-primary-sentinel-aof-everysec-minreplicas1",
+             "kill-primary-sentinel-aof-everysec-wait1"]
+    kill_lost = max(lost(k)[2] for k in kills)
+    lettuce_never = never("kill-primary-cluster-lettuce-defaults")
+    fl, fr, _ = lost("failover-sentinel-lettuce")
+    evidence = ("[fault experiments](%s), %d runs per configuration, ranges: promotion %s after a coordinated `CLUSTER FAILOVER`, "
+                "%s after a `kill -9` behind Sentinel and %s on the cluster (2 s detection). After a `kill -9` on the cluster calls failed "
+                "for %s with Jedis, %s with Redisson and %s with Lettuce and periodic + adaptive refresh; with Lettuce's defaults the "
+                "calls were still failing at the end, after the run's 30 s extension, in %d of %d runs (%s of errors). A `kill -9` "
+                "behind Sentinel lost %s with AOF off, `everysec`, `min-replicas-to-write 1` and `WAIT 1`; a restart without persistence lost %s "
+                "(%s: every session older than it), with AOF `everysec` %s. A planned `SENTINEL FAILOVER` lost %s acknowledged sessions "
+                "with Lettuce (%s), %s with Jedis, %s with Redisson, %s with `min-replicas-to-write 1`, %s with `WAIT 1`: the old "
+                "primary became a replica %s after the failover, and what it acknowledged until then was discarded") % (
+        os.path.relpath("docs/faults.md", base), n, took(["failover-cluster-lettuce-defaults", "failover-cluster-lettuce-refresh",
+                                                         "failover-cluster-jedis", "failover-cluster-redisson"]),
+        took(kills), took(["kill-primary-cluster-lettuce-defaults", "kill-primary-cluster-lettuce-refresh", "kill-primary-cluster-jedis",
+                           "kill-primary-cluster-redisson"]),
+        failing("kill-primary-cluster-jedis"), failing("kill-primary-cluster-redisson"), failing("kill-primary-cluster-lettuce-refresh"),
+        lettuce_never[0], lettuce_never[1], failing("kill-primary-cluster-lettuce-defaults"),
+        "no acknowledged session" if kill_lost == 0 else "up to %d acknowledged sessions" % kill_lost, lost("restart-standalone-aof-off")[0], lost("restart-standalone-aof-off")[1],
+        lost("restart-standalone-aof-everysec")[0], fl, fr, lost("failover-sentinel-jedis")[0], lost("failover-sentinel-redisson")[0],
+        lost("failover-sentinel-lettuce-minreplicas1")[0], lost("failover-sentinel-lettuce-wait1")[0], demoted("failover-sentinel-lettuce"))
+    verdict = ("promotion within seconds: holds; \"sessions continue\": depends on the client and its topology refresh%s; AOF: a restart "
+               "without it loses every session older than the restart, and a killed primary lost %s here either way; "
+               "`min-replicas-to-write 1` and `WAIT 1` reduced the loss in a Sentinel failover but did not prevent it (1,000 req/s, loopback)") % (
+        " (Lettuce's cluster defaults did not recover within the run)" if lettuce_never[0] else "", "nothing" if kill_lost == 0 else "sessions")
+    print("| C9 a replica is promoted within seconds and sessions continue; an unplanned failover can drop sessions if AOF is off; "
+          "`min-replicas-to-write ≥ 1` protects writes | %s | %s |" % (evidence, verdict))
+
+
 def main(out, base):
     print("| fault | client, setting | runs | fault took | promoted / +switch-master / old primary a replica (after the fault) | "
           "errors | recovered after the fault | acknowledged sessions lost (of checked) | window of lost acknowledgements | "
@@ -142,4 +197,5 @@ def main(out, base):
 
 if __name__ == "__main__":
     # links are relative to BASE, the folder of the page the table goes into (default: OUT itself)
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else sys.argv[1])
+    args = [a for a in sys.argv[1:] if a != "--c9"]
+    (c9 if "--c9" in sys.argv else main)(args[0], args[1] if len(args) > 1 else args[0])
