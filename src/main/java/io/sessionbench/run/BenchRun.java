@@ -67,9 +67,9 @@ public final class BenchRun {
         this.liveSessions = s.liveSessions();
         this.threads = s.threads();
         this.benchmarks = s.benchmarks();
-        this.layouts = s.layouts() != null ? s.layouts()
+        this.layouts = s.layouts() != null || targets == null ? s.layouts()
                 : targets.targeted(java.util.Arrays.asList(io.sessionbench.store.Layout.values()), System.out);
-        if (s.layouts() == null && this.layouts.size() == io.sessionbench.store.Layout.values().length) {
+        if (s.layouts() == null && this.layouts != null && this.layouts.size() == io.sessionbench.store.Layout.values().length) {
             this.layouts = null; // no target given: the profile's own layouts
         }
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
 
 /**
- * The least-privilege ACL of each Redis layout ({@link RedisAcl}, the README's ACL SETUSER lines): every operation of
+ * The least-privilege ACL of each Redis layout ({@link RedisAcl}, the ACL SETUSER lines of docs/targets.md): every operation of
  * the layout works with every client as that user, safe and naive; other layouts' keys and other commands get NOPERM,
  * named with the command and the key.
  */
@@ -123,8 +123,8 @@ class AclTest {
     }
 
     @Test
-    void theReadmeListsTheLinesThisTestProves() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    void theDocsListTheLinesThisTestProves() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "targets.md"));
         assertThat(readme).contains(RedisAcl.clusterAddition("sessions-redis-hash"));
         for (Layout l : List.of(Layout.REDIS_HASH, Layout.REDIS_JSON, Layout.REDIS_BLOB)) {
             assertThat(readme).contains(RedisAcl.setUserLine(l, "sessions-" + l.label()));

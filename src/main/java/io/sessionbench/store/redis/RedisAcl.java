@@ -11,7 +11,7 @@ import redis.clients.jedis.Jedis;
 /**
  * The least-privilege Redis ACL of each Redis layout: its own key prefix only, no channels, and only the commands its
  * client sends and its Lua scripts run (ACLs apply inside scripts too). Used to create a user per layout, and printed
- * in the README as the {@code ACL SETUSER} line to give a production user.
+ * in docs/targets.md as the {@code ACL SETUSER} line to give a production user.
  */
 public final class RedisAcl {
     /** What every client needs to connect and what every layout sends: handshake, scripts, listing, the version. */
@@ -50,12 +50,12 @@ public final class RedisAcl {
         return r;
     }
 
-    /** The rules a cluster adds to {@link #rules(Layout)}, as one line for the README. */
+    /** The rules a cluster adds to {@link #rules(Layout)}, as one line for docs/targets.md. */
     public static String clusterAddition(String user) {
         return "ACL SETUSER " + user + " " + String.join(" ", CLUSTER);
     }
 
-    /** {@code ACL SETUSER <user> on >PASSWORD resetkeys ~sh:* …}, for the README and for operators. */
+    /** {@code ACL SETUSER <user> on >PASSWORD resetkeys ~sh:* …}, for docs/targets.md and for operators. */
     public static String setUserLine(Layout layout, String user) {
         return "ACL SETUSER " + user + " on >PASSWORD " + String.join(" ", rules(layout));
     }
