@@ -69,7 +69,7 @@ class OpenLoopRunnerTest {
 
     /**
      * A run told to go on (a fault run that has not recovered) extends one interval at a time, up to its limit, with its
-     * schedule unbroken: 2 s planned + at most 2 s more at 500 req/s is exactly 2,000 scheduled requests, all answered.
+     * schedule unbroken: 1 s planned + at most 1 s more at 500 req/s is exactly 1,000 scheduled requests, all answered.
      */
     @Test
     void aRunGoesOnPastItsDurationWhileToldToAndKeepsItsScheduleWhole() throws Exception {
@@ -77,14 +77,14 @@ class OpenLoopRunnerTest {
             ScenarioWorkload w = new ScenarioWorkload(scenario(50), store);
             w.preload(2);
             OpenLoopRunner runner = new OpenLoopRunner(new OpenLoopRunner.Config(500, false, 2,
-                    200_000_000L, 2_000_000_000L, 1_000_000_000L), w);
+                    200_000_000L, 1_000_000_000L, 500_000_000L), w);
             List<Integer> asked = new ArrayList<>();
-            runner.extendWhile(timeline -> asked.add(timeline.size()), 2_000_000_000L);
+            runner.extendWhile(timeline -> asked.add(timeline.size()), 1_000_000_000L);
             OpenLoopRunner.Outcome o = runner.run(DIR.resolve("extended.hlog"), null, "extended", new ArrayList<>());
-            assertThat(o.measuredSeconds()).isEqualTo(4.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(o.measuredSeconds()).isEqualTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(asked).as("asked once per interval near the end, until the limit").isNotEmpty();
-            assertThat(o.scheduled()).isEqualTo(2000);
-            assertThat(o.allCorrected().getTotalCount()).isEqualTo(2000);
+            assertThat(o.scheduled()).isEqualTo(1000);
+            assertThat(o.allCorrected().getTotalCount()).isEqualTo(1000);
             assertThat(o.timeline()).hasSizeGreaterThanOrEqualTo(4);
         }
     }
