@@ -531,13 +531,34 @@ public final class LoadReport {
         return Double.isNaN(micros) ? "–" : String.format(Locale.ROOT, micros >= 10_000 ? "%.0f" : "%.2f", micros / 1000);
     }
 
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     static String html(Path dir, List<LoadRun> runs, String md) {
         StringBuilder b = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>sessionbench open-loop report</title>"
                 + "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}pre{white-space:pre-wrap}img{max-width:100%}</style>"
                 + "</head><body><h1>sessionbench open-loop report</h1>");
+        // A fault run's page opens with its story, as report.md does; the charts and the full text follow.
+        for (LoadRun r : runs) {
+            if (r.faults() != null) {
+                double fault = r.faults().fired().isEmpty() ? Double.NaN : r.faults().fired().get(0).firedSeconds();
+                b.append(String.format(Locale.ROOT, "<h2>What happened: %s %s @%,.0f req/s</h2><ol>", escape(r.scenario()),
+                        escape(r.target()), r.intendedRate()));
+                for (String line : story(r, r.faults(), fault).split("\n")) {
+                    if (line.startsWith("1. ")) {
+                        b.append("<li>").append(escape(line.substring(3)).replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>")).append("</li>");
+                    }
+                }
+                b.append("</ol>");
+            }
+        }
         Map<String, Map<String, double[][]>> overTime = new LinkedHashMap<>();
         Map<String, Map<String, List<double[]>>> sweep = new LinkedHashMap<>();
         for (LoadRun r : runs) {
+            if (r.faults() != null) {
+                continue; // its own latency chart, with the fault and the servers' events marked, follows
+            }
             String series = r.target() + " @" + String.format(Locale.ROOT, "%.0f", r.intendedRate());
             Map<String, double[][]> t = overTime.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>());
             t.put(series + " P99 corrected", r.timeline().stream().map(p -> new double[] {p[0], p[3] / 1000}).toArray(double[][]::new));
