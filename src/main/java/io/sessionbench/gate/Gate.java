@@ -172,7 +172,8 @@ public final class Gate {
         if (incomplete != null) {
             md.append("**Incomplete: ").append(incomplete).append("**\n\n");
         }
-        md.append("**").append(v.summary()).append("**\n\n```\n").append(v.table()).append("```\n\n")
+        md.append("**").append(v.summary()).append("**\n\n").append(v.failures().isEmpty() ? "" : v.failures().replace("\n", "\n\n"))
+                .append("```\n").append(v.table()).append("```\n\n")
                 .append(conditions(v)).append('\n');
         Files.writeString(out.resolve("gate.md"), md.toString());
     }

@@ -134,6 +134,7 @@ public final class GateStudy {
     }
 
     private static Trial renumber(Trial t, int round) {
-        return new Trial(round, t.position(), t.side(), t.benchmark(), t.ok(), t.p99(), t.disturbed(), t.seconds(), t.slowdownNanos());
+        return new Trial(round, t.position(), t.side(), t.benchmark(), t.ok(), t.p99(), t.disturbed(), t.seconds(), t.slowdownNanos(),
+                t.errors());
     }
 }

@@ -15,8 +15,23 @@ import java.util.Map;
  * of the same round, judged on their log ratios ({@link Judge#paired}), the false-alarm rate shared by every line.
  * A trial mostly disturbed drops its pair; a line that lost more than half its pairs is {@code disturbed}.
  */
-public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, String slowdown) {
+public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, String slowdown, List<Failed> failed) {
     public record Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change) {
+    }
+
+    /**
+     * Failed calls of one benchmark, per side: trials with any, of all, and the mean failed calls per second. A head
+     * whose trials failed calls while the base's did not is a regression whatever its speed (correctness first).
+     */
+    public record Failed(String benchmark, int baseTrials, int baseFailing, double basePerSecond, int headTrials, int headFailing,
+                         double headPerSecond) {
+        boolean headOnly() {
+            return headFailing > 0 && baseFailing == 0;
+        }
+    }
+
+    public GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, String slowdown) {
+        this(lines, rules, rounds, slowdown, List.of());
     }
 
     public static GateVerdict judge(List<Trial> trials, List<Trial.Metric> metrics, double thresholdPercent, double minChangePercent,
@@ -57,7 +72,24 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
                 lines.add(new Line(e.getKey(), m, geoMean(base), geoMean(head), pairs.size(), dropped, c));
             }
         }
-        return new GateVerdict(lines, rules, rounds, slowdown);
+        List<Failed> failed = new ArrayList<>();
+        for (Map.Entry<String, Map<Integer, Trial[]>> e : byBenchmark.entrySet()) {
+            int[] n = new int[4];
+            double[] sum = new double[2];
+            for (Trial[] pair : e.getValue().values()) {
+                for (int side = 0; side < 2; side++) {
+                    if (pair[side] != null) {
+                        n[2 * side]++;
+                        n[2 * side + 1] += pair[side].failedPerSecond() > 0 ? 1 : 0;
+                        sum[side] += pair[side].failedPerSecond();
+                    }
+                }
+            }
+            if (n[1] + n[3] > 0) {
+                failed.add(new Failed(e.getKey(), n[0], n[1], sum[0] / Math.max(1, n[0]), n[2], n[3], sum[1] / Math.max(1, n[2])));
+            }
+        }
+        return new GateVerdict(lines, rules, rounds, slowdown, failed);
     }
 
     private static double geoMean(List<Double> v) {
@@ -66,7 +98,21 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
 
     /** 0 no regression, 1 a regression, 3 a line not resolved to the threshold ({@link Judge#exitCode}). */
     public int exitCode() {
+        if (failed.stream().anyMatch(Failed::headOnly)) {
+            return 1;
+        }
         return lines.isEmpty() ? Judge.CANNOT_JUDGE : Judge.exitCode(lines.stream().map(Line::change).toList(), rules);
+    }
+
+    /** What failed, said before any speed: "head: 3 of 10 trials failed calls (12.5/s on average); base: none". */
+    public String failures() {
+        StringBuilder b = new StringBuilder();
+        for (Failed f : failed) {
+            b.append(String.format(Locale.ROOT, "failed calls in %s: head %d of %d trials (%.1f/s on average), base %d of %d (%.1f/s)%s%n",
+                    f.benchmark(), f.headFailing(), f.headTrials(), f.headPerSecond(), f.baseFailing(), f.baseTrials(), f.basePerSecond(),
+                    f.headOnly() ? ": the head fails calls the base does not, a regression whatever its speed" : ""));
+        }
+        return b.toString();
     }
 
     /** The most rounds any line would need for its resolution to reach the threshold. */
@@ -90,6 +136,10 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
     public String summary() {
         int code = exitCode();
         String slowed = slowdown.isEmpty() ? "" : " [" + slowdown + "]";
+        if (failed.stream().anyMatch(Failed::headOnly)) {
+            return "REGRESSION (exit 1): the head build's calls failed where the base's did not, in "
+                    + failed.stream().filter(Failed::headOnly).map(Failed::benchmark).toList() + slowed;
+        }
         if (code == 1) {
             long n = lines.stream().filter(l -> l.change().verdict() == Judge.Verdict.SLOWER).count();
             return "REGRESSION (exit 1): " + n + " of " + lines.size() + " metric(s) slower beyond doubt and by at least "

@@ -17,10 +17,29 @@ import java.util.Map;
  * study resampled, from its file alone.
  */
 public record Trial(int round, int position, Side side, String benchmark, double[] ok, double[] p99,
-                    List<List<String>> disturbed, double seconds, long slowdownNanos) {
+                    List<List<String>> disturbed, double seconds, long slowdownNanos, double[] errors) {
     public enum Side { BASE, HEAD }
 
-    static final String HEADER = "round,position,side,benchmark,iteration,ok_per_s,p99_us,disturbed,trial_seconds,head_slowdown_ns";
+    static final String HEADER = "round,position,side,benchmark,iteration,ok_per_s,p99_us,disturbed,trial_seconds,head_slowdown_ns,errors_per_s";
+    /** The header of trials files written before failed calls were kept (read as none failed). */
+    static final String HEADER_BEFORE_ERRORS = "round,position,side,benchmark,iteration,ok_per_s,p99_us,disturbed,trial_seconds,head_slowdown_ns";
+
+    public Trial {
+        if (errors == null) {
+            errors = new double[0];
+        }
+    }
+
+    /** A trial without failed calls recorded. */
+    public Trial(int round, int position, Side side, String benchmark, double[] ok, double[] p99, List<List<String>> disturbed,
+                 double seconds, long slowdownNanos) {
+        this(round, position, side, benchmark, ok, p99, disturbed, seconds, slowdownNanos, new double[0]);
+    }
+
+    /** Failed calls per second, summed over the trial's iterations (0 when none failed or none were recorded). */
+    public double failedPerSecond() {
+        return java.util.Arrays.stream(errors).sum();
+    }
 
     /** The metric values of this trial by metric name ({@code ok/s}, {@code p99}). */
     double[] values(Metric m) {
@@ -51,9 +70,10 @@ public record Trial(int round, int position, Side side, String benchmark, double
     public static void append(Path csv, Trial t) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < t.ok.length; i++) {
-            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.3f,%.3f,%s,%.1f,%d%n", t.round, t.position,
+            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.3f,%.3f,%s,%.1f,%d,%.3f%n", t.round, t.position,
                     t.side.name().toLowerCase(Locale.ROOT), t.benchmark, i + 1, t.ok[i], i < t.p99.length ? t.p99[i] : Double.NaN,
-                    i < t.disturbed.size() ? String.join("+", t.disturbed.get(i)) : "", t.seconds, t.slowdownNanos));
+                    i < t.disturbed.size() ? String.join("+", t.disturbed.get(i)) : "", t.seconds, t.slowdownNanos,
+                    i < t.errors.length ? t.errors[i] : 0.0));
         }
         try {
             if (!Files.exists(csv)) {
@@ -73,13 +93,13 @@ public record Trial(int round, int position, Side side, String benchmark, double
         } catch (IOException e) {
             throw new io.sessionbench.infra.ConfigException("cannot read " + csv + ": " + e.getMessage() + "; give a gate results folder");
         }
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+        if (lines.isEmpty() || !(lines.get(0).equals(HEADER) || lines.get(0).equals(HEADER_BEFORE_ERRORS))) {
             throw new io.sessionbench.infra.ConfigException(csv + " is not a gate trials file (its first line must be: " + HEADER + ")");
         }
         Map<String, List<String[]>> byTrial = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
-            if (f.length != 10) {
+            if (f.length != 10 && f.length != 11) {
                 throw new io.sessionbench.infra.ConfigException(csv + ": malformed line '" + line + "'");
             }
             byTrial.computeIfAbsent(f[0] + "," + f[1], k -> new ArrayList<>()).add(f);
@@ -91,7 +111,8 @@ public record Trial(int round, int position, Side side, String benchmark, double
             out.add(new Trial(Integer.parseInt(first[0]), Integer.parseInt(first[1]), Side.valueOf(first[2].toUpperCase(Locale.ROOT)),
                     first[3], rows.stream().mapToDouble(r -> Double.parseDouble(r[5])).toArray(),
                     rows.stream().mapToDouble(r -> Double.parseDouble(r[6])).toArray(), disturbed,
-                    Double.parseDouble(first[8]), Long.parseLong(first[9])));
+                    Double.parseDouble(first[8]), Long.parseLong(first[9]),
+                    rows.stream().mapToDouble(r -> r.length > 10 ? Double.parseDouble(r[10]) : 0).toArray()));
         }
         return out;
     }

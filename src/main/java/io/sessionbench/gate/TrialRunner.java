@@ -85,8 +85,9 @@ public final class TrialRunner implements AutoCloseable {
         }
         BenchRecord r = records.get(0);
         BenchRecord.Metric p99 = r.secondary().get("p99");
+        BenchRecord.Metric errors = r.secondary().get("errors");
         Trial t = new Trial(round, position, side, g.label(), r.primary().raw(), p99 == null ? new double[0] : p99.raw(),
-                r.disturbedIterations(), took, slowdownNanos);
+                r.disturbedIterations(), took, slowdownNanos, errors == null ? new double[0] : errors.raw());
         Files.delete(json);
         Files.delete(logFile);
         return t;

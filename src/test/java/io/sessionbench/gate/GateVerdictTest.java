@@ -80,4 +80,32 @@ class GateVerdictTest {
         assertThat(GateVerdict.judge(back, List.of(Trial.Metric.OK), 15, 5, "").exitCode())
                 .isEqualTo(GateVerdict.judge(t, List.of(Trial.Metric.OK), 15, 5, "").exitCode());
     }
+
+    /** A head whose calls fail where the base's did not is a regression however fast, said before any speed. */
+    @org.junit.jupiter.api.Test
+    void aHeadThatFailsCallsTheBaseDidNotIsARegressionWhateverItsSpeed() {
+        List<Trial> trials = new ArrayList<>();
+        for (Trial t : gate(7, 10, -0.10, 0)) { // the head 10 % faster
+            trials.add(t.side() == Trial.Side.HEAD && t.round() <= 3 ? new Trial(t.round(), t.position(), t.side(), t.benchmark(), t.ok(),
+                    t.p99(), t.disturbed(), t.seconds(), t.slowdownNanos(), new double[] {0, 5, 0, 0}) : t);
+        }
+        GateVerdict v = GateVerdict.judge(trials, List.of(Trial.Metric.OK), 15, 5, "");
+        org.assertj.core.api.Assertions.assertThat(v.exitCode()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThat(v.summary()).startsWith("REGRESSION (exit 1): the head build's calls failed");
+        org.assertj.core.api.Assertions.assertThat(v.failures()).contains("head 3 of 10 trials", "base 0 of 10");
+        GateVerdict clean = GateVerdict.judge(gate(7, 10, -0.10, 0), List.of(Trial.Metric.OK), 15, 5, "");
+        org.assertj.core.api.Assertions.assertThat(clean.failures()).isEmpty();
+    }
+
+    /** A trials file keeps the failed calls, and one written before they were kept reads as none failed. */
+    @org.junit.jupiter.api.Test
+    void trialsFilesKeepFailedCallsAndOldOnesStillRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path csv = dir.resolve("trials.csv");
+        Trial.append(csv, new Trial(1, 1, Trial.Side.HEAD, "b", new double[] {10, 11}, new double[] {3, 3}, List.of(List.of(), List.of()),
+                5, 0, new double[] {0, 2}));
+        org.assertj.core.api.Assertions.assertThat(Trial.read(csv).get(0).failedPerSecond()).isEqualTo(2);
+        java.nio.file.Path old = dir.resolve("old.csv");
+        java.nio.file.Files.writeString(old, Trial.HEADER_BEFORE_ERRORS + "\n1,1,head,b,1,10.000,3.000,,5.0,0\n");
+        org.assertj.core.api.Assertions.assertThat(Trial.read(old).get(0).failedPerSecond()).isZero();
+    }
 }
