@@ -576,7 +576,17 @@ public final class LoadReport {
                 Map<String, double[][]> part = new LinkedHashMap<>();
                 all.subList(from, Math.min(all.size(), from + 6)).forEach(x -> part.put(x.getKey(), x.getValue()));
                 String suffix = all.size() > 6 ? " (" + panel + " of " + ((all.size() + 5) / 6) + ")" : "";
-                byte[] png = Charts.lines("Latency over time: " + e.getKey() + " (per 1 s interval)" + suffix, "seconds", "P99 ms (log)", part, false);
+                // one colour per layout, as in every bench chart; the uncorrected twin dashed
+                Map<String, java.awt.Color> colours = new LinkedHashMap<>();
+                java.util.Set<String> dashed = new java.util.HashSet<>();
+                part.keySet().forEach(k -> {
+                    colours.put(k, io.sessionbench.report.Look.awtColour(k.replaceFirst("[/ ].*", "")));
+                    if (k.endsWith("uncorrected")) {
+                        dashed.add(k);
+                    }
+                });
+                byte[] png = Charts.lines("Latency over time: " + e.getKey() + " (per 1 s interval)" + suffix, "seconds", "P99 ms (log)",
+                        part, colours, dashed);
                 Charts.save(png, dir.resolve("charts").resolve(name + "_p99-over-time" + (panel == 1 ? "" : "-" + panel) + ".png"));
                 b.append("<img alt=\"latency over time\" src=\"").append(Charts.dataUri(png)).append("\">");
             }

@@ -295,18 +295,28 @@ public final class Charts {
         return lines(title, xLabel, yLabel, series, false, markers, true);
     }
 
+    /**
+     * {@link #lines} in given colours (a series' layout colour, so one layout looks the same in every chart), the series
+     * named in {@code dashed} drawn dashed (e.g. the uncorrected twin of a corrected line).
+     */
+    public static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, Map<String, Color> colours,
+                               java.util.Set<String> dashed) {
+        return lines(title, xLabel, yLabel, series, false, Map.of(), false, null, Double.NaN, colours, dashed);
+    }
+
     /** {@link #lines} with a horizontal line at {@code level}, labelled (an objective). */
     public static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, String levelLabel, double level) {
-        return lines(title, xLabel, yLabel, series, false, Map.of(), false, levelLabel, level);
+        return lines(title, xLabel, yLabel, series, false, Map.of(), false, levelLabel, level, Map.of(), java.util.Set.of());
     }
 
     private static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
                                 Map<String, Double> markers, boolean percent) {
-        return lines(title, xLabel, yLabel, series, logX, markers, percent, null, Double.NaN);
+        return lines(title, xLabel, yLabel, series, logX, markers, percent, null, Double.NaN, Map.of(), java.util.Set.of());
     }
 
     private static byte[] lines(String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX,
-                                Map<String, Double> markers, boolean percent, String levelLabel, double level) {
+                                Map<String, Double> markers, boolean percent, String levelLabel, double level,
+                                Map<String, Color> colours, java.util.Set<String> dashed) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, pts) -> {
             XYSeries s = new XYSeries(name, true, true);
@@ -330,8 +340,14 @@ public final class Charts {
             plot.setRangeAxis(logAxis(yLabel, 0.01));
         }
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < series.size(); i++) {
-            r.setSeriesPaint(i, OKABE_ITO[i % OKABE_ITO.length]);
+        int n = 0;
+        for (String name : series.keySet()) {
+            Color c = colours.get(name);
+            r.setSeriesPaint(n, c != null ? c : OKABE_ITO[n % OKABE_ITO.length]);
+            if (dashed.contains(name)) {
+                r.setSeriesStroke(n, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
+            }
+            n++;
         }
         plot.setRenderer(r);
         // The first marker (the fault) in vermillion, the servers' events in grey; labels staggered so close ones stay legible.
