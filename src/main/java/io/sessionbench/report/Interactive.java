@@ -40,12 +40,28 @@ final class Interactive {
         return charts.size();
     }
 
+    /**
+     * A value axis that ECharts labels with numbers: logarithmic when the values span a decade or more (ECharts then
+     * labels at least three powers of ten), linear with nice steps when they span less (a log axis would label one
+     * power of ten, or none).
+     */
+    static ObjectNode valueAxis(ObjectNode node, String name, List<Double> values) {
+        double lo = values.stream().filter(v -> v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
+        double hi = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        boolean log = hi / lo >= 10;
+        axis(node, log ? "log" : "value", name + (log ? " (log)" : "")).putObject("axisLabel").put("formatter", "fn:round");
+        if (!log) {
+            node.put("scale", true);
+        }
+        return node;
+    }
+
     /** Latency against 1/(1-p), both axes log, one line per row. */
     static ObjectNode percentiles(String title, List<SummaryRow> rows) {
         ObjectNode o = base(title, "axis", "fn:percentileTip");
         axis(o.putObject("xAxis"), "log", "percentile").put("min", 1).putObject("axisLabel").put("formatter", "fn:percentile");
-        axis(o.putObject("yAxis"), "log", "latency µs").putObject("axisLabel").put("formatter", "fn:round");
         ArrayNode series = o.putArray("series");
+        List<Double> ys = new java.util.ArrayList<>();
         for (SummaryRow row : rows) {
             if (row.latency() == null || row.latency().getTotalCount() == 0) {
                 continue;
@@ -54,8 +70,10 @@ final class Interactive {
             ArrayNode data = s.putArray("data");
             for (double[] p : Charts.percentilePoints(row.latency())) {
                 data.addArray().add(p[0]).add(p[1]);
+                ys.add(p[1]);
             }
         }
+        valueAxis(o.putObject("yAxis"), "latency µs", ys);
         return o;
     }
 
@@ -65,7 +83,12 @@ final class Interactive {
         ObjectNode x = axis(o.putObject("xAxis"), "category", "");
         ArrayNode labels = x.putArray("data");
         x.putObject("axisLabel").put("rotate", 30).put("interval", 0);
-        axis(o.putObject("yAxis"), "log", "ok/s").putObject("axisLabel").put("formatter", "fn:round");
+        List<Double> ys = new java.util.ArrayList<>();
+        rows.forEach(r -> {
+            ys.add(r.throughput().hasInterval() ? r.throughput().low() : r.throughput().median());
+            ys.add(r.throughput().hasInterval() ? r.throughput().high() : r.throughput().median());
+        });
+        valueAxis(o.putObject("yAxis"), "ok/s", ys);
         o.with("grid").put("bottom", 130);
         ArrayNode series = o.putArray("series");
         for (SummaryRow row : rows) {
@@ -116,7 +139,9 @@ final class Interactive {
         ObjectNode o = base(title, "axis", null);
         ObjectNode x = axis(o.putObject("xAxis"), "category", "session size");
         sizes.forEach(x.putArray("data")::add);
-        axis(o.putObject("yAxis"), "log", yName).putObject("axisLabel").put("formatter", "fn:round");
+        List<Double> ys = new java.util.ArrayList<>();
+        values.values().forEach(v -> java.util.Arrays.stream(v).filter(d -> !Double.isNaN(d)).forEach(ys::add));
+        valueAxis(o.putObject("yAxis"), yName, ys);
         ArrayNode series = o.putArray("series");
         values.forEach((rec, v) -> {
             ArrayNode data = line(series, rec).putArray("data");
