@@ -374,11 +374,11 @@ public final class LoadReport {
             b.append("1. **Lost: not known**, the check of acknowledged sessions failed.\n");
         } else if (sessionsLost || updatesLost) {
             b.append("1. **Lost: ").append(sessionsLost ? sessionLoss(f).replaceFirst(" checked", " acknowledged sessions") : "no acknowledged session")
-                    .append("; ").append(r.lostUpdates().acknowledged() == 0 ? "no increments" : r.lostUpdates().text() + " increments")
+                    .append("; increments: ").append(r.lostUpdates().acknowledged() == 0 ? "none sent" : r.lostUpdates().text())
                     .append(".**\n");
         } else {
-            b.append(String.format(Locale.ROOT, "1. **Nothing acknowledged was lost**: 0 of %,d sessions, %s.%n", f.sessionsChecked(),
-                    r.lostUpdates().acknowledged() == 0 ? "no increments" : r.lostUpdates().text() + " increments"));
+            b.append(String.format(Locale.ROOT, "1. **Nothing acknowledged was lost**: 0 of %,d sessions; increments: %s.%n", f.sessionsChecked(),
+                    r.lostUpdates().acknowledged() == 0 ? "none sent" : r.lostUpdates().text()));
         }
         if (r.errorCount() == 0) {
             b.append("1. **No call failed.**\n");
