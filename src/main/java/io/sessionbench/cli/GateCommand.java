@@ -105,9 +105,7 @@ final class GateCommand implements Callable<Integer> {
         if (analyze != null) {
             Path csv = analyze.resolve("trials.csv");
             GateVerdict v = GateVerdict.judge(Trial.read(csv), ms, threshold, minChange, slowdownOf(csv));
-            System.out.print(v.failures()); // what failed before any speed
-            System.out.print(v.table());
-            System.out.println("gate: " + v.summary());
+            System.out.print(v.console());
             return v.exitCode();
         }
         if (base == null || head == null) {

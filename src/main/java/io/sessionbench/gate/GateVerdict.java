@@ -120,6 +120,11 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         return lines.stream().mapToInt(l -> l.change().unitsNeeded() < 0 ? Integer.MAX_VALUE : l.change().unitsNeeded()).max().orElse(0);
     }
 
+    /** What the console prints: the failed calls first, then the table, then the decision. */
+    public String console() {
+        return failures() + table() + "gate: " + summary() + "\n";
+    }
+
     /** The console and Markdown table (fixed-width text inside a code block in Markdown). */
     public String table() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-13s %-34s %-11s %10s %10s  %-7s %s%n", "verdict",

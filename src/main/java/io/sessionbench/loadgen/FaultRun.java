@@ -89,9 +89,8 @@ public record FaultRun(String durability, String clientSettings, List<Faults.Fir
             if (start < faultAt) {
                 continue;
             }
-            double errors = row.length > 6 ? row[6] : 0;
-            double calls = row[1] + errors;
-            boolean under = calls > 0 && 100 * errors / calls <= errorsPercent;
+            double failed = failedPercent(row);
+            boolean under = !Double.isNaN(failed) && failed <= errorsPercent;
             if (!under) {
                 since = Double.NaN;
             } else if (Double.isNaN(since)) {
@@ -100,6 +99,20 @@ public record FaultRun(String durability, String clientSettings, List<Faults.Fir
         }
         double end = timeline.isEmpty() ? Double.NaN : timeline.get(timeline.size() - 1)[0];
         return !Double.isNaN(since) && end - since >= RECOVERED_FOR_SECONDS ? since : Double.NaN;
+    }
+
+    /** Percent of a timeline row's calls that failed: errors/s ÷ (answered/s + errors/s); NaN when it had no call. */
+    static double failedPercent(double[] row) {
+        double errors = row.length > 6 ? row[6] : 0;
+        double calls = row[1] + errors;
+        return calls > 0 ? 100 * errors / calls : Double.NaN;
+    }
+
+    /** Every error type seen in the run's intervals, sorted. */
+    java.util.SortedSet<String> errorTypes() {
+        java.util.SortedSet<String> types = new java.util.TreeSet<>();
+        errorsPerSecond.forEach(m -> types.addAll(m.keySet()));
+        return types;
     }
 
     /** The length of interval {@code i} (rows carry their end time). */

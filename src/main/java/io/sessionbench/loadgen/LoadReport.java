@@ -337,19 +337,16 @@ public final class LoadReport {
             b.append("\n![latency over time](charts/").append(faultChart(r, "latency")).append(") ![errors over time](charts/")
                     .append(faultChart(r, "errors")).append(")\n\n");
             // one column per error type seen in the run, named
-            java.util.SortedSet<String> types = new java.util.TreeSet<>();
-            f.errorsPerSecond().forEach(m -> types.addAll(m.keySet()));
+            java.util.SortedSet<String> types = f.errorTypes();
             MarkdownTable timeline = new MarkdownTable().number("interval end").number("answered/s").number("failed %").number("P99 ms")
                     .number("uncorr. P99 ms");
             types.forEach(t -> timeline.number(t.replace("unexpected-", "")));
             for (int i = 0; i < r.timeline().size(); i++) {
                 double[] row = r.timeline().get(i);
                 Map<String, Long> errs = i < f.errorsPerSecond().size() ? f.errorsPerSecond().get(i) : Map.of();
-                long failed = sum(errs);
-                double secs = i == 0 ? row[0] : row[0] - r.timeline().get(i - 1)[0];
-                double calls = row[1] * secs + failed;
+                double failed = FaultRun.failedPercent(row);
                 List<Object> cells = new ArrayList<>(List.of(MarkdownTable.cell("%.1f s", row[0]), MarkdownTable.cell("%,.0f", row[1]),
-                        calls <= 0 ? "–" : MarkdownTable.cell("%.1f", 100 * failed / calls), ms(row[3]), ms(row[4])));
+                        Double.isNaN(failed) ? "–" : MarkdownTable.cell("%.1f", failed), ms(row[3]), ms(row[4])));
                 types.forEach(t -> cells.add(errs.containsKey(t) ? MarkdownTable.cell("%,d", errs.get(t)) : ""));
                 timeline.row(cells.toArray());
             }
@@ -477,18 +474,17 @@ public final class LoadReport {
             lat.put("P99 uncorrected", r.timeline().stream().map(p -> new double[] {p[0], p[4] / 1000}).toArray(double[][]::new));
             String title = r.scenario() + " " + r.target() + " @" + String.format(Locale.ROOT, "%.0f", r.intendedRate());
             byte[] latency = Charts.lines("Latency per 1 s: " + title, "seconds into the measurement", "P99 ms (log)", lat, false, markers);
-            // Each second's calls that failed, by type, as a share of that second's calls (answered + failed).
-            java.util.SortedSet<String> types = new java.util.TreeSet<>();
-            f.errorsPerSecond().forEach(m -> types.addAll(m.keySet()));
+            // Each second's calls that failed, by type, as a share of that second's calls (answered + failed): the
+            // second's failed share (FaultRun.failedPercent, as recovery judges it) split by the types' counts.
             Map<String, double[][]> errs = new LinkedHashMap<>();
-            for (String type : types) {
+            for (String type : f.errorTypes()) {
                 List<double[]> pts = new ArrayList<>();
                 for (int i = 0; i < r.timeline().size() && i < f.errorsPerSecond().size(); i++) {
                     double[] row = r.timeline().get(i);
-                    double secs = i == 0 ? row[0] : row[0] - r.timeline().get(i - 1)[0];
                     Map<String, Long> second = f.errorsPerSecond().get(i);
-                    double calls = row[1] * secs + sum(second);
-                    pts.add(new double[] {row[0], calls <= 0 ? 0 : 100.0 * second.getOrDefault(type, 0L) / calls});
+                    double failed = FaultRun.failedPercent(row);
+                    long all = sum(second);
+                    pts.add(new double[] {row[0], Double.isNaN(failed) || all == 0 ? 0 : failed * second.getOrDefault(type, 0L) / all});
                 }
                 errs.put(type.replace("unexpected-", ""), pts.toArray(double[][]::new));
             }

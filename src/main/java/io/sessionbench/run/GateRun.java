@@ -51,9 +51,7 @@ public final class GateRun {
                 return e.side == Trial.Side.HEAD ? 1 : Judge.CANNOT_JUDGE;
             }
             System.out.println();
-            System.out.print(v.failures()); // what failed before any speed
-            System.out.print(v.table());
-            System.out.println("gate: " + v.summary());
+            System.out.print(v.console());
             System.out.println("gate: written to " + out.resolve("gate.md"));
             return v.exitCode();
         } finally {
