@@ -172,7 +172,8 @@ public final class Gate {
         if (incomplete != null) {
             md.append("**Incomplete: ").append(incomplete).append("**\n\n");
         }
-        md.append("**").append(v.summary()).append("**\n\n").append(v.failures().isEmpty() ? "" : v.failures().replace("\n", "\n\n"))
+        // what failed first, then what the speed says
+        md.append(v.failures().isEmpty() ? "" : v.failures().replace("\n", "\n\n")).append("**").append(v.summary()).append("**\n\n")
                 .append("```\n").append(v.table()).append("```\n\n")
                 .append(conditions(v)).append('\n');
         Files.writeString(out.resolve("gate.md"), md.toString());

@@ -84,6 +84,7 @@ public final class GateStudy {
                     slowed ? "A/B (head slowed by 15 %)" : "A/A (one build on both sides)", kind.size(), exits.getOrDefault(0, 0),
                     exits.getOrDefault(1, 0), exits.getOrDefault(3, 0),
                     kind.stream().mapToDouble(Run::minutes).sorted().skip(kind.size() / 2).findFirst().orElse(0)));
+            b.append(failedCalls(kind)).append("\n\n");
         }
         b.append("## Resampled: the same pairs, drawn with replacement, as gates of other lengths\n\n");
         MarkdownTable resampled = new MarkdownTable().number("rounds").number("minutes of trials").number("A/A exit 0")
@@ -131,6 +132,20 @@ public final class GateStudy {
             }
         }
         return counts;
+    }
+
+    /** Counted before speed: how many trials of these gates failed calls, and how many gates the failed-calls rule decided. */
+    static String failedCalls(List<Run> kind) {
+        List<GateVerdict.Failed> all = kind.stream().flatMap(r -> r.verdict().failed().stream()).toList();
+        if (all.stream().noneMatch(GateVerdict.Failed::recorded)) {
+            return "Failed calls: not recorded in these trials (trials.csv written before errors_per_s was kept).";
+        }
+        long decided = kind.stream().filter(r -> r.verdict().failed().stream().anyMatch(GateVerdict.Failed::headOnly)).count();
+        return String.format(Locale.ROOT, "Failed calls: in %d of %d base and %d of %d head trials; the failed-calls rule (the head fails "
+                        + "calls, the base does not: exit 1) decided %d of %d gates.",
+                all.stream().mapToInt(GateVerdict.Failed::baseFailing).sum(), all.stream().mapToInt(GateVerdict.Failed::baseTrials).sum(),
+                all.stream().mapToInt(GateVerdict.Failed::headFailing).sum(), all.stream().mapToInt(GateVerdict.Failed::headTrials).sum(),
+                decided, kind.size());
     }
 
     private static Trial renumber(Trial t, int round) {

@@ -24,7 +24,7 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
      * whose trials failed calls while the base's did not is a regression whatever its speed (correctness first).
      */
     public record Failed(String benchmark, int baseTrials, int baseFailing, double basePerSecond, int headTrials, int headFailing,
-                         double headPerSecond) {
+                         double headPerSecond, boolean recorded) {
         boolean headOnly() {
             return headFailing > 0 && baseFailing == 0;
         }
@@ -76,18 +76,18 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         for (Map.Entry<String, Map<Integer, Trial[]>> e : byBenchmark.entrySet()) {
             int[] n = new int[4];
             double[] sum = new double[2];
+            boolean recorded = false;
             for (Trial[] pair : e.getValue().values()) {
                 for (int side = 0; side < 2; side++) {
                     if (pair[side] != null) {
+                        recorded |= pair[side].errors().length > 0;
                         n[2 * side]++;
                         n[2 * side + 1] += pair[side].failedPerSecond() > 0 ? 1 : 0;
                         sum[side] += pair[side].failedPerSecond();
                     }
                 }
             }
-            if (n[1] + n[3] > 0) {
-                failed.add(new Failed(e.getKey(), n[0], n[1], sum[0] / Math.max(1, n[0]), n[2], n[3], sum[1] / Math.max(1, n[2])));
-            }
+            failed.add(new Failed(e.getKey(), n[0], n[1], sum[0] / Math.max(1, n[0]), n[2], n[3], sum[1] / Math.max(1, n[2]), recorded));
         }
         return new GateVerdict(lines, rules, rounds, slowdown, failed);
     }
@@ -104,10 +104,22 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         return lines.isEmpty() ? Judge.CANNOT_JUDGE : Judge.exitCode(lines.stream().map(Line::change).toList(), rules);
     }
 
-    /** What failed, said before any speed: "head: 3 of 10 trials failed calls (12.5/s on average); base: none". */
+    /**
+     * What failed, said before any speed: per benchmark with failed calls, "failed calls in X: head 3 of 10 trials
+     * (12.5/s on average), base 0 of 10"; when none failed, that it was counted and none did (or that these trials did
+     * not record it).
+     */
     public String failures() {
         StringBuilder b = new StringBuilder();
-        for (Failed f : failed) {
+        List<Failed> failing = failed.stream().filter(f -> f.baseFailing() + f.headFailing() > 0).toList();
+        if (failing.isEmpty() && !failed.isEmpty()) {
+            int base = failed.stream().mapToInt(Failed::baseTrials).sum();
+            int head = failed.stream().mapToInt(Failed::headTrials).sum();
+            return failed.stream().anyMatch(Failed::recorded)
+                    ? "failed calls: none, in " + base + " base and " + head + " head trials\n"
+                    : "failed calls: not recorded (trials.csv written before errors_per_s was kept)\n";
+        }
+        for (Failed f : failing) {
             b.append(String.format(Locale.ROOT, "failed calls in %s: head %d of %d trials (%.1f/s on average), base %d of %d (%.1f/s)%s%n",
                     f.benchmark(), f.headFailing(), f.headTrials(), f.headPerSecond(), f.baseFailing(), f.baseTrials(), f.basePerSecond(),
                     f.headOnly() ? ": the head fails calls the base does not, a regression whatever its speed" : ""));
@@ -177,6 +189,13 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         root.put("confidence", rules.confidence());
         root.put("rounds", rounds);
         root.put("headSlowdown", slowdown.isEmpty() ? null : slowdown);
+        // counted before speed: failed calls per benchmark and side (recorded false: trials written before they were kept)
+        ArrayNode f = root.putArray("failedCalls");
+        for (Failed x : failed) {
+            f.addObject().put("benchmark", x.benchmark()).put("recorded", x.recorded())
+                    .put("baseTrials", x.baseTrials()).put("baseTrialsFailing", x.baseFailing()).put("basePerSecond", x.basePerSecond())
+                    .put("headTrials", x.headTrials()).put("headTrialsFailing", x.headFailing()).put("headPerSecond", x.headPerSecond());
+        }
         ArrayNode a = root.putArray("lines");
         for (Line l : lines) {
             Judge.Change c = l.change();

@@ -112,7 +112,8 @@ public record Trial(int round, int position, Side side, String benchmark, double
                     first[3], rows.stream().mapToDouble(r -> Double.parseDouble(r[5])).toArray(),
                     rows.stream().mapToDouble(r -> Double.parseDouble(r[6])).toArray(), disturbed,
                     Double.parseDouble(first[8]), Long.parseLong(first[9]),
-                    rows.stream().mapToDouble(r -> r.length > 10 ? Double.parseDouble(r[10]) : 0).toArray()));
+                    // a file written before failed calls were kept records none: an empty array, not zeros
+                    first.length > 10 ? rows.stream().mapToDouble(r -> Double.parseDouble(r[10])).toArray() : new double[0]));
         }
         return out;
     }

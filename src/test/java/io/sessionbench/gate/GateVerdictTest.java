@@ -94,10 +94,15 @@ class GateVerdictTest {
         org.assertj.core.api.Assertions.assertThat(v.summary()).startsWith("REGRESSION (exit 1): the head build's calls failed");
         org.assertj.core.api.Assertions.assertThat(v.failures()).contains("head 3 of 10 trials", "base 0 of 10");
         GateVerdict clean = GateVerdict.judge(gate(7, 10, -0.10, 0), List.of(Trial.Metric.OK), 15, 5, "");
-        org.assertj.core.api.Assertions.assertThat(clean.failures()).isEmpty();
+        // trials without failed calls recorded say so; recorded and none failed says none
+        org.assertj.core.api.Assertions.assertThat(clean.failures()).startsWith("failed calls: not recorded");
+        List<Trial> counted = gate(7, 10, -0.10, 0).stream().map(t -> new Trial(t.round(), t.position(), t.side(), t.benchmark(), t.ok(),
+                t.p99(), t.disturbed(), t.seconds(), t.slowdownNanos(), new double[t.ok().length])).toList();
+        org.assertj.core.api.Assertions.assertThat(GateVerdict.judge(counted, List.of(Trial.Metric.OK), 15, 5, "").failures())
+                .isEqualTo("failed calls: none, in 10 base and 10 head trials\n");
     }
 
-    /** A trials file keeps the failed calls, and one written before they were kept reads as none failed. */
+    /** A trials file keeps the failed calls; one written before they were kept reads as none failed and says they were not recorded. */
     @org.junit.jupiter.api.Test
     void trialsFilesKeepFailedCallsAndOldOnesStillRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path csv = dir.resolve("trials.csv");
@@ -107,5 +112,9 @@ class GateVerdictTest {
         java.nio.file.Path old = dir.resolve("old.csv");
         java.nio.file.Files.writeString(old, Trial.HEADER_BEFORE_ERRORS + "\n1,1,head,b,1,10.000,3.000,,5.0,0\n");
         org.assertj.core.api.Assertions.assertThat(Trial.read(old).get(0).failedPerSecond()).isZero();
+        // and says it did not record them, rather than "none failed"
+        org.assertj.core.api.Assertions.assertThat(Trial.read(old).get(0).errors()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(GateVerdict.judge(Trial.read(old), List.of(Trial.Metric.OK), 15, 5, "").failures())
+                .startsWith("failed calls: not recorded");
     }
 }
