@@ -39,7 +39,22 @@ public final class Browser {
     }
 
     /** What the page's script recorded on {@code <body>}: series expected and rendered, charts, script errors. */
-    public record Rendered(int expectedSeries, int renderedSeries, int charts, int errors, String errorText) {
+    public record Rendered(int expectedSeries, int renderedSeries, int charts, int errors, String errorText, String axisLabels) {
+        /**
+         * Each value or log axis of each chart with the number of labels ECharts laid out on it, as
+         * {@code chart 3 yAxis} → 4, read from what the page recorded.
+         */
+        public java.util.Map<String, Integer> labelsPerAxis() {
+            java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+            for (String chart : axisLabels.isEmpty() ? new String[0] : axisLabels.split(";")) {
+                String[] idAndAxes = chart.split(":", 2);
+                for (String axis : idAndAxes.length < 2 || idAndAxes[1].isEmpty() ? new String[0] : idAndAxes[1].split(",")) {
+                    String[] kv = axis.split("=");
+                    m.put("chart " + idAndAxes[0] + " " + kv[0], Integer.parseInt(kv[1]));
+                }
+            }
+            return m;
+        }
     }
 
     /** Loads the page, lets its scripts run, and reads back what they recorded. */
@@ -52,7 +67,8 @@ public final class Browser {
         String attributes = body.group(1);
         Matcher errors = Pattern.compile("<pre id=\"script-errors\">([^<]*)</pre>").matcher(dom);
         return new Rendered(attribute(attributes, "data-expected-series"), attribute(attributes, "data-rendered-series"),
-                attribute(attributes, "data-charts"), attribute(attributes, "data-errors"), errors.find() ? errors.group(1) : "");
+                attribute(attributes, "data-charts"), attribute(attributes, "data-errors"), errors.find() ? errors.group(1) : "",
+                text(attributes, "data-axis-labels"));
     }
 
     /** A PNG of the page's first screen at {@code width × height} CSS pixels. */
@@ -62,6 +78,11 @@ public final class Browser {
         if (!Files.isRegularFile(png) || Files.size(png) == 0) {
             throw new IllegalStateException("the browser wrote no screenshot to " + png);
         }
+    }
+
+    private static String text(String attributes, String name) {
+        Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(attributes);
+        return m.find() ? m.group(1) : "";
     }
 
     /** -1 when the page's script never set the attribute (it did not run to its end). */

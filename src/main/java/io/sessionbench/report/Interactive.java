@@ -48,12 +48,37 @@ final class Interactive {
     static ObjectNode valueAxis(ObjectNode node, String name, List<Double> values) {
         double lo = values.stream().filter(v -> v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
         double hi = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
-        boolean log = hi / lo >= 10;
-        axis(node, log ? "log" : "value", name + (log ? " (log)" : "")).putObject("axisLabel").put("formatter", "fn:round");
+        boolean log = hi / lo > 10;
+        ObjectNode label = axis(node, log ? "log" : "value", name + (log ? " (log)" : "")).putObject("axisLabel").put("formatter", "fn:round");
         if (!log) {
             node.put("scale", true);
+            return node;
         }
+        // ECharts labels a log axis at powers of ten only; bounds at 1-2-5 values outside the data are labelled too, so
+        // a span of more than a decade carries at least three numbers (the bounds and a power of ten between them)
+        node.put("min", step125(lo, false)).put("max", step125(hi, true));
+        label.put("showMinLabel", true).put("showMaxLabel", true);
         return node;
+    }
+
+    /** The 1-2-5 value at or below ({@code up} false) or at or above {@code v}: 1, 2, 5, 10, 20 … */
+    static double step125(double v, boolean up) {
+        double decade = Math.pow(10, Math.floor(Math.log10(v)));
+        double[] steps = {1, 2, 5, 10};
+        if (up) {
+            for (double s : steps) {
+                if (s * decade >= v * (1 - 1e-12)) {
+                    return s * decade;
+                }
+            }
+            return 10 * decade;
+        }
+        for (int i = steps.length - 1; i >= 0; i--) {
+            if (steps[i] * decade <= v * (1 + 1e-12)) {
+                return steps[i] * decade;
+            }
+        }
+        return decade;
     }
 
     /** Latency against 1/(1-p), both axes log, one line per row. */
@@ -250,19 +275,31 @@ final class Interactive {
                 if (typeof o === 'string' && o.indexOf('fn:') === 0) { return fns[o.substring(3)]; }
                 return o;
               }
-              var options = __OPTIONS__, rendered = 0;
+              // the labels ECharts lays out on each value or log axis of a chart, as 'yAxis=4,xAxis=3'
+              function axisLabels(chart) {
+                var out = [];
+                ['xAxis', 'yAxis'].forEach(function (kind) {
+                  chart.getModel().eachComponent(kind, function (m) {
+                    if (m.axis && m.axis.type !== 'category') { out.push(kind + '=' + m.axis.getViewLabels().length); }
+                  });
+                });
+                return out.join(',');
+              }
+              var options = __OPTIONS__, rendered = 0, labels = [];
               options.forEach(function (option, i) {
                 var el = document.getElementById('chart-' + i);
                 try {
                   var chart = echarts.init(el, null, { renderer: 'canvas' });
                   chart.setOption(bind(option));
                   rendered += chart.getOption().series.length;
+                  labels.push(i + ':' + axisLabels(chart));
                   window.addEventListener('resize', function () { chart.resize(); });
                 } catch (e) { window.__errors.push('chart ' + i + ': ' + e.message); }
               });
               document.body.setAttribute('data-expected-series', '__EXPECTED__');
               document.body.setAttribute('data-rendered-series', String(rendered));
               document.body.setAttribute('data-charts', String(options.length));
+              document.body.setAttribute('data-axis-labels', labels.join(';'));
               document.body.setAttribute('data-errors', String(window.__errors.length));
               var pre = document.getElementById('script-errors');
               if (pre) { pre.textContent = window.__errors.join('\\n'); }

@@ -26,6 +26,21 @@ class InteractiveAxisTest {
         assertThat(narrow.path("scale").asBoolean()).isTrue();
         ObjectNode wide = Interactive.valueAxis(new ObjectMapper().createObjectNode(), "ok/s", List.of(1_500.0, 2_000_000.0));
         assertThat(wide.path("type").asText()).isEqualTo("log");
+        // bounds at 1-2-5 values outside the data, labelled: 1k, the powers of ten, 2M
+        assertThat(wide.path("min").asDouble()).isEqualTo(1_000.0);
+        assertThat(wide.path("max").asDouble()).isEqualTo(2_000_000.0);
+        assertThat(wide.path("axisLabel").path("showMinLabel").asBoolean()).isTrue();
+        assertThat(wide.path("axisLabel").path("showMaxLabel").asBoolean()).isTrue();
+    }
+
+    @Test
+    void boundsFallOnOneTwoFiveSteps() {
+        assertThat(Interactive.step125(3_400, false)).isEqualTo(2_000);
+        assertThat(Interactive.step125(3_400, true)).isEqualTo(5_000);
+        assertThat(Interactive.step125(7_000, true)).isEqualTo(10_000);
+        assertThat(Interactive.step125(0.42, false)).isEqualTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Interactive.step125(100, false)).isEqualTo(100);
+        assertThat(Interactive.step125(100, true)).isEqualTo(100);
     }
 
     @Test

@@ -112,6 +112,10 @@ class ReportPageTest {
         assertThat(page.charts()).as("one interactive chart per PNG of report.md").isEqualTo((int) pngs);
         assertThat(page.expectedSeries()).isEqualTo(expectedSeries());
         assertThat(page.renderedSeries()).isEqualTo(page.expectedSeries());
+        // every value or log axis ECharts laid out carries at least three numbers (issue 23: log axes labelled at
+        // powers of ten only left one label, "10k", on a chart of clients)
+        assertThat(page.labelsPerAxis()).as("axes of the rendered charts").hasSizeGreaterThanOrEqualTo(page.charts());
+        assertThat(page.labelsPerAxis()).allSatisfy((axis, labels) -> assertThat(labels).as(axis).isGreaterThanOrEqualTo(3));
     }
 
     /** Per group: a line per row with samples (percentiles), per real row (iterations), dot and whisker per row; sizes. */
