@@ -67,6 +67,11 @@ public final class ReportWriter {
     }
 
     static List<SummaryRow> rows(Path dir, List<BenchRecord> records) {
+        return rows(dir, records, true);
+    }
+
+    /** The rows of a results folder; {@code writeHgrm} also writes each merged histogram's {@code .hgrm} beside it. */
+    static List<SummaryRow> rows(Path dir, List<BenchRecord> records, boolean writeHgrm) {
         List<SummaryRow> rows = new ArrayList<>();
         for (BenchRecord r : records) {
             Path hlog = dir.resolve("histograms").resolve(r.histogramName() + ".hlog");
@@ -74,7 +79,7 @@ public final class ReportWriter {
             if (Files.exists(hlog)) {
                 Map<String, Histogram> merged = HistogramFiles.readMerged(hlog);
                 h = merged.getOrDefault(r.operation(), merged.isEmpty() ? null : merged.values().iterator().next());
-                for (Map.Entry<String, Histogram> e : merged.entrySet()) {
+                for (Map.Entry<String, Histogram> e : writeHgrm ? merged.entrySet() : Map.<String, Histogram>of().entrySet()) {
                     HistogramFiles.writeHgrm(e.getValue(), dir.resolve("histograms").resolve(r.histogramName()
                             + (merged.size() == 1 ? "" : "." + e.getKey()) + ".hgrm"));
                 }

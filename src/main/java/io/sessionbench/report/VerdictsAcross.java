@@ -35,7 +35,7 @@ public final class VerdictsAcross {
         Map<String, Map<String, Cell[]>> table = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             Path dir = runs.get(i);
-            List<SummaryRow> rows = ReportWriter.rows(dir, BenchRecord.read(BenchRecord.jmhFile(dir)));
+            List<SummaryRow> rows = ReportWriter.rows(dir, BenchRecord.read(BenchRecord.jmhFile(dir)), false);
             for (Verdict v : Verdict.of(Group.of(rows))) {
                 Map<String, Cell[]> ranking = table.computeIfAbsent(v.covers(), k -> new LinkedHashMap<>());
                 for (Verdict.Entry e : v.ranked()) {
