@@ -55,6 +55,7 @@ public final class Findings {
         BLOCKS.put("calibration-pinned", Findings::calibrationPinned);
         BLOCKS.put("calibration-cluster", Findings::calibrationCluster);
         BLOCKS.put("load-generators", Findings::generators);
+        BLOCKS.put("noise-machine", Findings::machine);
     }
 
     private Findings() {
@@ -400,6 +401,41 @@ public final class Findings {
                 + common.getValue() + " of the " + six.size() + " runs; Postgres was last in " + postgresLast + " of " + six.size()
                 + ", while the four in-memory layouts (" + fmt(lo, 0) + "–" + fmt(hi, 0) + " ok/s, within " + fmt(widest, 1)
                 + "× of each other in each run) changed places" + firsts + ".\n";
+    }
+
+    /**
+     * The noise table's row on the machine itself: per back-to-back run, Redis's own µs per command and the canary
+     * (medians over the run's `request` rows on Redis), and the redis-hash/Lettuce `request` throughput.
+     */
+    private static String machine(Path root) {
+        List<List<SummaryRow>> q = quick(root, RUNS_1_3);
+        Predicate<SummaryRow> redis = of("request", KB2, 1, 1, REDIS);
+        List<String> usPerCall = new ArrayList<>();
+        List<String> canary = new ArrayList<>();
+        List<String> ok = new ArrayList<>();
+        double[] us = new double[q.size()];
+        double[] can = new double[q.size()];
+        for (int i = 0; i < q.size(); i++) {
+            List<List<SummaryRow>> run = List.of(q.get(i));
+            us[i] = Stats.median(values(run, redis, SummaryRow::redisMicrosPerCall));
+            can[i] = Stats.median(values(run, redis, SummaryRow::canaryMicros));
+            usPerCall.add(fmt(us[i], 2));
+            canary.add(fmt(can[i], 0));
+            ok.add(fmt(values(run, of("request", KB2, 1, 1, layout("redis-hash", "lettuce")), OK)[0], 0));
+        }
+        String change = "(" + signed(can[q.size() - 1] / can[0]) + " from the first run to the last, against " + signed(us[q.size() - 1] / us[0])
+                + " for Redis's time per command)";
+        return "| the machine itself | between three back-to-back runs, Redis's own time per command (`INFO commandstats`, median over the "
+                + "`request` runs on Redis) went " + String.join(" → ", usPerCall) + " µs while steal read 0 % and other processes a few %; "
+                + "`redis-hash/lettuce` `request` went " + String.join(" → ", ok) + " ok/s | recorded (`redis.usPerCall`, `noise.canaryUs`); "
+                + "not removable from inside the guest. The canary (best of three fixed loops, median over the same runs) moved "
+                + String.join(" → ", canary) + " µs " + change + ", so this is not plain CPU speed but time the server loses while it runs |\n";
+    }
+
+    /** {@code +6 %} for a ratio of 1.06. */
+    static String signed(double ratio) {
+        double pct = (ratio - 1) * 100;
+        return (pct >= 0 ? "+" : "−") + fmt(Math.abs(pct), 0) + " %";
     }
 
     // ---------------------------------------------------------------------------------------------------------------
