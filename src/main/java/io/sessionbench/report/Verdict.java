@@ -100,8 +100,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
             SummaryRow top = rows.stream().filter(s -> !failedCalls(s)).max(Comparator.comparingDouble(Verdict::rankingValue)).orElse(null);
             if (def != null && top != null && top != def) {
                 b.append(String.format(Locale.ROOT, " On %s, %s served more calls than %s (%s against %s ok/s; judged in its table below).",
-                        layout, top.record().target(), def.record().target(), ReportWriter.fmt(top.throughput().median()),
-                        ReportWriter.fmt(def.throughput().median())));
+                        layout, top.record().target(), def.record().target(), ReportWriter.fmt(rankingValue(top)),
+                        ReportWriter.fmt(rankingValue(def))));
             }
         });
         return b.toString();
@@ -170,7 +170,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         } else {
             b.append("**").append(best.target()).append("** serves a request fastest, ");
         }
-        b.append(ReportWriter.fmt(best.row().throughput().median()))
+        b.append(ReportWriter.fmt(rankingValue(best.row())))
                 .append(" ok/s (P50 ").append(ReportWriter.fmt(best.row().percentileMicros(50))).append(" µs, P99 ")
                 .append(ReportWriter.fmt(best.row().percentileMicros(99))).append(" µs)");
         if (ranked.size() > 1) {
@@ -195,20 +195,20 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
 
     /** The ranking as a Markdown table, the floor under it. */
     public String table() {
-        MarkdownTable b = new MarkdownTable().number("rank").text("backend").number("ok/s").number("95 % CI").number("× fastest")
+        // no interval of the iterations here: they drift within a fork, so the verdict's interval is the forks' (interval of ×)
+        MarkdownTable b = new MarkdownTable().number("rank").text("backend").number("ok/s").number("× fastest")
                 .number("interval of ×").number("resolution").number("P50 µs").number("P99 µs").text("verdict");
         int rank = 0;
         for (Entry e : ranked) {
-            Stats.Summary t = e.row().throughput();
-            b.row(++rank, e.target(), ReportWriter.fmt(t.median()), ReportWriter.interval(t), times(e.toBest().ratio()),
+            // the figure it is ranked on (its forks' value), so the order of the column is the order of the ranks
+            b.row(++rank, e.target(), ReportWriter.fmt(rankingValue(e.row())), times(e.toBest().ratio()),
                     e.judgement() == Judgement.BEST || Double.isNaN(e.toBest().low()) ? "–"
                             : MarkdownTable.cell("%.2f…%.2f", e.toBest().low(), e.toBest().high()),
                     e.judgement() == Judgement.BEST ? "–" : e.toBest().resolutionText(), ReportWriter.fmt(e.row().percentileMicros(50)),
                     ReportWriter.fmt(e.row().percentileMicros(99)), e.judgement().words);
         }
         if (floor != null) {
-            b.row("–", "memory (harness floor, not ranked)", ReportWriter.fmt(floor.throughput().median()),
-                    ReportWriter.interval(floor.throughput()), "–", "–", "–", ReportWriter.fmt(floor.percentileMicros(50)),
+            b.row("–", "memory (harness floor, not ranked)", ReportWriter.fmt(rankingValue(floor)), "–", "–", "–", ReportWriter.fmt(floor.percentileMicros(50)),
                     ReportWriter.fmt(floor.percentileMicros(99)), "in-process map: the cost of the harness itself");
         }
         return b.toString();

@@ -54,6 +54,7 @@ class ReportPageTest {
         // The committed run has one fork per backend: no difference may be called judged from it.
         assertThat(firstSection).doesNotContain("| slower |").contains("| inconclusive |").contains("not shown slower");
         assertThat(Files.readString(dir.resolve("verdict.md"))).isEqualTo(firstSection.substring(1) + "\n");
+        VerdictTest.assertOkColumnFollowsTheRanks(Files.readString(dir.resolve("verdict.md")));
     }
 
     @Test

@@ -66,6 +66,39 @@ class VerdictTest {
     void aClientFasterThanTheDefaultOneIsSaidWithItsFigures() throws Exception {
         String s = sentence(record("redis-blob", "lettuce", 14_099, 0), record("redis-blob", "jedis", 17_881, 0),
                 record("postgres", "lettuce", 5_000, 0));
-        assertThat(s).contains("On redis-blob, redis-blob/jedis served more calls than redis-blob/lettuce (17,881 against 14,099 ok/s");
+        // the figures are the ones ranked on (the geometric mean of the forks' medians: 17,880 for forks around 17,881)
+        assertThat(s).contains("On redis-blob, redis-blob/jedis served more calls than redis-blob/lettuce (17,880 against 14,099 ok/s");
+    }
+
+    /**
+     * In every ranking of a committed quick run (the README's main command, 2026-12-02) the ok/s column is the figure
+     * ranked on. Its 128 KB table once showed redis-blob/lettuce at 2,418 ranked above postgres at 2,427: the column
+     * gave the median of all iterations, the rank the value of the undisturbed forks.
+     */
+    @Test
+    void theOkColumnOfEveryRankingIsTheFigureRankedOn() {
+        java.nio.file.Path run = java.nio.file.Path.of("results", "2026-12-02_154535_readme-quick");
+        List<SummaryRow> rows = ReportWriter.rows(run, BenchRecord.read(BenchRecord.jmhFile(run)), false);
+        String md = Verdict.markdown(Verdict.of(Group.of(rows)));
+        assertThat(md).contains("For 128 KB sessions");
+        assertOkColumnFollowsTheRanks(md);
+    }
+
+    /** The ok/s column of each ranking table never rises from one rank to the next (rows with failures aside). */
+    static void assertOkColumnFollowsTheRanks(String verdictMarkdown) {
+        double previous = Double.MAX_VALUE;
+        int rows = 0;
+        for (String line : verdictMarkdown.split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| (\\d+) \\| [^|]+ \\| ([\\d,.]+) \\|").matcher(line);
+            if (!m.find() || line.contains("failed") || line.contains("lost")) {
+                continue; // rows that failed calls or lost data are ranked last whatever their speed
+            }
+            double ok = Double.parseDouble(m.group(2).replace(",", ""));
+            previous = m.group(1).equals("1") ? Double.MAX_VALUE : previous;
+            assertThat(ok).as(line).isLessThanOrEqualTo(previous);
+            previous = ok;
+            rows++;
+        }
+        assertThat(rows).as("ranked rows").isGreaterThan(3);
     }
 }
