@@ -41,7 +41,7 @@ public final class ReportWriter {
             List<Group> groups = Group.of(rows);
             List<Verdict> verdicts = Verdict.of(groups);
             Files.writeString(dir.resolve("summary.csv"), csv(rows));
-            Files.writeString(dir.resolve("verdict.md"), Verdict.markdown(verdicts));
+            Files.writeString(dir.resolve("verdict.md"), Verdict.markdown(verdicts, rows));
             Files.writeString(dir.resolve("report.md"), markdown(rows, groups, verdicts, env, new PngCharts(dir.resolve("charts"))));
             Interactive charts = new Interactive();
             Files.writeString(dir.resolve("report.html"), html(markdown(rows, groups, verdicts, env, new HtmlCharts(charts)), charts,
@@ -285,7 +285,7 @@ public final class ReportWriter {
         if (env.path("run").has("incomplete")) {
             b.append("**Incomplete run**: ").append(env.path("run").path("incomplete").asText()).append("\n\n");
         }
-        b.append(Verdict.markdown(verdicts));
+        b.append(Verdict.markdown(verdicts, rows));
         b.append("## Conditions\n\n").append(conditions(env)).append('\n');
         b.append(clusterLoadSection(env));
         b.append("## Details\n\n");

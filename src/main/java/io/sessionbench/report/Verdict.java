@@ -107,6 +107,29 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         return b.toString();
     }
 
+    /**
+     * Said before any speed, over every benchmark of the run: which had failed calls, and which lost updates with
+     * protection on; lost updates of {@code naive} runs (read-modify-write without protection, there to count what it
+     * loses) are named as such.
+     */
+    static String losses(List<SummaryRow> all) {
+        List<String> failing = all.stream().filter(r -> r.errors() > 0)
+                .map(r -> r.record().shortName() + " " + ReportWriter.fmt(r.errors())).toList();
+        List<String> lostSafe = all.stream().filter(r -> r.lostUpdates() > 0 && !"naive".equals(r.record().params().get("updates")))
+                .map(r -> r.record().shortName() + " " + ReportWriter.fmt(r.lostUpdates())).toList();
+        List<String> lostNaive = all.stream().filter(r -> r.lostUpdates() > 0 && "naive".equals(r.record().params().get("updates")))
+                .map(r -> r.record().target().replace(" naive", "") + " " + ReportWriter.fmt(r.lostUpdates())).toList();
+        StringBuilder b = new StringBuilder("**Failed or lost, before any speed:** ");
+        b.append(failing.isEmpty() ? "no call failed in any of the " + all.size() + " benchmarks"
+                : "**failed calls** in " + failing.size() + " of " + all.size() + " benchmarks (" + String.join(", ", failing) + ")");
+        b.append(lostSafe.isEmpty() ? "; no update was lost with protection on" : "; **lost updates with protection on**: " + String.join(", ", lostSafe));
+        if (!lostNaive.isEmpty()) {
+            b.append("; unprotected (`naive`) read-modify-write lost ").append(String.join(", ", lostNaive))
+                    .append(" updates, as it is there to show");
+        }
+        return b.append(".\n\n").toString();
+    }
+
     /** The throughput a row is ranked on: its undisturbed forks' value, or all forks' when none is left. */
     private static double rankingValue(SummaryRow s) {
         Judge.Sample u = undisturbed(s);
@@ -220,7 +243,15 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
 
     /** The verdict section of {@code report.md} (also the GitHub job summary): sentence and table per ranking. */
     public static String markdown(List<Verdict> verdicts) {
+        return markdown(verdicts, List.of());
+    }
+
+    /** The verdict of a run whose rows are {@code all}: what failed or was lost in any of them first, then the rankings. */
+    public static String markdown(List<Verdict> verdicts, List<SummaryRow> all) {
         StringBuilder b = new StringBuilder("## Verdict: which store serves a web request fastest\n\n");
+        if (!all.isEmpty()) {
+            b.append(losses(all));
+        }
         if (verdicts.isEmpty()) {
             return b.append("This run has no `request` benchmark of two or more backends, so there is nothing to rank; ")
                     .append("the tables below give each benchmark.\n\n").toString();

@@ -62,6 +62,23 @@ class VerdictTest {
         assertThat(s.indexOf("failed calls")).isLessThan(s.indexOf("fastest"));
     }
 
+    /** verdict.md opens with what failed or was lost in any benchmark of the run, before any ranking. */
+    @Test
+    void theVerdictOpensWithWhatFailedOrWasLost() throws Exception {
+        Path folder = Files.createTempDirectory(dir, "run");
+        Files.writeString(folder.resolve("jmh.json"), "[" + String.join(",", record("memcached-blob", "lettuce", 30_000, 50),
+                record("postgres", "lettuce", 5_000, 0)) + "]");
+        List<SummaryRow> rows = ReportWriter.rows(folder, BenchRecord.read(BenchRecord.jmhFile(folder)), false);
+        String md = Verdict.markdown(Verdict.of(Group.of(rows)), rows);
+        assertThat(md).contains("**Failed or lost, before any speed:** **failed calls** in 1 of 2 benchmarks (request memcached-blob")
+                .contains("no update was lost with protection on");
+        assertThat(md.indexOf("Failed or lost")).isLessThan(md.indexOf("For 2 KB sessions"));
+        Files.writeString(folder.resolve("jmh.json"), "[" + record("postgres", "lettuce", 5_000, 0) + "]");
+        List<SummaryRow> clean = ReportWriter.rows(folder, BenchRecord.read(BenchRecord.jmhFile(folder)), false);
+        assertThat(Verdict.losses(clean)).isEqualTo("**Failed or lost, before any speed:** no call failed in any of the 1 benchmarks; "
+                + "no update was lost with protection on.\n\n");
+    }
+
     @Test
     void aClientFasterThanTheDefaultOneIsSaidWithItsFigures() throws Exception {
         String s = sentence(record("redis-blob", "lettuce", 14_099, 0), record("redis-blob", "jedis", 17_881, 0),
