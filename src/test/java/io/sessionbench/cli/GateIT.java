@@ -58,7 +58,12 @@ class GateIT {
             out = s.findFirst().orElseThrow();
         }
         assertThat(out.getFileName().toString()).contains("gate-slowed");
-        assertThat(Files.readString(out.resolve("gate.md"))).contains("STUDY ONLY");
+        String md = Files.readString(out.resolve("gate.md"));
+        assertThat(md).contains("STUDY ONLY");
+        // what failed comes before what the speed says, in the file the pull request's job summary shows
+        assertThat(md).contains("failed calls: none, in 2 base and 2 head trials");
+        assertThat(md.indexOf("failed calls:")).isLessThan(md.indexOf("(exit "));
+        assertThat(Files.readString(out.resolve("gate.json"))).contains("\"failedCalls\"");
         assertThat(Files.readString(out.resolve("gate.json"))).contains("STUDY ONLY");
         assertThat(Files.readString(out.resolve("env.json"))).contains("head slowed");
         List<Trial> trials = Trial.read(out.resolve("trials.csv"));
