@@ -45,13 +45,14 @@ class GateIT {
     }
 
     @Test
-    void oneBuildAgainstItselfIsNeverARegressionAndTheStudySlowdownIsNamedInEveryOutput() throws Exception {
+    void theStudySlowdownIsNamedInEveryOutputAndTheFolderJudgesAgainTheSame() throws Exception {
         Path jar = launcherJar();
         Path results = dir.resolve("results");
         Cli.Result r = Cli.run(Map.of(), "gate", "--base", jar.toString(), "--head", jar.toString(), "--benchmarks", "memory",
                 "--rounds", "2", "--warmup-iterations", "0", "--iterations", "2", "--iteration-seconds", "0.2",
                 "--head-slowdown", "15%", "--seed", "1", "--results", results.toString());
-        assertThat(r.exitCode()).as(r.output()).isIn(0, 3);
+        // the head is slowed by 15 %: two rounds may or may not resolve it (exit 1 or 0/3), but the gate decides (no usage error)
+        assertThat(r.exitCode()).as(r.output()).isIn(0, 1, 3);
         assertThat(r.output()).contains("STUDY ONLY").contains("request memory 2KB t1").contains("resolution");
         Path out;
         try (Stream<Path> s = Files.list(results)) {
