@@ -71,9 +71,9 @@ final class CompareCommand implements Callable<Integer> {
                     + "(%+.1f%%; positive = the current side ran on a slower machine)%n", canaryB, canaryC, 100 * (canaryC / canaryB - 1));
         }
         Comparison.Outcome outcome = Comparison.outcome(lines, rules, allowUnjudged);
-        System.out.printf(Locale.ROOT, "%d metric(s) judged at a shared %.0f %% false-alarm rate: %d slower, %d neither shown unchanged "
-                + "within ±%.0f %% nor resolved to it%n", outcome.judged(), 100 * rules.familyAlpha(), outcome.slower(),
-                outcome.unresolved(), threshold);
+        System.out.printf(Locale.ROOT, "%d metric(s) compared at a shared %.0f %% false-alarm rate: %d slower, %d neither shown unchanged "
+                + "within ±%.0f %% nor resolved to it%s%n", outcome.judged(), 100 * rules.familyAlpha(), outcome.slower(),
+                outcome.unresolved(), threshold, outcome.missing() == 0 ? "" : "; " + outcome.missing() + " in the baseline only (missing from the current run)");
         System.out.println(outcome.verdict());
         return outcome.exitCode();
     }

@@ -129,29 +129,34 @@ public final class Comparison {
      * What a comparison decides, and its exit code ({@link Judge#exitCode}): 1 when a metric is slower; 3 when one is
      * neither shown unchanged nor resolved, or is missing on a side (0 instead with {@code allowUnjudged}); else 0.
      */
-    public record Outcome(int exitCode, long judged, long slower, long unresolved, String verdict) {
+    /** Metrics compared, slower, not judged (neither shown unchanged nor resolved), in the baseline only; exit code and words. */
+    public record Outcome(int exitCode, long judged, long slower, long unresolved, long missing, String verdict) {
     }
 
     public static Outcome outcome(List<Line> lines, Judge.Rules rules, boolean allowUnjudged) {
         List<Judge.Change> judged = lines.stream().filter(l -> !l.missing()).map(Line::change).toList();
         long slower = judged.stream().filter(c -> c.verdict() == Judge.Verdict.SLOWER).count();
-        long unresolved = judged.stream().filter(c -> Judge.exitCode(List.of(c), rules) == Judge.CANNOT_JUDGE).count()
-                + lines.stream().filter(Line::missing).count();
+        long unresolved = judged.stream().filter(c -> Judge.exitCode(List.of(c), rules) == Judge.CANNOT_JUDGE).count();
+        long missing = lines.stream().filter(Line::missing).count();
         if (lines.isEmpty()) {
-            return new Outcome(Judge.CANNOT_JUDGE, 0, 0, 0,
+            return new Outcome(Judge.CANNOT_JUDGE, 0, 0, 0, 0,
                     "verdict: cannot judge — the two sides have no benchmark and metric in common (exit 3)");
         }
-        int code = lines.stream().anyMatch(Line::missing) ? Math.max(Judge.exitCode(judged, rules), Judge.CANNOT_JUDGE)
-                : Judge.exitCode(judged, rules);
+        int code = missing > 0 ? Math.max(Judge.exitCode(judged, rules), Judge.CANNOT_JUDGE) : Judge.exitCode(judged, rules);
         if (code == 1) {
-            return new Outcome(1, judged.size(), slower, unresolved, "verdict: REGRESSION (exit 1)");
+            return new Outcome(1, judged.size(), slower, unresolved, missing, "verdict: REGRESSION (exit 1)");
         }
         if (code == Judge.CANNOT_JUDGE && !allowUnjudged) {
-            return new Outcome(Judge.CANNOT_JUDGE, judged.size(), slower, unresolved, "verdict: cannot judge " + unresolved
+            return new Outcome(Judge.CANNOT_JUDGE, judged.size(), slower, unresolved, missing, "verdict: cannot judge " + (unresolved + missing)
                     + " metric(s) at the threshold (exit 3; the 'per side' column says how many forks or runs would; "
                     + "--allow-unjudged accepts that)");
         }
-        return new Outcome(0, judged.size(), slower, unresolved, "verdict: no regression (exit 0)");
+        if (code == Judge.CANNOT_JUDGE) {
+            // accepted, not passed: say what was left unjudged rather than "no regression"
+            return new Outcome(0, judged.size(), slower, unresolved, missing, "verdict: none shown slower, but " + (unresolved + missing)
+                    + " of " + lines.size() + " metric(s) not judged (exit 0 only because of --allow-unjudged)");
+        }
+        return new Outcome(0, judged.size(), slower, unresolved, missing, "verdict: no regression (exit 0)");
     }
 
     /**

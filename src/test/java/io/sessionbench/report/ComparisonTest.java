@@ -106,6 +106,12 @@ class ComparisonTest {
         assertThat(c.unitsNeeded()).isGreaterThan(4);
         assertThat(Main.run("compare", "--metrics", "score", base.toString(), cur.toString())).isEqualTo(3);
         assertThat(Main.run("compare", "--metrics", "score", "--allow-unjudged", base.toString(), cur.toString())).isZero();
+        // accepted is not passed: the words say what was left unjudged, not "no regression"
+        List<Comparison.Line> lines = comparison("score").compare(List.of(base), List.of(cur));
+        Comparison.Outcome accepted = Comparison.outcome(lines, Judge.Rules.of(15, 5, 1), true);
+        assertThat(accepted.exitCode()).isZero();
+        assertThat(accepted.unresolved()).isEqualTo(1);
+        assertThat(accepted.verdict()).isEqualTo("verdict: none shown slower, but 1 of 1 metric(s) not judged (exit 0 only because of --allow-unjudged)");
     }
 
     @Test
