@@ -30,12 +30,23 @@ final class FindingsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // validate before printing anything: every name known, and the committed runs where they are read from
+        List<String> wanted = names == null || names.isEmpty() ? Findings.names() : names;
+        for (String n : wanted) {
+            if (!Findings.names().contains(n)) {
+                throw new io.sessionbench.infra.ConfigException("no findings block '" + n + "'; the blocks are " + Findings.names());
+            }
+        }
+        if (!java.nio.file.Files.isDirectory(root.resolve("results"))) {
+            throw new io.sessionbench.infra.ConfigException("findings reads the committed runs under results/ of the repository, and "
+                    + root.toAbsolutePath().normalize() + " has none; run it from the repository or give --root DIR");
+        }
         if (write) {
             List<Path> changed = Findings.write(root, root.resolve(docs));
             System.out.println(changed.isEmpty() ? "findings: every block is up to date" : "findings: rewrote " + changed);
             return 0;
         }
-        for (String n : names == null || names.isEmpty() ? Findings.names() : names) {
+        for (String n : wanted) {
             System.out.println("<!-- " + n + " -->");
             System.out.print(Findings.block(n, root));
         }

@@ -24,6 +24,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void findingsNamesAnUnknownBlockAndAFolderWithoutTheRunsBeforePrintingAnything() {
+        Cli.Result unknown = Cli.run(Map.of(), "findings", "nope");
+        assertOneLineError(unknown, 2, "no findings block 'nope'", "claims-quick");
+        assertThat(unknown.output()).doesNotContain("<!--");
+        Cli.Result elsewhere = Cli.run(Map.of(), "findings", "--root", "src");
+        assertOneLineError(elsewhere, 2, "findings reads the committed runs under results/", "give --root DIR");
+        assertThat(elsewhere.output()).doesNotContain("<!--");
+    }
+
+    @Test
     void anUnknownOptionIsNamed() {
         assertOneLineError(Cli.run(Map.of(), "bench", "--no-such-option"), 2, "Unknown option: '--no-such-option'");
     }
