@@ -30,10 +30,6 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         }
     }
 
-    public GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, String slowdown) {
-        this(lines, rules, rounds, slowdown, List.of());
-    }
-
     public static GateVerdict judge(List<Trial> trials, List<Trial.Metric> metrics, double thresholdPercent, double minChangePercent,
                                     String slowdown) {
         Map<String, Map<Integer, Trial[]>> byBenchmark = new LinkedHashMap<>();

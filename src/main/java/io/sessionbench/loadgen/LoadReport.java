@@ -523,7 +523,8 @@ public final class LoadReport {
                 + "objective (objective: {p99: …})", at, ms(ok(lowest).corrected().p99()), ms(lowest.objectiveP99Micros()));
     }
 
-    private static String ms(double micros) {
+    /** A latency in ms as the load report prints it: two decimals under 10 ms, whole ms above; – when absent. */
+    public static String ms(double micros) {
         return Double.isNaN(micros) ? "–" : String.format(Locale.ROOT, micros >= 10_000 ? "%.0f" : "%.2f", micros / 1000);
     }
 

@@ -87,8 +87,8 @@ public final class Browser {
 
     /** -1 when the page's script never set the attribute (it did not run to its end). */
     private static int attribute(String attributes, String name) {
-        Matcher m = Pattern.compile(name + "=\"(\\d+)\"").matcher(attributes);
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        String v = text(attributes, name);
+        return v.matches("\\d+") ? Integer.parseInt(v) : -1;
     }
 
     private String run(String... args) throws IOException, InterruptedException {

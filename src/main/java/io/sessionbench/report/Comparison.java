@@ -127,9 +127,9 @@ public final class Comparison {
 
     /**
      * What a comparison decides, and its exit code ({@link Judge#exitCode}): 1 when a metric is slower; 3 when one is
-     * neither shown unchanged nor resolved, or is missing on a side (0 instead with {@code allowUnjudged}); else 0.
+     * neither shown unchanged nor resolved, or is missing on a side (0 instead with {@code allowUnjudged}, said as not
+     * judged); else 0. Counts: metrics compared, slower, neither shown unchanged nor resolved, and in the baseline only.
      */
-    /** Metrics compared, slower, not judged (neither shown unchanged nor resolved), in the baseline only; exit code and words. */
     public record Outcome(int exitCode, long judged, long slower, long unresolved, long missing, String verdict) {
     }
 

@@ -1,6 +1,7 @@
 package io.sessionbench.report;
 
 import io.sessionbench.infra.ConfigException;
+import io.sessionbench.loadgen.LoadReport;
 import io.sessionbench.text.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,7 +158,7 @@ public final class Findings {
     static double[] values(List<List<SummaryRow>> runs, Predicate<SummaryRow> which, Function<SummaryRow, Double> value) {
         double[] v = runs.stream().flatMap(List::stream).filter(which).mapToDouble(value::apply).toArray();
         if (v.length == 0) {
-            throw new ConfigException("the committed runs hold no row for a figure of docs/findings.md; were they removed?");
+            throw new ConfigException("the committed runs hold no row for a figure of docs/; were the runs named in report.Findings removed?");
         }
         return v;
     }
@@ -176,8 +177,8 @@ public final class Findings {
 
     /** {@code min–max} at {@code decimals} places, or one figure when both print the same. */
     static String range(double[] v, int decimals) {
-        String lo = fmt(Arrays.stream(v).min().orElse(Double.NaN), decimals);
-        String hi = fmt(Arrays.stream(v).max().orElse(Double.NaN), decimals);
+        String lo = fmt(min(v), decimals);
+        String hi = fmt(max(v), decimals);
         return lo.equals(hi) ? lo : lo + "–" + hi;
     }
 
@@ -187,6 +188,10 @@ public final class Findings {
 
     static double max(double[] v) {
         return Arrays.stream(v).max().orElse(Double.NaN);
+    }
+
+    static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
     }
 
     static String runs(int n) {
@@ -288,7 +293,7 @@ public final class Findings {
                 .record();
         double safeLost = Arrays.stream(values(q, inc.and(s -> s.record().layout().equals("redis-hash")
                 || !"naive".equals(s.record().params().get("updates"))), LOST)).sum();
-        double hashUpd = Arrays.stream(updOk.apply("redis-hash")).min().orElse(0);
+        double hashUpd = min(updOk.apply("redis-hash"));
         boolean hashFaster = hashUpd > max(updOk.apply("redis-json")) && hashUpd > max(updOk.apply("redis-blob"));
         Map<String, Map<String, String>> cn = byTarget(naive);
         double cartSafeLost = safe.stream().mapToDouble(r -> num(r, "lost_updates")).sum();
@@ -312,8 +317,8 @@ public final class Findings {
     private static String c11(List<List<SummaryRow>> q) {
         Function<String, double[]> upd = l -> values(q, of("updateAttribute", KB2, 1, 1, layout(l, l.startsWith("redis-") ? "lettuce" : null)), OK);
         Function<String, double[]> big = l -> values(q, of("request", KB128, 1, 1, layout(l, l.startsWith("redis-") ? "lettuce" : null)), OK);
-        boolean slower = max(upd.apply("memcached-blob")) < Arrays.stream(upd.apply("redis-hash")).min().orElse(0)
-                && max(big.apply("memcached-blob")) < Arrays.stream(big.apply("redis-hash")).min().orElse(0);
+        boolean slower = max(upd.apply("memcached-blob")) < min(upd.apply("redis-hash"))
+                && max(big.apply("memcached-blob")) < min(big.apply("redis-hash"));
         return "| C11 Memcached forces full read-write cycles | `updateAttribute` 2 round trips (`gets` + `cas`), " + range(upd.apply("memcached-blob"), 0)
                 + " ok/s vs " + range(upd.apply("redis-hash"), 0) + " for hashes (" + runs(q.size()) + "); `request` at 128 KB "
                 + range(big.apply("memcached-blob"), 0) + " ok/s vs " + range(big.apply("redis-hash"), 0) + " for hashes | "
@@ -344,18 +349,12 @@ public final class Findings {
         return m;
     }
 
-    /** Coefficient of variation, %, with the sample standard deviation. */
-    static double cv(double[] v) {
-        double mean = Arrays.stream(v).average().orElse(Double.NaN);
-        double ss = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
-        return Math.sqrt(ss / (v.length - 1)) / mean * 100;
-    }
 
     /** The CV of each group of backends, as {@code 6.1 %} or a range {@code 14–22 %} over the group's backends. */
     private static List<String> cvs(Map<String, double[]> byTarget, List<Predicate<String>> groups) {
         List<String> out = new ArrayList<>();
         for (Predicate<String> g : groups) {
-            double[] c = byTarget.entrySet().stream().filter(e -> g.test(e.getKey())).mapToDouble(e -> cv(e.getValue())).toArray();
+            double[] c = byTarget.entrySet().stream().filter(e -> g.test(e.getKey())).mapToDouble(e -> Stats.cvPercent(e.getValue())).toArray();
             out.add(range(c, c.length == 1 ? 1 : 0) + " %");
         }
         return out;
@@ -387,9 +386,9 @@ public final class Findings {
                 memcachedFirst.add(i + 1);
             }
             double[] mem = real.stream().filter(t -> !t.equals("postgres")).mapToDouble(t -> all.get(t)[run]).toArray();
-            lo = Math.min(lo, Arrays.stream(mem).min().orElse(lo));
+            lo = Math.min(lo, min(mem));
             hi = Math.max(hi, max(mem));
-            widest = Math.max(widest, max(mem) / Arrays.stream(mem).min().orElse(1));
+            widest = Math.max(widest, max(mem) / min(mem));
         }
         Map.Entry<String, Integer> common = orders.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         String firsts = memcachedFirst.isEmpty() ? "" : "; `memcached-blob` came first in run" + (memcachedFirst.size() > 1 ? "s " : " ")
@@ -507,11 +506,6 @@ public final class Findings {
     // ---------------------------------------------------------------------------------------------------------------
     // Many generators on one machine
 
-    /** A latency in ms as the load report prints it: two decimals under 10 ms, whole ms above. */
-    static String ms(double micros) {
-        double v = micros / 1000;
-        return fmt(v, v < 10 ? 2 : 0);
-    }
 
     private static String generators(Path root) {
         MarkdownTable t = new MarkdownTable().text("run").number("scheduled").number("answered req/s").number("never started")
@@ -523,8 +517,8 @@ public final class Findings {
             int generators = GENERATORS.get(i).endsWith("3-generators") ? 3 : 1;
             t.row(generators + (generators == 1 ? " generator × " : " generators × ") + fmt(num(r, "connections") / generators, 0) + " connections"
                             + (i >= 2 ? " (second pair)" : ""), fmt(num(r, "scheduled"), 0), fmt(num(r, "achieved_rps"), 0), fmt(num(r, "not_started"), 0),
-                    fmt(num(r, "late_percent"), 2) + " %", ms(num(r, "ok_p50_us")), ms(num(r, "ok_p99_us")), ms(num(r, "ok_p99_9_us")),
-                    ms(num(r, "ok_uncorrected_p99_us")));
+                    fmt(num(r, "late_percent"), 2) + " %", LoadReport.ms(num(r, "ok_p50_us")), LoadReport.ms(num(r, "ok_p99_us")), LoadReport.ms(num(r, "ok_p99_9_us")),
+                    LoadReport.ms(num(r, "ok_uncorrected_p99_us")));
         }
         // pairs: (1, 3) then (3, 1)
         double[] late = {num(rows.get(1), "late_percent") / num(rows.get(0), "late_percent"), num(rows.get(2), "late_percent") / num(rows.get(3), "late_percent")};

@@ -41,9 +41,8 @@ final class Interactive {
     }
 
     /**
-     * A value axis that ECharts labels with numbers: logarithmic when the values span a decade or more (ECharts then
-     * labels at least three powers of ten), linear with nice steps when they span less (a log axis would label one
-     * power of ten, or none).
+     * A value axis that ECharts labels with at least three numbers: linear with nice steps when the values span a
+     * decade or less (a log axis would label one power of ten, or none); logarithmic above that, with 1-2-5 bounds.
      */
     static ObjectNode valueAxis(ObjectNode node, String name, List<Double> values) {
         double lo = values.stream().filter(v -> v > 0).mapToDouble(Double::doubleValue).min().orElse(1);

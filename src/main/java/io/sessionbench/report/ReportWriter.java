@@ -79,9 +79,11 @@ public final class ReportWriter {
             if (Files.exists(hlog)) {
                 Map<String, Histogram> merged = HistogramFiles.readMerged(hlog);
                 h = merged.getOrDefault(r.operation(), merged.isEmpty() ? null : merged.values().iterator().next());
-                for (Map.Entry<String, Histogram> e : writeHgrm ? merged.entrySet() : Map.<String, Histogram>of().entrySet()) {
-                    HistogramFiles.writeHgrm(e.getValue(), dir.resolve("histograms").resolve(r.histogramName()
-                            + (merged.size() == 1 ? "" : "." + e.getKey()) + ".hgrm"));
+                if (writeHgrm) {
+                    for (Map.Entry<String, Histogram> e : merged.entrySet()) {
+                        HistogramFiles.writeHgrm(e.getValue(), dir.resolve("histograms").resolve(r.histogramName()
+                                + (merged.size() == 1 ? "" : "." + e.getKey()) + ".hgrm"));
+                    }
                 }
             }
             rows.add(new SummaryRow(r, h, total(r, "misses"), total(r, "errors"), total(r, "lostUpdates"),

@@ -28,18 +28,23 @@ public final class Stats {
         }
     }
 
+    /** Coefficient of variation in percent, with the sample standard deviation (n − 1); NaN for fewer than 2 values. */
+    public static double cvPercent(double[] v) {
+        if (v.length < 2) {
+            return Double.NaN;
+        }
+        double mean = Arrays.stream(v).average().orElse(Double.NaN);
+        double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
+        return 100.0 * Math.sqrt(var) / Math.abs(mean);
+    }
+
     public static Summary summary(double[] samples) {
         double[] v = clean(samples);
         if (v.length == 0) {
             return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         double median = median(v);
-        double mean = Arrays.stream(v).average().orElse(Double.NaN);
-        double cv = Double.NaN;
-        if (v.length > 1) {
-            double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
-            cv = 100.0 * Math.sqrt(var) / Math.abs(mean);
-        }
+        double cv = cvPercent(v);
         if (v.length < MIN_SAMPLES) {
             return new Summary(v.length, median, Double.NaN, Double.NaN, cv);
         }
