@@ -47,8 +47,7 @@ public final class TrialRunner implements AutoCloseable {
         this.targets = targets;
         this.jvmArgs = List.copyOf(jvmArgs);
         // The noise probe counts the servers under test apart from other processes.
-        this.serverPids = String.join(",", targets.localServers().stream()
-                .map(r -> r.server().name().toLowerCase(Locale.ROOT) + "=" + r.pid()).toList());
+        this.serverPids = io.sessionbench.metrics.ServerProcesses.of(targets).property();
         Files.createDirectories(trialsDir);
         Files.createDirectories(histograms);
         targets.endpoints().writeSecretFile(secrets);

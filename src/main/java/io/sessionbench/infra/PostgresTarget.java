@@ -50,6 +50,18 @@ public record PostgresTarget(String jdbcUrl, String user, Secret password) {
         return new PostgresTarget("jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + db, u, p);
     }
 
+    /** The hosts and ports of the JDBC URL ({@code jdbc:postgresql://h1:5432,h2:5433/db}; 5432 where none is given). */
+    public java.util.List<HostPort> hosts() {
+        String rest = jdbcUrl.substring("jdbc:postgresql://".length());
+        int end = rest.length();
+        for (char c : new char[] {'/', '?'}) {
+            int i = rest.indexOf(c);
+            end = i >= 0 ? Math.min(end, i) : end;
+        }
+        return rest.substring(0, end).isEmpty() ? java.util.List.of(new HostPort("localhost", 5432))
+                : HostPort.parseList("Postgres URL '" + jdbcUrl + "'", rest.substring(0, end), 5432);
+    }
+
     /** {@code postgresql://user:password@host:port/db}, for a 0600 endpoints file only. */
     public String withSecret() {
         String rest = jdbcUrl.substring("jdbc:postgresql://".length());

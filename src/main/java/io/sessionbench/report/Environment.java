@@ -6,17 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.infra.Endpoints;
 import io.sessionbench.infra.LocalStack;
 import io.sessionbench.infra.Targets;
+import io.sessionbench.metrics.ServerProcesses;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /** {@code env.json}: machine, JVM, servers (versions, settings, redacted targets) and run settings; never passwords. */
 public final class Environment {
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
-
     private Environment() {
     }
 
@@ -39,7 +37,7 @@ public final class Environment {
         java.util.Map<String, Boolean> onThisMachine = new java.util.LinkedHashMap<>();
         if (e.redisServer() != null) {
             addServer(servers, "redis", e.redisServer().redacted(), local, LocalStack.Server.REDIS, () -> io.sessionbench.infra.ServerProbes.redisVersion(e.redisServer()));
-            onThisMachine.put("redis", LOOPBACK.contains(e.redisServer().host()));
+            onThisMachine.put("redis", ServerProcesses.onThisMachine(e.redisServer().host()));
         }
         if (e.hasRedis()) {
             ObjectNode clients = env.putObject("redisClients");
@@ -66,7 +64,7 @@ public final class Environment {
                 s.put("target", e.redisSentinel().redacted());
                 s.put("version", "?");
                 s.put("settings", "given target; settings not inspected");
-                onThisMachine.put("redis", e.redisSentinel().sentinels().stream().allMatch(h -> LOOPBACK.contains(h.host())));
+                onThisMachine.put("redis", e.redisSentinel().sentinels().stream().allMatch(h -> ServerProcesses.onThisMachine(h.host())));
             }
             List<LocalStack.Running> helpers = targets.localHelpers();
             long sentinels = helpers.stream().filter(LocalStack::isSentinel).count();
@@ -79,14 +77,15 @@ public final class Environment {
             var mc = e.memcached().get(0);
             addServer(servers, "memcached", String.valueOf(e.memcached()), local, LocalStack.Server.MEMCACHED,
                     () -> io.sessionbench.infra.ServerProbes.memcachedVersion(mc.host(), mc.port()));
-            onThisMachine.put("memcached", LOOPBACK.contains(mc.host()));
+            onThisMachine.put("memcached", e.memcached().stream().allMatch(h -> ServerProcesses.onThisMachine(h.host())));
         }
         if (e.postgres() != null) {
             addServer(servers, "postgres", e.postgres().toString(), local, LocalStack.Server.POSTGRES,
                     () -> io.sessionbench.infra.ServerProbes.postgresVersion(e.postgres(), false));
-            onThisMachine.put("postgres", e.postgres().jdbcUrl().contains("//127.0.0.1") || e.postgres().jdbcUrl().contains("//localhost"));
+            onThisMachine.put("postgres", e.postgres().hosts().stream().allMatch(h -> ServerProcesses.onThisMachine(h.host())));
         }
-        run.put("network", network(onThisMachine));
+        String targetsHere = ServerProcesses.of(targets).describeTargets();
+        run.put("network", network(onThisMachine) + (targetsHere.isEmpty() ? "" : "; " + targetsHere));
         env.set("run", run);
         return env;
     }

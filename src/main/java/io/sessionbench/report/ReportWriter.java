@@ -149,14 +149,19 @@ public final class ReportWriter {
                 b.append(',').append(num(s.percentileMicros(p)));
             }
             b.append(',').append(num(s.maxMicros())).append(',').append(s.samples())
-                    .append(',').append(num(s.misses())).append(',').append(num(s.errors()))
-                    .append(',').append(num(s.lostUpdates())).append('\n');
+                    .append(',').append(integer(s.misses())).append(',').append(integer(s.errors()))
+                    .append(',').append(integer(s.lostUpdates())).append('\n');
         }
         return b.toString();
     }
 
     private static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A count in a CSV cell: a whole number, empty when unknown. */
+    private static String integer(double v) {
+        return Double.isNaN(v) ? "" : String.valueOf(Math.round(v));
     }
 
     // ---- markdown -----------------------------------------------------------------------------------------------

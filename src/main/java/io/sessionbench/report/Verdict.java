@@ -114,11 +114,11 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
      */
     static String losses(List<SummaryRow> all) {
         List<String> failing = all.stream().filter(r -> r.errors() > 0)
-                .map(r -> r.record().shortName() + " " + ReportWriter.fmt(r.errors())).toList();
+                .map(r -> r.record().shortName() + " " + ReportWriter.count(r.errors())).toList();
         List<String> lostSafe = all.stream().filter(r -> r.lostUpdates() > 0 && !"naive".equals(r.record().params().get("updates")))
-                .map(r -> r.record().shortName() + " " + ReportWriter.fmt(r.lostUpdates())).toList();
+                .map(r -> r.record().shortName() + " " + ReportWriter.count(r.lostUpdates())).toList();
         List<String> lostNaive = all.stream().filter(r -> r.lostUpdates() > 0 && "naive".equals(r.record().params().get("updates")))
-                .map(r -> r.record().target().replace(" naive", "") + " " + ReportWriter.fmt(r.lostUpdates())).toList();
+                .map(r -> r.record().target().replace(" naive", "") + " " + ReportWriter.count(r.lostUpdates())).toList();
         StringBuilder b = new StringBuilder("**Failed or lost, before any speed:** ");
         b.append(failing.isEmpty() ? "no call failed in any of the " + all.size() + " benchmarks"
                 : "**failed calls** in " + failing.size() + " of " + all.size() + " benchmarks (" + String.join(", ", failing) + ")");
@@ -172,7 +172,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
      */
     public String sentence() {
         long lost = ranked.stream().filter(e -> mostlyDisturbed(e.row())).count();
-        if (2 * lost > ranked.size()) {
+        if (!ranks()) {
             return String.format(Locale.ROOT, "For %s: no ranking. This run was mostly disturbed from outside: %d of %d backends "
                     + "lost most of their forks to CPU steal or other processes (see the *disturbed* column). Rerun on a quieter "
                     + "machine.", covers(), lost, ranked.size());
@@ -187,7 +187,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         if (!failing.isEmpty()) {
             b.append(String.join(", ", failing)).append(" (ranked last, whatever its speed); ");
         }
-        long tiedAtTop = ranked.stream().skip(1).filter(e -> e.judgement() != Judgement.SLOWER && e.judgement() != Judgement.FAILED).count();
+        long tiedAtTop = tiedAtTop();
         if (tiedAtTop > 0) {
             b.append("no single fastest: **").append(best.target()).append("** served the most, ");
         } else {
@@ -216,6 +216,27 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         return b.toString();
     }
 
+    /** Whether this verdict ranks at all: not when most of its backends were mostly disturbed from outside. */
+    public boolean ranks() {
+        return 2 * ranked.stream().filter(e -> mostlyDisturbed(e.row())).count() <= ranked.size();
+    }
+
+    /** How many backends below the first were not shown slower than it (tied or inconclusive). */
+    private long tiedAtTop() {
+        return ranked.stream().skip(1).filter(e -> e.judgement() != Judgement.SLOWER && e.judgement() != Judgement.FAILED).count();
+    }
+
+    /**
+     * A row's verdict cell: no row of a table without a ranking is "fastest" (each is disturbed or not ranked), and the
+     * first row of a table whose top is not told apart "served the most".
+     */
+    String verdictWords(Entry e) {
+        if (!ranks()) {
+            return mostlyDisturbed(e.row()) ? Judgement.DISTURBED.words : "not ranked";
+        }
+        return e.judgement() == Judgement.BEST && tiedAtTop() > 0 ? "served the most (not told apart)" : e.judgement().words;
+    }
+
     /** The ranking as a Markdown table, the floor under it. */
     public String table() {
         // no interval of the iterations here: they drift within a fork, so the verdict's interval is the forks' (interval of ×)
@@ -224,11 +245,12 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         int rank = 0;
         for (Entry e : ranked) {
             // the figure it is ranked on (its forks' value), so the order of the column is the order of the ranks
-            b.row(++rank, e.target(), ReportWriter.fmt(rankingValue(e.row())), times(e.toBest().ratio()),
+            ++rank;
+            b.row(ranks() ? String.valueOf(rank) : "–", e.target(), ReportWriter.fmt(rankingValue(e.row())), times(e.toBest().ratio()),
                     e.judgement() == Judgement.BEST || Double.isNaN(e.toBest().low()) ? "–"
                             : MarkdownTable.cell("%.2f…%.2f", e.toBest().low(), e.toBest().high()),
                     e.judgement() == Judgement.BEST ? "–" : e.toBest().resolutionText(), ReportWriter.fmt(e.row().percentileMicros(50)),
-                    ReportWriter.fmt(e.row().percentileMicros(99)), e.judgement().words);
+                    ReportWriter.fmt(e.row().percentileMicros(99)), verdictWords(e));
         }
         if (floor != null) {
             b.row("–", "memory (harness floor, not ranked)", ReportWriter.fmt(rankingValue(floor)), "–", "–", "–", ReportWriter.fmt(floor.percentileMicros(50)),

@@ -158,8 +158,14 @@ public final class BenchRun {
             System.setProperty("sessionbench.endpoints", secrets.toString());
             System.setProperty("sessionbench.histograms", out.resolve("histograms").toAbsolutePath().toString());
             System.setProperty(BenchParams.CLUSTER_CLIENT_PROPERTY, targets.cluster().text());
-            String serverPids = String.join(",", t.localServers().stream()
-                    .map(r -> r.server().name().toLowerCase(java.util.Locale.ROOT) + "=" + r.pid()).toList());
+            // The store's own processes on this machine (the local stack's, or a target's listening here) are the server,
+            // never "other processes"; with --forks 0 the benchmarks run in this JVM and read the pids from here.
+            io.sessionbench.metrics.ServerProcesses processes = io.sessionbench.metrics.ServerProcesses.of(t);
+            String serverPids = processes.property();
+            System.setProperty(io.sessionbench.metrics.NoiseProbe.SERVER_PIDS, serverPids);
+            if (!processes.describeTargets().isEmpty()) {
+                System.out.println("bench: " + processes.describeTargets());
+            }
             Map<Profile.RunSpec, List<Double>> planned = new LinkedHashMap<>();
             for (Profile.RunSpec spec : specs) {
                 planned.put(spec, Progress.plannedSeconds(spec, forks == null ? spec.forksOr(p.forks) : forks, warmups == null ? p.warmupIterations : warmups,

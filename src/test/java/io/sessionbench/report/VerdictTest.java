@@ -62,6 +62,49 @@ class VerdictTest {
         assertThat(s.indexOf("failed calls")).isLessThan(s.indexOf("fastest"));
     }
 
+    /** A table whose backends were mostly disturbed from outside ranks nothing: no row is labelled fastest or given a rank. */
+    @Test
+    void aTableWithoutARankingLabelsNoRowFastest() throws Exception {
+        Verdict v = verdicts(io.sessionbench.testing.JmhRecords.request("memcached-blob", "lettuce", 16_000, 0, 40),
+                io.sessionbench.testing.JmhRecords.request("postgres", "lettuce", 5_000, 0, 40),
+                io.sessionbench.testing.JmhRecords.request("redis-blob", "lettuce", 8_000, 0, 0)).get(0);
+        assertThat(v.ranks()).isFalse();
+        assertThat(v.sentence()).contains("no ranking");
+        List<String> rows = v.table().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| rank")).toList();
+        assertThat(rows).hasSize(3).allSatisfy(l -> assertThat(l).startsWith("| – |").doesNotContain("fastest"));
+        assertThat(rows).filteredOn(l -> l.contains("redis-blob")).singleElement().asString().endsWith("| not ranked |");
+        assertThat(rows).filteredOn(l -> !l.contains("redis-blob")).hasSize(2).allSatisfy(l -> assertThat(l).endsWith("| disturbed |"));
+    }
+
+    /** When the top is not told apart, its first row says it served the most, not that it is the fastest. */
+    @Test
+    void aTopNotToldApartIsNotLabelledFastest() throws Exception {
+        Verdict tied = verdicts(record("memcached-blob", "lettuce", 16_000, 0), record("postgres", "lettuce", 15_950, 0),
+                record("redis-blob", "lettuce", 4_000, 0)).get(0);
+        assertThat(tied.table()).contains("| 1 | memcached-blob |").contains("| served the most (not told apart) |")
+                .doesNotContain("| fastest |");
+        Verdict one = verdicts(record("memcached-blob", "lettuce", 16_000, 0), record("postgres", "lettuce", 5_000, 0)).get(0);
+        assertThat(one.table()).contains("| fastest |");
+    }
+
+    /** Counts are whole numbers wherever printed: lost updates and failed calls in the verdict, and in summary.csv. */
+    @Test
+    void countsPrintAsIntegers() throws Exception {
+        Path folder = Files.createTempDirectory(dir, "run");
+        Files.writeString(folder.resolve("jmh.json"), "[" + record("memcached-blob", "lettuce", 30_000, 671) + "]");
+        List<SummaryRow> rows = ReportWriter.rows(folder, BenchRecord.read(BenchRecord.jmhFile(folder)), false);
+        assertThat(Verdict.losses(rows)).doesNotMatch("(?s).*\\d\\.\\d.*");
+        ReportWriter.write(folder);
+        String csv = Files.readAllLines(folder.resolve("summary.csv")).get(1);
+        assertThat(csv).matches(".*,\\d+,\\d+,\\d+$");
+    }
+
+    private List<Verdict> verdicts(String... records) throws Exception {
+        Path folder = Files.createTempDirectory(dir, "run");
+        Files.writeString(folder.resolve("jmh.json"), "[" + String.join(",", records) + "]");
+        return Verdict.of(Group.of(ReportWriter.rows(folder, BenchRecord.read(BenchRecord.jmhFile(folder)))));
+    }
+
     /** verdict.md opens with what failed or was lost in any benchmark of the run, before any ranking. */
     @Test
     void theVerdictOpensWithWhatFailedOrWasLost() throws Exception {

@@ -1,0 +1,124 @@
+package io.sessionbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionbench.report.BenchRecord;
+import io.sessionbench.testing.Cli;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a user does to try the jar on their own servers on this machine: {@code stack up} in the background, {@code bench}
+ * with the {@code endpoints.env} it printed, {@code stack down}. The target's processes are the store's server (their
+ * CPU in the server column, never in {@code others.txt}), so the tables are ranked as for the local stack.
+ */
+class OwnServersIT {
+
+    @Test
+    void aStandaloneRedisStartedByStackUpIsTheServerNotADisturbance() throws Exception {
+        check(List.of("--only", "REDIS"), "redis-blob", "redis-server");
+    }
+
+    @Test
+    void aSentinelTopologyStartedByStackUpIsTheServerNotADisturbance() throws Exception {
+        check(List.of("--only", "REDIS", "--topology", "sentinel"), "redis-blob", "redis-server", "redis-sentinel");
+    }
+
+    @Test
+    void aClusterStartedByStackUpIsTheServerNotADisturbance() throws Exception {
+        check(List.of("--only", "REDIS", "--topology", "cluster"), "redis-blob", "redis-server");
+    }
+
+    @Test
+    void aPostgresAndAMemcachedStartedByStackUpAreTheServersNotADisturbance() throws Exception {
+        check(List.of("--only", "POSTGRES,MEMCACHED"), "postgres,memcached-blob", "postgres", "memcached");
+    }
+
+    /** Starts the stack, benchmarks {@code layouts} against it as a target, stops it, and checks the run. */
+    private static void check(List<String> stackArgs, String layouts, String... serverNames) throws Exception {
+        // searchable by others: Postgres, started as root, drops to 'nobody'
+        Path dir = Files.createTempDirectory(Path.of("target"), "own-servers-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        List<String> up = new ArrayList<>(List.of("stack", "up", "--dir", dir.resolve("stack").toString()));
+        up.addAll(stackArgs);
+        Process stack = Cli.start(up.toArray(String[]::new));
+        List<Long> pids = new ArrayList<>();
+        Cli.Result run;
+        try {
+            // waits for the line 'stack up' prints once every server answers
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8))) {
+                Pattern pid = Pattern.compile("127\\.0\\.0\\.1:\\d+\\s+pid (\\d+)");
+                StringBuilder seen = new StringBuilder();
+                String line = out.readLine();
+                for (; line != null && !line.startsWith("running;"); line = out.readLine()) {
+                    seen.append(line).append('\n');
+                    Matcher m = pid.matcher(line);
+                    if (m.find()) {
+                        pids.add(Long.parseLong(m.group(1)));
+                    }
+                }
+                assertThat(line).as("'stack up' said it runs; it printed:\n" + seen).isNotNull();
+            }
+            run = Cli.run(endpoints(dir.resolve("stack").resolve("endpoints.env")), "bench", "--layouts", layouts,
+                    "--benchmarks", "request", "--forks", "0", "--warmup-iterations", "0", "--iterations", "2",
+                    "--iteration-seconds", "0.3", "--live-sessions", "100", "--results", dir.resolve("results").toString(),
+                    "--label", "own", "--stack-dir", dir.resolve("bench-stack").toString());
+        } finally {
+            Cli.Result down = Cli.run(Map.of(), "stack", "down", "--dir", dir.resolve("stack").toString());
+            assertThat(down.exitCode()).as(down.output()).isZero();
+        }
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(pids).isNotEmpty();
+        assertThat(run.output()).as("the target's processes, named before the run").contains("target on this machine (")
+                .contains("its CPU is the server's, not a disturbance");
+        for (long p : pids) {
+            assertThat(run.output()).as("pid " + p + " of the stack").containsPattern("pids? [\\d, ;a-z]*\\b" + p + "\\b");
+        }
+        Path folder;
+        try (Stream<Path> s = Files.list(dir.resolve("results"))) {
+            folder = s.filter(p -> p.getFileName().toString().endsWith("_own")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(folder.resolve("env.json"))).contains("target on this machine (");
+        List<BenchRecord> records = BenchRecord.read(folder.resolve("jmh.json"));
+        for (BenchRecord r : records.stream().filter(r -> !r.store().layout().floor()).toList()) {
+            assertThat(r.secondary()).as(r.key() + ": the target's CPU is the server's").containsKey("noise.serverCpu");
+            assertThat(r.secondary().get("noise.serverCpu").score()).as(r.key()).isPositive();
+        }
+        try (Stream<Path> s = Files.list(folder.resolve("histograms"))) {
+            for (Path others : s.filter(p -> p.getFileName().toString().endsWith(".others.txt")).toList()) {
+                String text = Files.readString(others);
+                for (String name : serverNames) {
+                    assertThat(text).as(others + " names no process of the target").doesNotContain(name);
+                }
+            }
+        }
+        String verdict = Files.readString(folder.resolve("verdict.md"));
+        assertThat(verdict).as("ranked as for the local stack").contains("| 1 |").doesNotContain("no ranking")
+                .doesNotContain("disturbed from outside");
+        assertThat(pids).as("stack down stopped every server").noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** The variables of an {@code endpoints.env} ({@code NAME='value'} lines). */
+    private static Map<String, String> endpoints(Path file) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("#")) {
+                String v = line.substring(eq + 1);
+                env.put(line.substring(0, eq), v.startsWith("'") && v.endsWith("'") ? v.substring(1, v.length() - 1) : v);
+            }
+        }
+        return env;
+    }
+}
