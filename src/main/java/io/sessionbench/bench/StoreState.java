@@ -79,7 +79,13 @@ public class StoreState {
 
     @Setup(Level.Trial)
     public void open(org.openjdk.jmh.infra.BenchmarkParams bp) throws Exception {
+        long setupStart = System.nanoTime();
+        double jvmToSetup = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
         open();
+        // Where a fork's fixed seconds go (scripts/fork-cost.sh reads this line): JVM start, class loading and JMH's
+        // own set-up until this state's set-up; then connections and the shared preload.
+        System.out.printf(java.util.Locale.ROOT, "sessionbench: fork set-up: %.2f s from JVM start to the benchmark's set-up, "
+                + "%.2f s connecting and preloading%n", jvmToSetup, (System.nanoTime() - setupStart) / 1e9);
         String benchmark = bp.getBenchmark();
         String inFlight = bp.getParamsKeys().contains("inFlight") ? bp.getParam("inFlight") : "1";
         System.out.println("sessionbench: " + JitWarmup.run(Operation.of(benchmark.substring(benchmark.lastIndexOf('.') + 1)),
@@ -168,6 +174,7 @@ public class StoreState {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
+        long start = System.nanoTime();
         try {
             if (store != null && sessions != null && !sessions.shared()) {
                 SharedPreload.remove(store, sessions);
@@ -179,6 +186,7 @@ public class StoreState {
             if (targets != null) {
                 targets.close();
             }
+            System.out.printf(java.util.Locale.ROOT, "sessionbench: fork tear-down: %.2f s closing the store%n", (System.nanoTime() - start) / 1e9);
         }
     }
 }

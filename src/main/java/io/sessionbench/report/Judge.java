@@ -241,6 +241,38 @@ public final class Judge {
         return judged(est, se, Math.max(1, df), Math.min(nb, nc), higherIsBetter, rules);
     }
 
+    /**
+     * Unpaired judgement with the between-fork variance of each side moderated toward its group's prior
+     * ({@link NoisePrior}): the fork log values' variance s² becomes (d0·s0² + d·s²)/(d0 + d) on d0 + d degrees of
+     * freedom, and the two sides meet in Welch–Satterthwaite's degrees of freedom. With no prior (d0 = 0) this is
+     * Welch's t on the forks' log values. Each side needs two forks: no verdict rests on one fork.
+     */
+    public static Change moderated(Sample base, Sample current, NoisePrior baseNoise, NoisePrior currentNoise,
+                                   boolean higherIsBetter, Rules rules) {
+        if (!base.usable() || !current.usable()) {
+            return none(higherIsBetter, "a side has no values");
+        }
+        double[] lb = forkLogs(base);
+        double[] lc = forkLogs(current);
+        double est = current.log() - base.log();
+        if (lb.length < 2 || lc.length < 2) {
+            return tooFew(est, Math.min(lb.length, lc.length), higherIsBetter,
+                    "one fork on a side: no verdict from one fork; give 2 forks or runs per side at least");
+        }
+        double[] mb = baseNoise.moderate(lb);
+        double[] mc = currentNoise.moderate(lc);
+        double vb = mb[0] / lb.length;
+        double vc = mc[0] / lc.length;
+        double se = Math.sqrt(vb + vc);
+        double df = se == 0 ? mb[1] + mc[1] : Math.pow(vb + vc, 2) / (vb * vb / mb[1] + vc * vc / mc[1]);
+        return judged(est, se, Math.max(1, df), Math.min(lb.length, lc.length), higherIsBetter, rules);
+    }
+
+    /** The log value of each top-level unit (fork) of a side. */
+    public static double[] forkLogs(Sample s) {
+        return s.topUnits().stream().filter(Sample::usable).mapToDouble(Sample::log).toArray();
+    }
+
     private static double bootVariance(Sample s, SplittableRandom r) {
         double[] boot = new double[RESAMPLES];
         Sample top = s.leaf() ? Sample.of(List.of(s)) : s;

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * The answer a report opens with: for the operation a web request pays ({@code request}), per session size and
  * concurrency the run covered, the real backends ranked by successful calls per second, each one's ratio to the best
- * real backend judged by {@link Judge#unpaired} over their forks (disturbed iterations left out): slower, tied (the
+ * real backend judged by {@link Judge#moderated} over their forks (disturbed iterations left out; the between-fork
+ * variance pooled with the run's other benchmarks on the same server, {@link NoisePrior}): slower, tied (the
  * whole interval within ±threshold) or inconclusive. One fork per backend gives no verdict. {@code memory} is the
  * harness floor, outside the ranking.
  */
@@ -17,8 +18,11 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
     /** A ratio to the fastest within ±this many percent, the whole interval included, is a tie. */
     public static final double THRESHOLD_PERCENT = Judge.DEFAULT_THRESHOLD_PERCENT;
 
-    /** One ranked backend: its ratio to the best real backend and what the samples say about it. */
-    public record Entry(SummaryRow row, Judge.Change toBest, Judgement judgement) {
+    /**
+     * One ranked backend: its ratio to the best real backend, what the samples say about it, and where its between-fork
+     * variance came from ({@link NoisePrior#describe}).
+     */
+    public record Entry(SummaryRow row, Judge.Change toBest, Judgement judgement, String noise) {
         public String target() {
             return row.record().target();
         }
@@ -40,6 +44,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
      * one per group of requests in flight.
      */
     public static List<Verdict> of(List<Group> groups) {
+        java.util.Map<String, NoisePrior> priors = priors(groups);
         List<Verdict> out = new ArrayList<>();
         for (Group g : groups) {
             if (!g.rows().get(0).record().operation().equals("request")) {
@@ -52,10 +57,10 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
                             .findFirst().orElse(null);
                     String note = !redis ? "" : clients != null ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
                             + fasterClients(clients) : "Redis layouts ran with Lettuce only in this run: no other client is ranked.";
-                    rank(g, g.rows(), null, note).ifPresent(out::add);
+                    rank(g, g.rows(), null, note, priors).ifPresent(out::add);
                 }
-                case CLIENTS -> g.panels().forEach((layout, rows) -> rank(g, rows, layout, "").ifPresent(out::add));
-                case IN_FLIGHT -> rank(g, g.rows(), null, "").ifPresent(out::add);
+                case CLIENTS -> g.panels().forEach((layout, rows) -> rank(g, rows, layout, "", priors).ifPresent(out::add));
+                case IN_FLIGHT -> rank(g, g.rows(), null, "", priors).ifPresent(out::add);
                 default -> {
                 }
             }
@@ -63,7 +68,30 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         return out;
     }
 
-    private static java.util.Optional<Verdict> rank(Group g, List<SummaryRow> rows, String layout, String note) {
+    /** The server a row's noise is pooled with: its layout's server ({@code redis}, {@code postgres}…), or in-process. */
+    static String noiseGroup(SummaryRow row) {
+        io.sessionbench.store.Target t = row.record().store();
+        String server = t.layout().server().map(v -> v.name().toLowerCase(Locale.ROOT)).orElse("in-process");
+        // the Redis clients differ in noise as much as the servers do (results/2026-12-02_dimension: fork CV 4–34 %)
+        return t.layout().usesRedisClient() && t.client() != null ? server + "/" + t.client().label() : server;
+    }
+
+    /**
+     * The noise prior of each server's benchmarks in this run (every benchmark of every group, each once), fitted to
+     * their undisturbed forks: Postgres, Memcached and Redis are pooled apart, since their forks differ in noise.
+     */
+    static java.util.Map<String, NoisePrior> priors(List<Group> groups) {
+        java.util.Map<String, SummaryRow> distinct = new java.util.LinkedHashMap<>();
+        groups.forEach(g -> g.rows().forEach(r -> distinct.putIfAbsent(r.record().key(), r)));
+        java.util.Map<String, List<double[]>> logs = new java.util.TreeMap<>();
+        distinct.values().forEach(r -> logs.computeIfAbsent(noiseGroup(r), k -> new ArrayList<>()).add(Judge.forkLogs(undisturbed(r))));
+        java.util.Map<String, NoisePrior> out = new java.util.HashMap<>();
+        logs.forEach((group, v) -> out.put(group, NoisePrior.fit(group, v)));
+        return out;
+    }
+
+    private static java.util.Optional<Verdict> rank(Group g, List<SummaryRow> rows, String layout, String note,
+                                                    java.util.Map<String, NoisePrior> priors) {
         // Ranked on the forks the judgement uses (disturbed ones left out), a row that lost most of its forks last.
         List<SummaryRow> real = rows.stream().filter(s -> !s.record().store().layout().floor())
                 .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
@@ -74,12 +102,16 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         }
         SummaryRow floor = rows.stream().filter(s -> s.record().store().layout().floor()).findFirst().orElse(null);
         SummaryRow best = real.get(0);
-        Judge.Rules rules = Judge.Rules.of(THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, Math.max(1, real.size() - 1));
+        // Each backend is compared with the one the data ranked first, so which side is the fastest was chosen by the
+        // same noise: each comparison is held to a two-sided error rate (half the one-sided one), shared by the table.
+        Judge.Rules rules = Judge.Rules.of(THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, real.size() - 1));
         List<Entry> ranked = new ArrayList<>();
         for (SummaryRow s : real) {
-            Judge.Change c = Judge.unpaired(undisturbed(best), undisturbed(s), true, rules);
+            NoisePrior prior = priors.getOrDefault(noiseGroup(s), NoisePrior.none(noiseGroup(s)));
+            Judge.Change c = Judge.moderated(undisturbed(best), undisturbed(s),
+                    priors.getOrDefault(noiseGroup(best), NoisePrior.none(noiseGroup(best))), prior, true, rules);
             ranked.add(new Entry(s, c, s == best ? Judgement.BEST : failedCalls(s) ? Judgement.FAILED
-                    : mostlyDisturbed(s) ? Judgement.DISTURBED : judge(c)));
+                    : mostlyDisturbed(s) ? Judgement.DISTURBED : judge(c), prior.describe(undisturbed(s).units())));
         }
         return java.util.Optional.of(new Verdict(g, floor, ranked, layout, note));
     }
@@ -241,7 +273,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
     public String table() {
         // no interval of the iterations here: they drift within a fork, so the verdict's interval is the forks' (interval of ×)
         MarkdownTable b = new MarkdownTable().number("rank").text("backend").number("ok/s").number("× fastest")
-                .number("interval of ×").number("resolution").number("P50 µs").number("P99 µs").text("verdict");
+                .number("interval of ×").number("resolution").number("P50 µs").number("P99 µs").text("verdict").text("noise from");
         int rank = 0;
         for (Entry e : ranked) {
             // the figure it is ranked on (its forks' value), so the order of the column is the order of the ranks
@@ -250,11 +282,11 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
                     e.judgement() == Judgement.BEST || Double.isNaN(e.toBest().low()) ? "–"
                             : MarkdownTable.cell("%.2f…%.2f", e.toBest().low(), e.toBest().high()),
                     e.judgement() == Judgement.BEST ? "–" : e.toBest().resolutionText(), ReportWriter.fmt(e.row().percentileMicros(50)),
-                    ReportWriter.fmt(e.row().percentileMicros(99)), verdictWords(e));
+                    ReportWriter.fmt(e.row().percentileMicros(99)), verdictWords(e), e.noise());
         }
         if (floor != null) {
             b.row("–", "memory (harness floor, not ranked)", ReportWriter.fmt(rankingValue(floor)), "–", "–", "–", ReportWriter.fmt(floor.percentileMicros(50)),
-                    ReportWriter.fmt(floor.percentileMicros(99)), "in-process map: the cost of the harness itself");
+                    ReportWriter.fmt(floor.percentileMicros(99)), "in-process map: the cost of the harness itself", "–");
         }
         return b.toString();
     }
@@ -282,9 +314,10 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
             b.append(v.sentence()).append("\n\n").append(v.table()).append('\n');
         }
         b.append("Each backend's value is the geometric mean over its forks of the median successful calls per second ")
-                .append("(iterations the noise probe marked disturbed left out); the ratio to the fastest has an interval from a ")
-                .append("hierarchical bootstrap over forks, then iterations, with Student's t at the forks' degrees of freedom, ")
-                .append("the error rate shared by the comparisons of a table. *Slower*: the whole interval lies below 1. *Tied*: ")
+                .append("(iterations the noise probe marked disturbed left out); the ratio to the fastest has a Student's t ")
+                .append("interval on the forks' log values, each side's between-fork variance moderated toward a prior fitted to ")
+                .append("every benchmark of the run on the same server (limma's moderated t: the prior adds its degrees of ")
+                .append("freedom, *noise from* says how many), the error rate shared by the comparisons of a table. *Slower*: the whole interval lies below 1. *Tied*: ")
                 .append("the whole interval lies within ±").append((int) THRESHOLD_PERCENT).append(" %. *Inconclusive*: neither, ")
                 .append("including one fork per backend (no verdict rests on one fork); *resolution* is the smallest slowdown ")
                 .append("the comparison would have caught with 80 % power at the noise it saw. ")

@@ -84,19 +84,28 @@ public final class BenchRun {
         }
         Path secrets = Path.of("target", "bench-endpoints-" + ProcessHandle.current().pid() + ".properties").toAbsolutePath();
         Path preload = Path.of("target", "bench-preload-" + ProcessHandle.current().pid()).toAbsolutePath();
-        List<RunResult> measured = new ArrayList<>();
+        // Each benchmark's forks, merged into one record when written; the rounds' order and each fork's time beside them.
+        Map<Rounds.Unit, List<RunResult>> measured = new LinkedHashMap<>();
+        Rounds.Log roundsLog = new Rounds.Log();
         RunRecord partial = new RunRecord(new RunRecord.Results() {
             @Override
             public boolean any() {
                 synchronized (measured) {
-                    return !measured.isEmpty();
+                    return measured.values().stream().anyMatch(l -> !l.isEmpty());
                 }
             }
 
             @Override
             public void writeTo(Path out) {
                 synchronized (measured) {
-                    ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString()).writeOut(measured);
+                    ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("jmh.json").toString())
+                            .writeOut(Rounds.merged(measured));
+                }
+                try {
+                    Rounds.fixForkCounts(out.resolve("jmh.json"));
+                    roundsLog.writeTo(out);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             }
         });
@@ -166,26 +175,49 @@ public final class BenchRun {
             if (!processes.describeTargets().isEmpty()) {
                 System.out.println("bench: " + processes.describeTargets());
             }
-            Map<Profile.RunSpec, List<Double>> planned = new LinkedHashMap<>();
-            for (Profile.RunSpec spec : specs) {
-                planned.put(spec, Progress.plannedSeconds(spec, forks == null ? spec.forksOr(p.forks) : forks, warmups == null ? p.warmupIterations : warmups,
-                        warmupMillis(p), measurementIterations(p, spec), measurementMillis(p)));
-            }
-            Progress progress = new Progress(System.out, planned.values().stream().flatMap(List::stream).toList());
-            for (Profile.RunSpec spec : specs) {
-                System.out.println("== " + spec.name());
-                partial.at(spec.name());
-                try {
-                    java.util.Collection<RunResult> r = new Runner(options(p, spec, secrets, out.resolve("histograms"), preload, serverPids),
-                            progress.format(planned.get(spec))).run();
-                    synchronized (measured) {
-                        measured.addAll(r);
+            // Rounds: each one fork of every benchmark that needs one, in an order drawn at random (seed recorded), so
+            // drift over the run lands on every benchmark alike (--forks 0 runs each once in this JVM, for tests).
+            List<Rounds.Unit> units = Rounds.units(specs, spec -> forks != null ? forks : spec.forksOr(p.forks));
+            long seed = new java.security.SecureRandom().nextLong();
+            List<List<Rounds.Unit>> rounds = Rounds.plan(units, new java.util.Random(seed));
+            units.forEach(u -> measured.put(u, new ArrayList<>()));
+            partial.run().put("rounds", rounds.size()).put("orderSeed", seed).put("benchmarks", units.size())
+                    .put("forksInAll", rounds.stream().mapToInt(List::size).sum());
+            List<Double> planned = new ArrayList<>();
+            rounds.forEach(round -> round.forEach(u -> planned.add(Progress.plannedSeconds(u.spec(), 1,
+                    warmups == null ? p.warmupIterations : warmups, warmupMillis(p), measurementIterations(p, u.spec()),
+                    measurementMillis(p)).get(0))));
+            Progress progress = new Progress(System.out, planned);
+            java.util.Set<Rounds.Unit> broken = new java.util.HashSet<>();
+            int forkIndex = 0;
+            for (int r = 0; r < rounds.size(); r++) {
+                System.out.printf(java.util.Locale.ROOT, "== round %d of %d: %d benchmarks in an order drawn at random (seed %d)%n",
+                        r + 1, rounds.size(), rounds.get(r).size(), seed);
+                int position = 0;
+                for (Rounds.Unit u : rounds.get(r)) {
+                    position++;
+                    double plannedFork = planned.get(forkIndex++);
+                    if (broken.contains(u)) {
+                        roundsLog.add(r + 1, position, u, 0, "skipped: failed in an earlier round");
+                        continue;
                     }
-                } catch (RunnerException e) {
-                    // One failed benchmark does not drop the others' results: the run goes on and is marked incomplete.
-                    String why = "'" + spec.name() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(cause(e));
-                    System.err.println("sessionbench: " + why + "; going on with the next runs");
-                    failed = failed == null ? why : failed + "; " + why;
+                    partial.at(u.label());
+                    long t0 = System.nanoTime();
+                    try {
+                        java.util.Collection<RunResult> res = new Runner(options(p, u, secrets, out.resolve("histograms"), preload, serverPids),
+                                progress.format(List.of(plannedFork), true)).run();
+                        synchronized (measured) {
+                            measured.get(u).addAll(res);
+                        }
+                        roundsLog.add(r + 1, position, u, (System.nanoTime() - t0) / 1e9, "ok");
+                    } catch (RunnerException e) {
+                        // One failed benchmark does not drop the others' results: the run goes on and is marked incomplete.
+                        String why = "'" + u.label() + "' failed: " + io.sessionbench.infra.RedisTarget.redactUri(cause(e));
+                        System.err.println("sessionbench: " + why + "; going on with the other benchmarks");
+                        roundsLog.add(r + 1, position, u, (System.nanoTime() - t0) / 1e9, "failed: " + why);
+                        broken.add(u);
+                        failed = failed == null ? why : failed + "; " + why;
+                    }
                 }
             }
             partial.clusterLoad("the whole bench run (every benchmark's preload, JIT warm-up, warm-up and measurement)");
@@ -343,10 +375,12 @@ public final class BenchRun {
         return out;
     }
 
-    private org.openjdk.jmh.runner.options.Options options(Profile p, Profile.RunSpec spec, Path secrets, Path histograms,
+    /** JMH's options for one fork of {@code u} (in this JVM with {@code --forks 0}). */
+    private org.openjdk.jmh.runner.options.Options options(Profile p, Rounds.Unit u, Path secrets, Path histograms,
                                                            Path preload, String serverPids) {
-        ChainedOptionsBuilder o = new OptionsBuilder().include(spec.include())
-                .forks(forks == null ? spec.forksOr(p.forks) : forks)
+        Profile.RunSpec spec = u.spec();
+        ChainedOptionsBuilder o = new OptionsBuilder().include(u.include())
+                .forks(forks != null && forks == 0 ? 0 : 1)
                 .warmupIterations(warmups == null ? p.warmupIterations : warmups)
                 .warmupTime(TimeValue.milliseconds(warmupMillis(p)))
                 .measurementIterations(measurementIterations(p, spec))
@@ -356,7 +390,7 @@ public final class BenchRun {
                 .shouldFailOnError(true)
                 // Options given here replace the @Fork annotation's, so the heap and GC are set again (FORK_JVM).
                 .jvmArgsAppend(jvmArgs(secrets, histograms, preload, serverPids));
-        spec.params().forEach((k, v) -> o.param(k, v.toArray(String[]::new)));
+        u.params().forEach(o::param);
         o.param("keys", targets.keys().label());
         return o.build();
     }

@@ -74,6 +74,14 @@ final class Progress {
 
     /** JMH's text output for one spec, with the overall line in place of JMH's per-invocation progress line. */
     OutputFormat format(List<Double> specRuns) {
+        return format(specRuns, false);
+    }
+
+    /**
+     * {@link #format(List)}; with {@code oneFork}, for a round's fork of one benchmark, without JMH's closing table of
+     * every metric (the run's summary follows at the end).
+     */
+    OutputFormat format(List<Double> specRuns, boolean oneFork) {
         OutputFormat jmh = OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL);
         return new OutputFormat() {
             private int index;
@@ -125,7 +133,9 @@ final class Progress {
 
             @Override
             public void endRun(Collection<RunResult> results) {
-                jmh.endRun(results);
+                if (!oneFork) {
+                    jmh.endRun(results);
+                }
             }
 
             @Override

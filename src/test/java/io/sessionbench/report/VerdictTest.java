@@ -72,8 +72,8 @@ class VerdictTest {
         assertThat(v.sentence()).contains("no ranking");
         List<String> rows = v.table().lines().filter(l -> l.startsWith("| ") && !l.startsWith("| rank")).toList();
         assertThat(rows).hasSize(3).allSatisfy(l -> assertThat(l).startsWith("| – |").doesNotContain("fastest"));
-        assertThat(rows).filteredOn(l -> l.contains("redis-blob")).singleElement().asString().endsWith("| not ranked |");
-        assertThat(rows).filteredOn(l -> !l.contains("redis-blob")).hasSize(2).allSatisfy(l -> assertThat(l).endsWith("| disturbed |"));
+        assertThat(rows).filteredOn(l -> l.contains("redis-blob")).singleElement().asString().contains("| not ranked |");
+        assertThat(rows).filteredOn(l -> !l.contains("redis-blob")).hasSize(2).allSatisfy(l -> assertThat(l).contains("| disturbed |"));
     }
 
     /** When the top is not told apart, its first row says it served the most, not that it is the fastest. */
