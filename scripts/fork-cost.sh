@@ -25,15 +25,23 @@ print("%8.3f __end__" % (time.time()-t0))' ; }
 benches=("redis-hash lettuce" "redis-hash jedis" "postgres lettuce" "memory lettuce")
 { echo "base $base_rev ($(git rev-parse --short "$base_rev")), head $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"; } > "$out/builds.txt"
+# The fork JVM options each build's bench gives its forks (BenchParams.FORK_JVM; -jvmArgsAppend replaces @Fork's),
+# the profiler every bench fork runs with, and the shared preload, made once per layout before the timed trials.
+declare -A fork_jvm=([base]="-Xms1g -Xmx1g -XX:+UseParallelGC" [head]="-Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.globalEventExecutor.quietPeriodSeconds=0")
+trial() { # BUILD LAYOUT CLIENT
+  java -jar "$work/$1.jar" 'io\.sessionbench\.bench\.SessionOps\.request$' -p layout="$2" -p client="$3" \
+    -p sessionBytes=2048 -p distribution=uniform -p liveSessions=10000 -p updates=safe -p inFlight=1 -t 1 -f 1 -wi 0 -i 2 -r 500ms \
+    -prof io.sessionbench.metrics.HdrProfiler \
+    -jvmArgsAppend "${fork_jvm[$1]} -Dsessionbench.preload=$work/preload -Dsessionbench.histograms=$work/histograms" 2>&1 | stamp
+}
+for layout in redis-hash postgres memory; do trial head "$layout" lettuce > /dev/null; done
 for r in $(seq 1 "$rounds"); do
   for item in $(for b in base head; do for i in "${!benches[@]}"; do echo "$b:$i"; done; done | shuf); do
     build=${item%%:*}; set -- ${benches[${item#*:}]}
-    name="r$r__${build}__request-$1-$2"
+    name="r${r}__${build}__request-$1-$2"
     log="$out/logs/$name.log"
-    # the gate's trial: one host JVM, one fork; the fork JVM's options are the build's own (its @Fork annotation)
-    java -jar "$work/$build.jar" 'io\.sessionbench\.bench\.SessionOps\.request$' -p layout="$1" -p client="$2" \
-      -p sessionBytes=2048 -p distribution=uniform -p liveSessions=10000 -p updates=safe -p inFlight=1 -t 1 -f 1 -wi 0 -i 2 -r 500ms \
-      -jvmArgsAppend "-Dsessionbench.preload=$work/preload" 2>&1 | stamp > "$log"
+    # the gate's trial: one host JVM, one fork
+    trial "$build" "$1" "$2" > "$log"
     echo "fork-cost: $name $(awk 'END{print $1}' "$log") s"
   done
 done

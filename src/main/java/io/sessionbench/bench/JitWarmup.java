@@ -13,8 +13,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Untimed warm-up at trial start, before JMH's own: runs the benchmark's store call until the JIT compiler settles
- * (less than 4 % of a 250 ms slice spent compiling) and throughput is steady (over the last 2 s of slices, the fitted
- * trend of calls per slice moves them by less than 3 %, or by less than twice its standard error), at least 2 s and at most 10 s. Throughput went on climbing
+ * (less than 4 % of a 125 ms slice spent compiling) and throughput is steady (over the last 1 s of slices, the fitted
+ * trend of calls per slice moves them by less than 3 %, or by less than twice its standard error), at least 1 s and at
+ * most 10 s. The floor was 2 s of 250 ms slices; forks of Jedis, Postgres and the in-process map ended at that floor
+ * (results/2026-12-06_fork-cost), so it was a fixed cost of every fork, not a sign of an unsettled JIT. Throughput went on climbing
  * after the compiler was quiet: forks of the dimensioning run (results/2026-12-02_dimension) were 1–14 % faster in
  * their second half than in their first. On 2 cores the compiler threads
  * compete with the client and the server, and a fixed short warm-up left 300–500 ms of compilation in 500 ms
@@ -25,12 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * benchmark once to see it work set it, since they measure nothing; the output says when the cap cut a warm-up short.
  */
 final class JitWarmup {
-    static final long MIN_NANOS = 2_000_000_000L;
+    static final long MIN_NANOS = 1_000_000_000L;
     /** Slices over which throughput must show no trend. */
     static final int STEADY_SLICES = 8;
     static final double STEADY_DRIFT = 0.03;
     static final long MAX_NANOS = 10_000_000_000L;
-    static final long SLICE_NANOS = 250_000_000L;
+    static final long SLICE_NANOS = 125_000_000L;
     static final String MAX_SECONDS_PROPERTY = "sessionbench.warmup.maxSeconds";
     static final double QUIET = 0.04;
 

@@ -12,27 +12,27 @@ import java.util.Map;
 
 /**
  * Named run plans: {@code quick} (every layout, about 10 minutes on 2 cores with the build) and {@code full} (for publication).
- * The quick profile has no JMH warm-up iteration: each fork's untimed warm-up ({@code JitWarmup}) already runs until the
- * JIT is quiet and throughput has no trend, and a fixed warm-up iteration after it cost 36 s of the profile's 10 min.
- * Its runs other than the headline {@code request} at 2 KB have one fork of two iterations: one fork is never judged
- * (see the verdict), so more iterations of it only cost time; the headline runs have three forks of four.
- * Iterations are many and short: the per-iteration values are the samples of the bootstrap intervals in the report
- * and in {@code compare}, so more of them buy a tighter interval for the same time.
+ * The quick profile runs in interleaved rounds ({@code run.Rounds}): three forks of every benchmark a table judges, each
+ * of two half-second iterations after the untimed warm-up ({@code JitWarmup}, which runs until the JIT is quiet and
+ * throughput has no trend, so no JMH warm-up iteration follows it). Most of this machine's variance is between forks
+ * (results/2026-12-02_dimension), a fork's fixed cost is 3–6 s against 1 s measured (results/2026-12-06_fork-cost), and
+ * the verdict judges on forks with their noise pooled across the run: so the seconds go to forks, three per benchmark,
+ * not to iterations. The in-process floor is not ranked and runs one fork; the contention runs count lost updates
+ * (exact counts, not speeds) and run one fork each.
  */
 public enum Profile {
-    QUICK(1, 0, 500, 2, 500) {
+    QUICK(3, 0, 500, 2, 500) {
         @Override
         public List<RunSpec> specs() {
             List<RunSpec> r = new ArrayList<>();
-            r.add(new RunSpec("request, every layout", REQUEST, ALL_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, Map.of(),
-                    1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
-            r.add(new RunSpec("request, other Redis clients", REQUEST, REDIS_LAYOUTS, OTHER_CLIENTS, List.of(2048), UNIFORM, Map.of(),
-                    1, HEADLINE_ITERATIONS, HEADLINE_FORKS));
-            // The in-process floor runs once, with request; its load/update/create would add 3 forks and no comparison.
+            r.add(new RunSpec("request, every store", REQUEST, STORE_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, Map.of(), 1));
+            r.add(new RunSpec("request, the in-process floor", REQUEST, FLOOR, List.of(LETTUCE), List.of(2048), UNIFORM, Map.of(),
+                    1, 0, 1));
+            r.add(new RunSpec("request, other Redis clients", REQUEST, REDIS_LAYOUTS, OTHER_CLIENTS, List.of(2048), UNIFORM, Map.of(), 1));
             r.add(new RunSpec("per-op, every store", QUICK_OPS, STORE_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, Map.of(), 1));
             r.add(new RunSpec("request, 128 KB sessions", REQUEST, STORE_LAYOUTS, List.of(LETTUCE), List.of(131072), UNIFORM, Map.of(), 1));
             addInFlight(r, "8", List.of(LETTUCE));
-            addContention(r, 2, 2);
+            addContention(r, 2, 2, 1);
             return r;
         }
     },
@@ -48,7 +48,7 @@ public enum Profile {
                     OTHER_CLIENTS, List.of(2048, 131072), UNIFORM, Map.of(), 1));
             r.add(new RunSpec("request, 4 threads", REQUEST, ALL_LAYOUTS, List.of(RedisClientKind.values()), List.of(2048), UNIFORM, Map.of(), 4));
             addInFlight(r, "4,16,64", RedisClientKind.asyncClients());
-            addContention(r, 4, 16);
+            addContention(r, 4, 16, 0);
             return r;
         }
     };
@@ -59,15 +59,14 @@ public enum Profile {
     /** Every per-operation benchmark; {@code increment} runs only in the contention runs. */
     static final List<Operation> PER_OP = List.of(Operation.REQUEST, Operation.LOAD, Operation.READ_ATTRIBUTE,
             Operation.UPDATE_ATTRIBUTE, Operation.TOUCH, Operation.CREATE, Operation.INVALIDATE);
-    /** The quick profile's other operations: the whole-session read, a partial write, login (request runs apart). */
-    static final List<Operation> QUICK_OPS = List.of(Operation.LOAD, Operation.UPDATE_ATTRIBUTE, Operation.CREATE);
     /**
-     * Forks and measurement iterations of the quick profile's headline runs ({@code request} at 2 KB). The verdict ranks
-     * backends on their forks, never on one fork's iterations: most of this machine's variance is between forks
-     * (results/2026-12-02_dimension), so three forks of four iterations judge better than one of eight.
+     * The quick profile's other operations: a partial write and login (request, which reads the session, runs apart).
+     * The whole-session {@code load} is in the full profile: three forks of it on every store cost 85 s of the quick
+     * profile's 10 minutes (results/2026-12-06_fork-cost).
      */
-    static final int HEADLINE_FORKS = 3;
-    static final int HEADLINE_ITERATIONS = 4;
+    static final List<Operation> QUICK_OPS = List.of(Operation.UPDATE_ATTRIBUTE, Operation.CREATE);
+    /** The in-process floor alone. */
+    static final List<Layout> FLOOR = layouts(Layout::floor);
     /** The quick profile's layouts, the in-process floor first (it runs first and shows the harness's cost). */
     static final List<Layout> ALL_LAYOUTS = layouts(l -> true);
     /** Every layout of the quick profile that is a real store (the in-process floor left out). */
@@ -96,17 +95,6 @@ public enum Profile {
 
     public abstract List<RunSpec> specs();
 
-    /** The measurement iterations of a profile's headline runs. */
-    public static int headlineIterations(Profile p) {
-        return p.specs().stream().mapToInt(RunSpec::iterations).max().orElse(0) > 0
-                ? p.specs().stream().mapToInt(RunSpec::iterations).max().getAsInt() : p.measurementIterations;
-    }
-
-    /** The forks of a profile's headline runs. */
-    public static int headlineForks(Profile p) {
-        return p.specs().stream().mapToInt(s -> s.forksOr(p.forks)).max().orElse(p.forks);
-    }
-
     /** The quick profile's layouts that {@code keep}, the floor first. */
     private static List<Layout> layouts(java.util.function.Predicate<Layout> keep) {
         return Arrays.stream(Layout.values()).filter(Layout::inQuickProfile).filter(keep)
@@ -122,12 +110,12 @@ public enum Profile {
     }
 
     /** {@code increment} by {@code threads} threads on {@code sessions} sessions, safe and naive: exact lost updates. */
-    static void addContention(List<RunSpec> r, int threads, int sessions) {
+    static void addContention(List<RunSpec> r, int threads, int sessions, int forks) {
         Map<String, String> other = new LinkedHashMap<>();
         other.put("updates", "safe,naive");
         other.put("liveSessions", String.valueOf(sessions));
         r.add(new RunSpec("increment, " + threads + " threads on " + sessions + " sessions (lost updates)",
-                List.of(Operation.INCREMENT), CONTENDED_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, other, threads));
+                List.of(Operation.INCREMENT), CONTENDED_LAYOUTS, List.of(LETTUCE), List.of(2048), UNIFORM, other, threads, 0, forks));
     }
 
     /**

@@ -17,7 +17,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targets;
 
-    @Option(names = "--profile", defaultValue = "quick", description = "quick (44 runs, under 10 min on 2 cores with the build; see the README) or full (hours; for publication); default ${DEFAULT-VALUE}")
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (39 benchmarks, 3 forks each in interleaved rounds, about 10 min on 2 cores with the build; see the README) or full (hours; for publication); default ${DEFAULT-VALUE}")
     String profile;
 
     @Option(names = "--label", description = "results folder label (default: the profile name)")

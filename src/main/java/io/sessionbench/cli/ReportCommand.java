@@ -20,6 +20,11 @@ final class ReportCommand implements Callable<Integer> {
             + "and the pairs judged one way in one run and the other way in another (rebuilds nothing)")
     boolean across;
 
+    @picocli.CommandLine.Option(names = "--aa", paramLabel = "N", description = "A/A study of the verdict (rebuilds nothing): "
+            + "each benchmark's forks split into odd and even rounds and judged against each other as a ranking table of N "
+            + "backends does; prints how many pairs were called slower or faster")
+    Integer aa;
+
     @picocli.CommandLine.Option(names = "--screenshot", description = "also write report-first-screen.png, the first "
             + "1280×1000 of report.html in headless Chromium (Debian package 'chromium')")
     boolean screenshot;
@@ -27,9 +32,16 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (Path d : dirs) {
-            if (!Files.isDirectory(d) || across && !Files.exists(d.resolve("jmh.json"))) {
+            if (!Files.isDirectory(d) || (across || aa != null) && !Files.exists(d.resolve("jmh.json"))) {
                 throw new ConfigException(d + " is not a results folder of 'bench'; give folders such as results/2026-01-01_1200_quick");
             }
+        }
+        if (aa != null) {
+            if (aa < 2) {
+                throw new ConfigException("--aa " + aa + ": a ranking table has 2 backends at least; give --aa 3 for the smallest of the quick profile");
+            }
+            System.out.print(io.sessionbench.report.AaStudy.markdown(dirs, aa));
+            return 0;
         }
         if (across) {
             System.out.print(io.sessionbench.report.VerdictsAcross.markdown(dirs));

@@ -70,7 +70,11 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
 
     /** The server a row's noise is pooled with: its layout's server ({@code redis}, {@code postgres}…), or in-process. */
     static String noiseGroup(SummaryRow row) {
-        io.sessionbench.store.Target t = row.record().store();
+        return noiseGroup(row.record());
+    }
+
+    static String noiseGroup(BenchRecord record) {
+        io.sessionbench.store.Target t = record.store();
         String server = t.layout().server().map(v -> v.name().toLowerCase(Locale.ROOT)).orElse("in-process");
         // the Redis clients differ in noise as much as the servers do (results/2026-12-02_dimension: fork CV 4–34 %)
         return t.layout().usesRedisClient() && t.client() != null ? server + "/" + t.client().label() : server;

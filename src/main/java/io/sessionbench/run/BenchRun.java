@@ -152,11 +152,12 @@ public final class BenchRun {
             pinning.apply();
             System.out.println("bench: " + pinning.describe());
             ObjectNode fields = RunRecord.fields();
-            fields.put("forks", forks != null ? String.valueOf(forks) : p.forks + " (request at 2 KB: " + Profile.headlineForks(p) + ")");
+            fields.put("forks", forks != null ? String.valueOf(forks) : p.forks + " per benchmark, in interleaved rounds"
+                    + specs.stream().filter(x -> x.forksOr(p.forks) != p.forks).map(x -> "; " + x.name() + ": " + x.forksOr(p.forks))
+                    .collect(java.util.stream.Collectors.joining()));
             int wi = warmups == null ? p.warmupIterations : warmups;
             fields.put("warmup", wi + " × " + seconds(warmupMillis(p)) + " s");
-            fields.put("measurement", (iterations == null ? p.measurementIterations + " (request at 2 KB: " + Profile.headlineIterations(p) + ")"
-                    : iterations) + " × " + seconds(measurementMillis(p)) + " s");
+            fields.put("measurement", (iterations == null ? p.measurementIterations : iterations) + " × " + seconds(measurementMillis(p)) + " s");
             fields.put("started", LocalDateTime.now().toString());
             fields.put("pinning", pinning.describe());
             fields.put("redisKeys", targets.keys().label());

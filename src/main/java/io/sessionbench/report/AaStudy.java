@@ -1,0 +1,93 @@
+package io.sessionbench.report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An A/A study of the bench verdict on real runs: every benchmark with at least four undisturbed forks is split into
+ * two names, its forks of odd and of even rank in the order they ran (interleaved rounds, so both halves meet the same
+ * drift), and the two halves of one backend are judged against each other as a ranking table of {@code tableSize}
+ * backends judges a backend against the fastest: the higher half as the fastest, the other's ratio to it, the
+ * between-fork variance pooled over all halves of the run on the same server ({@link NoisePrior}). Any "slower" or
+ * "faster" is a false call. The same pairs judged on their own forks only (no pooling) are counted beside.
+ */
+public final class AaStudy {
+    /** The counts of one study. */
+    public record Result(int pairs, int falsePooled, int falseAlone, int resolvedPooled, int resolvedAlone, List<String> rows) {
+    }
+
+    private AaStudy() {
+    }
+
+    public static Result of(List<Path> runs, int tableSize) {
+        Judge.Rules rules = Judge.Rules.of(Verdict.THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, tableSize - 1));
+        int pairs = 0;
+        int falsePooled = 0;
+        int falseAlone = 0;
+        int resolvedPooled = 0;
+        int resolvedAlone = 0;
+        List<String> rows = new ArrayList<>();
+        for (Path run : runs) {
+            Map<BenchRecord, Judge.Sample[]> halves = new LinkedHashMap<>();
+            Map<String, List<double[]>> logs = new java.util.TreeMap<>();
+            for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
+                List<Judge.Sample> forks = r.undisturbed(r.primary()).topUnits();
+                if (forks.size() < 4) {
+                    continue;
+                }
+                List<Judge.Sample> odd = new ArrayList<>();
+                List<Judge.Sample> even = new ArrayList<>();
+                for (int i = 0; i < forks.size(); i++) {
+                    (i % 2 == 0 ? odd : even).add(forks.get(i));
+                }
+                Judge.Sample a = Judge.Sample.of(odd);
+                Judge.Sample b = Judge.Sample.of(even);
+                halves.put(r, new Judge.Sample[] {a, b});
+                logs.computeIfAbsent(Verdict.noiseGroup(r), k -> new ArrayList<>()).add(Judge.forkLogs(a));
+                logs.get(Verdict.noiseGroup(r)).add(Judge.forkLogs(b));
+            }
+            Map<String, NoisePrior> priors = new LinkedHashMap<>();
+            logs.forEach((g, v) -> priors.put(g, NoisePrior.fit(g, v)));
+            for (Map.Entry<BenchRecord, Judge.Sample[]> e : halves.entrySet()) {
+                Judge.Sample[] h = e.getValue();
+                Judge.Sample best = h[0].value() >= h[1].value() ? h[0] : h[1];
+                Judge.Sample other = best == h[0] ? h[1] : h[0];
+                NoisePrior prior = priors.get(Verdict.noiseGroup(e.getKey()));
+                Judge.Change pooled = Judge.moderated(best, other, prior, prior, true, rules);
+                Judge.Change alone = Judge.moderated(best, other, NoisePrior.none(prior.group()), NoisePrior.none(prior.group()), true, rules);
+                pairs++;
+                falsePooled += called(pooled) ? 1 : 0;
+                falseAlone += called(alone) ? 1 : 0;
+                resolvedPooled += pooled.resolved(rules) ? 1 : 0;
+                resolvedAlone += alone.resolved(rules) ? 1 : 0;
+                rows.add(String.format(Locale.ROOT, "| %s | %s | %d + %d | %.3f | %s | %s | %s | %s |", run.getFileName(),
+                        e.getKey().shortName(), h[0].units(), h[1].units(), other.value() / best.value(), pooled.verdict().words(),
+                        pooled.resolutionText(), alone.verdict().words(), alone.resolutionText()));
+            }
+        }
+        return new Result(pairs, falsePooled, falseAlone, resolvedPooled, resolvedAlone, rows);
+    }
+
+    private static boolean called(Judge.Change c) {
+        return c.verdict() == Judge.Verdict.SLOWER || c.verdict() == Judge.Verdict.FASTER;
+    }
+
+    /** The study as Markdown: the counts first, then one row per pair. */
+    public static String markdown(List<Path> runs, int tableSize) {
+        Result r = of(runs, tableSize);
+        StringBuilder b = new StringBuilder("# A/A study of the bench verdict\n\n");
+        b.append(String.format(Locale.ROOT, "Each benchmark's forks split into odd and even rounds, judged against each other as a "
+                        + "table of %d backends judges one against its fastest. Pooled noise (the verdict's): **%d of %d** pairs called "
+                        + "slower or faster (%.1f %%), %d resolved to ±%.0f %%. On their own forks only: %d of %d (%.1f %%), %d resolved.%n%n",
+                tableSize, r.falsePooled(), r.pairs(), r.pairs() == 0 ? 0 : 100.0 * r.falsePooled() / r.pairs(), r.resolvedPooled(),
+                Verdict.THRESHOLD_PERCENT, r.falseAlone(), r.pairs(), r.pairs() == 0 ? 0 : 100.0 * r.falseAlone() / r.pairs(),
+                r.resolvedAlone()));
+        b.append("| run | benchmark | forks | ratio | pooled | resolution | alone | resolution |\n|---|---|---:|---:|---|---:|---|---:|\n");
+        r.rows().forEach(row -> b.append(row).append('\n'));
+        return b.toString();
+    }
+}
