@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main command from N clean clones of HEAD, one after another: scripts/quick-study.sh OUT_DIR N
-# Each run's wall time (clone, build, stack, bench, report) goes to OUT_DIR/times.csv; its results folder (without the
+# EXTRA="--pin" adds bench options to every run. Each run's wall time (clone, build, stack, bench, report) goes to OUT_DIR/times.csv; its results folder (without the
 # charts and report.html, which 'report' rebuilds) and the console's last lines into OUT_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,8 @@ for i in $(seq 1 "$n"); do
   git clone -q "$PWD" "$clone/sessionbench"
   start=$(date +%s)
   set +e
-  (cd "$clone/sessionbench" && scripts/run.sh --label "readme-quick-$i") > "$clone/console.log" 2>&1
+  # shellcheck disable=SC2086 # EXTRA holds further bench options, split on spaces
+  (cd "$clone/sessionbench" && scripts/run.sh --label "readme-quick-$i" ${EXTRA:-}) > "$clone/console.log" 2>&1
   code=$?
   set -e
   secs=$(( $(date +%s) - start ))

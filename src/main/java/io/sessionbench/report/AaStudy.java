@@ -72,14 +72,77 @@ public final class AaStudy {
         return new Result(pairs, falsePooled, falseAlone, resolvedPooled, resolvedAlone, rows);
     }
 
+    /**
+     * Same-build runs against each other: for every two runs and every benchmark both ran on two forks or more, the
+     * run with the higher value as the fastest and the other judged against it, each side's noise pooled within its
+     * own run (as that run's verdict pooled it). Run-to-run noise the forks of one run cannot see shows here.
+     */
+    public static Result across(List<Path> runs, int tableSize) {
+        Judge.Rules rules = Judge.Rules.of(Verdict.THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, tableSize - 1));
+        List<Map<String, BenchRecord>> records = new ArrayList<>();
+        List<Map<String, NoisePrior>> priors = new ArrayList<>();
+        for (Path run : runs) {
+            Map<String, BenchRecord> byKey = new LinkedHashMap<>();
+            Map<String, List<double[]>> logs = new java.util.TreeMap<>();
+            for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
+                byKey.put(r.key(), r);
+                logs.computeIfAbsent(Verdict.noiseGroup(r), k -> new ArrayList<>()).add(Judge.forkLogs(r.undisturbed(r.primary())));
+            }
+            Map<String, NoisePrior> fitted = new LinkedHashMap<>();
+            logs.forEach((g, v) -> fitted.put(g, NoisePrior.fit(g, v)));
+            records.add(byKey);
+            priors.add(fitted);
+        }
+        int pairs = 0;
+        int falsePooled = 0;
+        int falseAlone = 0;
+        int resolvedPooled = 0;
+        int resolvedAlone = 0;
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            for (int j = i + 1; j < runs.size(); j++) {
+                for (Map.Entry<String, BenchRecord> e : records.get(i).entrySet()) {
+                    BenchRecord other = records.get(j).get(e.getKey());
+                    if (other == null) {
+                        continue;
+                    }
+                    Judge.Sample a = e.getValue().undisturbed(e.getValue().primary());
+                    Judge.Sample b = other.undisturbed(other.primary());
+                    if (a.units() < 2 || b.units() < 2) {
+                        continue;
+                    }
+                    String group = Verdict.noiseGroup(e.getValue());
+                    NoisePrior pa = priors.get(i).getOrDefault(group, NoisePrior.none(group));
+                    NoisePrior pb = priors.get(j).getOrDefault(group, NoisePrior.none(group));
+                    boolean aFirst = a.value() >= b.value();
+                    Judge.Change pooled = aFirst ? Judge.moderated(a, b, pa, pb, true, rules) : Judge.moderated(b, a, pb, pa, true, rules);
+                    Judge.Change alone = aFirst ? Judge.moderated(a, b, NoisePrior.none(group), NoisePrior.none(group), true, rules)
+                            : Judge.moderated(b, a, NoisePrior.none(group), NoisePrior.none(group), true, rules);
+                    pairs++;
+                    falsePooled += called(pooled) ? 1 : 0;
+                    falseAlone += called(alone) ? 1 : 0;
+                    resolvedPooled += pooled.resolved(rules) ? 1 : 0;
+                    resolvedAlone += alone.resolved(rules) ? 1 : 0;
+                    if (called(pooled) || called(alone)) {
+                        rows.add(String.format(Locale.ROOT, "| %s vs %s | %s | %d + %d | %.3f | %s | %s | %s | %s |",
+                                runs.get(i).getFileName(), runs.get(j).getFileName(), e.getValue().shortName(), a.units(), b.units(),
+                                Math.min(a.value(), b.value()) / Math.max(a.value(), b.value()), pooled.verdict().words(),
+                                pooled.resolutionText(), alone.verdict().words(), alone.resolutionText()));
+                    }
+                }
+            }
+        }
+        return new Result(pairs, falsePooled, falseAlone, resolvedPooled, resolvedAlone, rows);
+    }
+
     private static boolean called(Judge.Change c) {
         return c.verdict() == Judge.Verdict.SLOWER || c.verdict() == Judge.Verdict.FASTER;
     }
 
-    /** The study as Markdown: the counts first, then one row per pair. */
+    /** The study as Markdown: within runs (split forks), then across runs, each with its counts first. */
     public static String markdown(List<Path> runs, int tableSize) {
         Result r = of(runs, tableSize);
-        StringBuilder b = new StringBuilder("# A/A study of the bench verdict\n\n");
+        StringBuilder b = new StringBuilder("# A/A study of the bench verdict\n\n## Within each run: one backend under two names\n\n");
         b.append(String.format(Locale.ROOT, "Each benchmark's forks split into odd and even rounds, judged against each other as a "
                         + "table of %d backends judges one against its fastest. Pooled noise (the verdict's): **%d of %d** pairs called "
                         + "slower or faster (%.1f %%), %d resolved to ±%.0f %%. On their own forks only: %d of %d (%.1f %%), %d resolved.%n%n",
@@ -88,6 +151,17 @@ public final class AaStudy {
                 r.resolvedAlone()));
         b.append("| run | benchmark | forks | ratio | pooled | resolution | alone | resolution |\n|---|---|---:|---:|---|---:|---|---:|\n");
         r.rows().forEach(row -> b.append(row).append('\n'));
+        if (runs.size() > 1) {
+            Result x = across(runs, tableSize);
+            b.append(String.format(Locale.ROOT, "%n## Across runs of one build: each benchmark in one run against the same in "
+                            + "another%n%nPooled noise: **%d of %d** pairs called slower or faster (%.1f %%), %d resolved to ±%.0f %%. "
+                            + "On their own forks only: %d of %d (%.1f %%), %d resolved. The pairs called either way:%n%n",
+                    x.falsePooled(), x.pairs(), x.pairs() == 0 ? 0 : 100.0 * x.falsePooled() / x.pairs(), x.resolvedPooled(),
+                    Verdict.THRESHOLD_PERCENT, x.falseAlone(), x.pairs(), x.pairs() == 0 ? 0 : 100.0 * x.falseAlone() / x.pairs(),
+                    x.resolvedAlone()));
+            b.append("| runs | benchmark | forks | ratio | pooled | resolution | alone | resolution |\n|---|---|---:|---:|---|---:|---|---:|\n");
+            x.rows().forEach(row -> b.append(row).append('\n'));
+        }
         return b.toString();
     }
 }

@@ -47,7 +47,10 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         java.util.Map<String, NoisePrior> priors = priors(groups);
         List<Verdict> out = new ArrayList<>();
         for (Group g : groups) {
-            if (!g.rows().get(0).record().operation().equals("request")) {
+            String op = g.rows().get(0).record().operation();
+            // every table of speeds is judged: request's (what a web request pays) and each other operation's layouts;
+            // the contention runs count lost updates, which are said first, not ranked
+            if (g.question() == Group.Question.CONTENTION || !op.equals("request") && g.question() != Group.Question.LAYOUTS) {
                 continue;
             }
             switch (g.question()) {
@@ -55,7 +58,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
                     boolean redis = g.rows().stream().anyMatch(s -> s.record().store().redis());
                     Group clients = groups.stream().filter(o -> o.question() == Group.Question.CLIENTS && o.setup().equals(g.setup()))
                             .findFirst().orElse(null);
-                    String note = !redis ? "" : clients != null ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
+                    String note = !redis || !op.equals("request") ? "" : clients != null ? "Redis layouts are ranked here with Lettuce; each layout's clients are ranked below."
                             + fasterClients(clients) : "Redis layouts ran with Lettuce only in this run: no other client is ranked.";
                     rank(g, g.rows(), null, note, priors).ifPresent(out::add);
                 }
@@ -197,7 +200,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
     public String covers() {
         BenchRecord r = group.rows().get(0).record();
         int inFlight = group.question() == Group.Question.IN_FLIGHT ? ranked.get(0).row().record().inFlight() : 1;
-        return (layout == null ? "" : layout + " by Redis client, ") + ReportWriter.bytes(r.params().getOrDefault("sessionBytes", "?"))
+        return (r.operation().equals("request") ? "" : "`" + r.operation() + "`, ")
+                + (layout == null ? "" : layout + " by Redis client, ") + ReportWriter.bytes(r.params().getOrDefault("sessionBytes", "?"))
                 + " sessions, " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s") + ", "
                 + (inFlight == 1 ? "synchronous" : inFlight + " requests in flight per thread");
     }
@@ -227,7 +231,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         if (tiedAtTop > 0) {
             b.append("no single fastest: **").append(best.target()).append("** served the most, ");
         } else {
-            b.append("**").append(best.target()).append("** serves a request fastest, ");
+            b.append("**").append(best.target()).append(group.rows().get(0).record().operation().equals("request")
+                    ? "** serves a request fastest, " : "** is fastest, ");
         }
         b.append(ReportWriter.fmt(rankingValue(best.row())))
                 .append(" ok/s (P50 ").append(ReportWriter.fmt(best.row().percentileMicros(50))).append(" µs, P99 ")
