@@ -114,8 +114,7 @@ public final class Gate {
     }
 
     private void runRound(int round, Random order, long start) throws IOException, InterruptedException {
-        List<GateTarget> benchmarks = new ArrayList<>(s.targets());
-        Collections.shuffle(benchmarks, order);
+        List<GateTarget> benchmarks = Rounds.shuffled(s.targets(), order);
         int position = 0;
         for (GateTarget g : benchmarks) {
             boolean baseFirst = order.nextBoolean() || (s.slowed() && !slowdownNanos.containsKey(g));

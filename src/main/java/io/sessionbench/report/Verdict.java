@@ -50,7 +50,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
             String op = g.rows().get(0).record().operation();
             // every table of speeds is judged: request's (what a web request pays) and each other operation's layouts;
             // the contention runs count lost updates, which are said first, not ranked
-            if (g.question() == Group.Question.CONTENTION || !op.equals("request") && g.question() != Group.Question.LAYOUTS) {
+            if (g.question() == Group.Question.CONTENTION || op.equals("increment")
+                    || !op.equals("request") && g.question() != Group.Question.LAYOUTS) {
                 continue;
             }
             switch (g.question()) {
@@ -104,7 +105,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
                 .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
                 .sorted(Comparator.comparing(Verdict::failedCalls).thenComparing(Verdict::mostlyDisturbed)
                         .thenComparingDouble(s -> -rankingValue(s))).toList();
-        if (real.size() < 2 && layout != null || real.isEmpty()) {
+        // one backend is a ranking only for request (the main table of a run against one target); elsewhere none
+        if (real.size() < 2 && (layout != null || !g.rows().get(0).record().operation().equals("request")) || real.isEmpty()) {
             return java.util.Optional.empty();
         }
         SummaryRow floor = rows.stream().filter(s -> s.record().store().layout().floor()).findFirst().orElse(null);

@@ -3,6 +3,7 @@ package io.sessionbench.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.bench.BenchParams;
 import io.sessionbench.bench.Profile;
+import io.sessionbench.gate.Rounds;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.infra.LocalStack;
 import io.sessionbench.infra.Targets;

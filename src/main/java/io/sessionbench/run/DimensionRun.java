@@ -49,8 +49,7 @@ public final class DimensionRun {
             for (int run = 1; run <= s.runs(); run++) {
                 int position = 0;
                 for (int f = 0; f < s.forks(); f++) {
-                    List<GateTarget> shuffled = new ArrayList<>(s.benchmarks());
-                    Collections.shuffle(shuffled, order);
+                    List<GateTarget> shuffled = io.sessionbench.gate.Rounds.shuffled(s.benchmarks(), order);
                     for (GateTarget g : shuffled) {
                         Trial trial = runner.run(jar, run, ++position, Trial.Side.BASE, g, 0);
                         trials.add(trial);

@@ -87,6 +87,17 @@ class VerdictTest {
         assertThat(one.table()).contains("| fastest |");
     }
 
+    /** Every table of speeds is judged: a per-operation table of layouts gets its own ranking, named by its operation. */
+    @Test
+    void perOperationTablesAreJudged() throws Exception {
+        List<Verdict> v = verdicts(io.sessionbench.testing.JmhRecords.of("updateAttribute", "memcached-blob", "lettuce", 16_000, 0, 0, 3),
+                io.sessionbench.testing.JmhRecords.of("updateAttribute", "postgres", "lettuce", 4_000, 0, 0, 3),
+                io.sessionbench.testing.JmhRecords.of("increment", "redis-blob", "lettuce", 4_000, 0, 0, 3));
+        assertThat(v).singleElement().satisfies(x -> assertThat(x.sentence())
+                .startsWith("For `updateAttribute`, 2 KB sessions, 1 thread, synchronous: **memcached-blob** is fastest")
+                .contains("postgres 0.25× (slower)"));
+    }
+
     /** Counts are whole numbers wherever printed: lost updates and failed calls in the verdict, and in summary.csv. */
     @Test
     void countsPrintAsIntegers() throws Exception {

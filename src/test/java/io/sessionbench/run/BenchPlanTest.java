@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionbench.bench.Profile;
+import io.sessionbench.gate.Rounds;
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.metrics.Operation;
 import io.sessionbench.store.Layout;

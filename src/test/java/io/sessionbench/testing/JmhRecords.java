@@ -18,23 +18,37 @@ public final class JmhRecords {
      * {@code otherCpuPercent} of the machine in every iteration (above 10 % marks it disturbed from outside).
      */
     public static String request(String layout, String client, double ok, double errors, double otherCpuPercent) {
-        String forks = forks(ok, 0.01);
+        return of("request", layout, client, ok, errors, otherCpuPercent, 3);
+    }
+
+    /**
+     * A record of benchmark method {@code operation} with {@code forkCount} forks (spread ±1 % around {@code ok}, the
+     * first three as {@link #request} has them, further ones repeating them).
+     */
+    public static String of(String operation, String layout, String client, double ok, double errors, double otherCpuPercent,
+                            int forkCount) {
+        String forks = forks(ok, 0.01, forkCount);
         String noise = String.format(Locale.ROOT, """
                 ,"noise.otherCpu":{"score":%f,"scoreError":0,"scoreUnit":"%%","rawData":%s},
                    "noise.irqCpu":{"score":1,"scoreError":0,"scoreUnit":"%%","rawData":%s}""", otherCpuPercent,
-                forks(otherCpuPercent, 0), forks(1, 0));
+                forks(otherCpuPercent, 0, forkCount), forks(1, 0, forkCount));
         return String.format(Locale.ROOT, """
-                {"benchmark":"io.sessionbench.bench.SessionOps.request","mode":"thrpt","threads":1,"forks":3,
+                {"benchmark":"io.sessionbench.bench.SessionOps.%s","mode":"thrpt","threads":1,"forks":%d,
                  "params":{"layout":"%s","client":"%s","sessionBytes":"2048","liveSessions":"10000","distribution":"uniform",
                    "inFlight":"1","updates":"safe"},
                  "primaryMetric":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
                  "secondaryMetrics":{"ok":{"score":%f,"scoreError":1,"scoreUnit":"ops/s","rawData":%s},
-                   "errors":{"score":%f,"scoreError":0,"scoreUnit":"ops/s","rawData":%s}%s}}""", layout, client, ok, forks, ok, forks,
-                errors, forks(errors, 0), noise);
+                   "errors":{"score":%f,"scoreError":0,"scoreUnit":"ops/s","rawData":%s}%s}}""", operation, forkCount, layout, client,
+                ok, forks, ok, forks, errors, forks(errors, 0, forkCount), noise);
     }
 
-    private static String forks(double v, double spread) {
-        return "[" + String.join(",", List.of(fork(v * (1 - spread)), fork(v), fork(v * (1 + spread)))) + "]";
+    private static String forks(double v, double spread, int count) {
+        List<String> three = List.of(fork(v * (1 - spread)), fork(v), fork(v * (1 + spread)));
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(three.get(i % 3));
+        }
+        return "[" + String.join(",", out) + "]";
     }
 
     private static String fork(double v) {

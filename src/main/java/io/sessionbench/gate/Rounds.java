@@ -1,4 +1,4 @@
-package io.sessionbench.run;
+package io.sessionbench.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +23,7 @@ import org.openjdk.jmh.results.RunResult;
  * The rounds a run's benchmarks are measured in (RMIT: Abedi &amp; Brecht, ICPE 2017): each round one fork of every
  * benchmark that still needs one, in an order drawn at random from a recorded seed, so the machine's drift over the
  * run lands on every benchmark alike instead of on whichever ran at the time. {@code bench} runs its forks through
- * it and {@code gate} draws its rounds' orders from it ({@link #shuffled}). The forks of one benchmark are merged
+ * it; {@code gate} and {@code dimension} draw their rounds' orders from it ({@link #shuffled}). The forks of one benchmark are merged
  * into one JMH record (one {@code rawData} row per fork), so {@code jmh.json} reads as before.
  */
 public final class Rounds {
