@@ -27,7 +27,7 @@ benches=("redis-hash lettuce" "redis-hash jedis" "postgres lettuce" "memory lett
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"; } > "$out/builds.txt"
 # The fork JVM options each build's bench gives its forks (BenchParams.FORK_JVM; -jvmArgsAppend replaces @Fork's),
 # the profiler every bench fork runs with, and the shared preload, made once per layout before the timed trials.
-declare -A fork_jvm=([base]="-Xms1g -Xmx1g -XX:+UseParallelGC" [head]="-Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.globalEventExecutor.quietPeriodSeconds=0")
+declare -A fork_jvm=([base]="-Xms1g -Xmx1g -XX:+UseParallelGC" [head]="-Xms1g -Xmx1g -XX:+UseParallelGC")
 trial() { # BUILD LAYOUT CLIENT
   java -jar "$work/$1.jar" 'io\.sessionbench\.bench\.SessionOps\.request$' -p layout="$2" -p client="$3" \
     -p sessionBytes=2048 -p distribution=uniform -p liveSessions=10000 -p updates=safe -p inFlight=1 -t 1 -f 1 -wi 0 -i 2 -r 500ms \

@@ -21,13 +21,9 @@ public final class BenchParams {
     /**
      * The forked benchmark JVMs' heap and collector, as on {@code SessionOps}' {@code @Fork} (options given to JMH's
      * runner replace the annotation's, so the bench command and the gate's trials pass them again): a fixed heap and
-     * the throughput collector, so heap growth never happens during measurement. Netty's global executor ends its
-     * thread at once when idle instead of after a 1 s quiet period: it serves the clients' shutdown, never a measured
-     * call, and its lingering non-daemon thread kept every Lettuce and Redisson fork alive 1 s after its last iteration
-     * (JMH's forked VM ends when its last non-daemon thread does; results/2026-12-06_fork-cost).
+     * the throughput collector, so heap growth never happens during measurement.
      */
-    public static final java.util.List<String> FORK_JVM = java.util.List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC",
-            "-Dio.netty.globalEventExecutor.quietPeriodSeconds=0");
+    public static final java.util.List<String> FORK_JVM = java.util.List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
 
     /**
      * The system property a fork opens its Redis Cluster clients with ({@code bench --cluster-client}); for plain JMH:

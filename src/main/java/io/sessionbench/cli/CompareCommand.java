@@ -49,6 +49,26 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--allow-unjudged", description = "exit 0 rather than 3 when some metrics are not resolved (no regression found)")
     boolean allowUnjudged;
 
+    /** {@code request redis-hash/lettuce 2 KB, load postgres 2 KB and 3 more}: what one side ran. */
+    static String benchmarks(List<Path> side) {
+        List<String> names = new java.util.ArrayList<>();
+        for (Path p : side) {
+            try {
+                io.sessionbench.report.BenchRecord.read(io.sessionbench.report.BenchRecord.jmhFile(p)).forEach(r -> {
+                    if (!names.contains(r.shortName())) {
+                        names.add(r.shortName());
+                    }
+                });
+            } catch (RuntimeException unreadable) {
+                names.add("nothing readable in " + p);
+            }
+        }
+        if (names.isEmpty()) {
+            return "no benchmark";
+        }
+        return String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "");
+    }
+
     @Override
     public Integer call() {
         for (Path p : concat(baseline, current)) {
@@ -62,6 +82,12 @@ final class CompareCommand implements Callable<Integer> {
         }
         Comparison comparison = new Comparison(Judge.Rules.of(threshold, minChange, 1), metrics);
         List<Comparison.Line> lines = comparison.compare(baseline, current, l -> !headlineOnly || l.headline());
+        if (lines.stream().allMatch(Comparison.Line::missing)) {
+            // not noise: the two sides measured different things, which no number of forks would judge
+            throw new io.sessionbench.infra.ConfigException("nothing in common to compare" + (headlineOnly ? " with --headline" : "")
+                    + ": the baseline has " + benchmarks(baseline) + "; the current run has " + benchmarks(current)
+                    + "; give runs of the same benchmarks");
+        }
         Judge.Rules rules = comparison.rules(lines);
         System.out.print(table(lines));
         double canaryB = Comparison.canaryMicros(baseline);

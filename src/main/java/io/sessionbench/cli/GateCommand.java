@@ -119,6 +119,16 @@ final class GateCommand implements Callable<Integer> {
         if (!(iterationSeconds >= 0.1 && iterationSeconds <= 60)) {
             throw new ConfigException("--iteration-seconds must be between 0.1 and 60");
         }
+        if (rounds == null) {
+            // two rounds are the fewest a verdict rests on; a trial costs its iterations plus a fork's fixed seconds
+            double trial = warmups * iterationSeconds + iterations * iterationSeconds + io.sessionbench.gate.Trial.FIXED_SECONDS;
+            long least = (long) Math.ceil(2 * 2 * targets.size() * trial);
+            if (b.toSeconds() < least) {
+                throw new ConfigException(String.format(java.util.Locale.ROOT, "--budget %s cannot hold the 2 rounds a verdict "
+                        + "needs (%d trials of about %.0f s each); give --budget %ds at least, or --rounds", budget,
+                        2 * 2 * targets.size(), trial, least));
+            }
+        }
         double slowdown = io.sessionbench.gate.TrialRunner.percent("--head-slowdown", headSlowdown);
         Gate.checkJar(base, "base");
         Gate.checkJar(head, "head");

@@ -20,6 +20,11 @@ public record Trial(int round, int position, Side side, String benchmark, double
                     List<List<String>> disturbed, double seconds, long slowdownNanos, double[] errors) {
     public enum Side { BASE, HEAD }
 
+    /**
+     * A trial's seconds beyond its iterations, the fewest seen here: a host JVM and a fork's start, set-up, JIT warm-up
+     * and exit (3.6–6.4 s per fork in results/2026-12-06_fork-cost); the smallest budget a gate accepts follows from it.
+     */
+    public static final double FIXED_SECONDS = 4;
     static final String HEADER = "round,position,side,benchmark,iteration,ok_per_s,p99_us,disturbed,trial_seconds,head_slowdown_ns,errors_per_s";
     /** The header of trials files written before failed calls were kept (read as none failed). */
     static final String HEADER_BEFORE_ERRORS = "round,position,side,benchmark,iteration,ok_per_s,p99_us,disturbed,trial_seconds,head_slowdown_ns";

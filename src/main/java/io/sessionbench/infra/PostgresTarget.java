@@ -33,7 +33,15 @@ public record PostgresTarget(String jdbcUrl, String user, Secret password) {
                     + "); expected postgresql://user:password@host:port/db");
         }
         if (uri.getHost() == null) {
-            throw new ConfigException("Postgres URI '" + shown + "' has no host; expected postgresql://user:password@host:port/db");
+            // java.net.URI keeps an authority it cannot read as host:port whole: name the part at fault
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+            String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+            int colon = hostPort.lastIndexOf(':');
+            if (colon > 0 && !hostPort.endsWith("]")) {
+                HostPort.port("Postgres URI '" + shown + "'", hostPort.substring(colon + 1));
+            }
+            throw new ConfigException("Postgres URI '" + shown + "' has no host" + (hostPort.isEmpty() ? "" : " ('" + hostPort
+                    + "' is not one)") + "; expected postgresql://user:password@host:port/db");
         }
         String u = user == null ? "" : user;
         Secret p = password == null ? Secret.NONE : password;

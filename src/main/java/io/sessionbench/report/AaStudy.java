@@ -33,7 +33,7 @@ public final class AaStudy {
         List<String> rows = new ArrayList<>();
         for (Path run : runs) {
             Map<BenchRecord, Judge.Sample[]> halves = new LinkedHashMap<>();
-            Map<String, List<double[]>> logs = new java.util.TreeMap<>();
+            List<Map.Entry<BenchRecord, double[]>> logs = new ArrayList<>();
             for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
                 List<Judge.Sample> forks = r.undisturbed(r.primary()).topUnits();
                 if (forks.size() < 4) {
@@ -47,18 +47,17 @@ public final class AaStudy {
                 Judge.Sample a = Judge.Sample.of(odd);
                 Judge.Sample b = Judge.Sample.of(even);
                 halves.put(r, new Judge.Sample[] {a, b});
-                logs.computeIfAbsent(Verdict.noiseGroup(r), k -> new ArrayList<>()).add(Judge.forkLogs(a));
-                logs.get(Verdict.noiseGroup(r)).add(Judge.forkLogs(b));
+                logs.add(Map.entry(r, Judge.forkLogs(a)));
+                logs.add(Map.entry(r, Judge.forkLogs(b)));
             }
-            Map<String, NoisePrior> priors = new LinkedHashMap<>();
-            logs.forEach((g, v) -> priors.put(g, NoisePrior.fit(g, v)));
+            NoisePrior.Table priors = NoisePrior.Table.fit(logs);
             for (Map.Entry<BenchRecord, Judge.Sample[]> e : halves.entrySet()) {
                 Judge.Sample[] h = e.getValue();
                 Judge.Sample best = h[0].value() >= h[1].value() ? h[0] : h[1];
                 Judge.Sample other = best == h[0] ? h[1] : h[0];
-                NoisePrior prior = priors.get(Verdict.noiseGroup(e.getKey()));
+                NoisePrior prior = priors.of(e.getKey());
                 Judge.Change pooled = Judge.moderated(best, other, prior, prior, true, rules);
-                Judge.Change alone = Judge.moderated(best, other, NoisePrior.none(prior.group()), NoisePrior.none(prior.group()), true, rules);
+                Judge.Change alone = Judge.moderated(best, other, NoisePrior.none(""), NoisePrior.none(""), true, rules);
                 pairs++;
                 falsePooled += called(pooled) ? 1 : 0;
                 falseAlone += called(alone) ? 1 : 0;
@@ -80,18 +79,16 @@ public final class AaStudy {
     public static Result across(List<Path> runs, int tableSize) {
         Judge.Rules rules = Judge.Rules.of(Verdict.THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, tableSize - 1));
         List<Map<String, BenchRecord>> records = new ArrayList<>();
-        List<Map<String, NoisePrior>> priors = new ArrayList<>();
+        List<NoisePrior.Table> priors = new ArrayList<>();
         for (Path run : runs) {
             Map<String, BenchRecord> byKey = new LinkedHashMap<>();
-            Map<String, List<double[]>> logs = new java.util.TreeMap<>();
+            List<Map.Entry<BenchRecord, double[]>> logs = new ArrayList<>();
             for (BenchRecord r : BenchRecord.read(BenchRecord.jmhFile(run))) {
                 byKey.put(r.key(), r);
-                logs.computeIfAbsent(Verdict.noiseGroup(r), k -> new ArrayList<>()).add(Judge.forkLogs(r.undisturbed(r.primary())));
+                logs.add(Map.entry(r, Judge.forkLogs(r.undisturbed(r.primary()))));
             }
-            Map<String, NoisePrior> fitted = new LinkedHashMap<>();
-            logs.forEach((g, v) -> fitted.put(g, NoisePrior.fit(g, v)));
             records.add(byKey);
-            priors.add(fitted);
+            priors.add(NoisePrior.Table.fit(logs));
         }
         int pairs = 0;
         int falsePooled = 0;
@@ -111,9 +108,9 @@ public final class AaStudy {
                     if (a.units() < 2 || b.units() < 2) {
                         continue;
                     }
-                    String group = Verdict.noiseGroup(e.getValue());
-                    NoisePrior pa = priors.get(i).getOrDefault(group, NoisePrior.none(group));
-                    NoisePrior pb = priors.get(j).getOrDefault(group, NoisePrior.none(group));
+                    String group = NoisePrior.group(e.getValue());
+                    NoisePrior pa = priors.get(i).of(e.getValue());
+                    NoisePrior pb = priors.get(j).of(other);
                     boolean aFirst = a.value() >= b.value();
                     Judge.Change pooled = aFirst ? Judge.moderated(a, b, pa, pb, true, rules) : Judge.moderated(b, a, pb, pa, true, rules);
                     Judge.Change alone = aFirst ? Judge.moderated(a, b, NoisePrior.none(group), NoisePrior.none(group), true, rules)

@@ -2,6 +2,9 @@ package io.sessionbench.report;
 
 import io.sessionbench.infra.ConfigException;
 import io.sessionbench.loadgen.LoadReport;
+import io.sessionbench.store.Layout;
+import io.sessionbench.store.Target;
+import io.sessionbench.store.redis.RedisClientKind;
 import io.sessionbench.text.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -149,11 +152,17 @@ public final class Findings {
         };
     }
 
-    static Predicate<BenchRecord> layout(String layout, String client) {
-        return r -> r.layout().equals(layout) && (client == null || client.equals(r.params().get("client")));
+    /** Rows of {@code layout} with {@code client} (any client when null), compared as the record's typed coordinates. */
+    static Predicate<BenchRecord> layout(Layout layout, RedisClientKind client) {
+        return r -> r.store().layout() == layout && (client == null || r.store().client() == client);
     }
 
-    static final Predicate<BenchRecord> REDIS = r -> r.layout().startsWith("redis-");
+    /** Rows of {@code layout} on its default client (Lettuce for Redis; the only one for the others). */
+    static Predicate<BenchRecord> onDefaultClient(Layout layout) {
+        return r -> r.store().layout() == layout && r.store().defaultClient();
+    }
+
+    static final Predicate<BenchRecord> REDIS = r -> r.store().redis();
 
     static double[] values(List<List<SummaryRow>> runs, Predicate<SummaryRow> which, Function<SummaryRow, Double> value) {
         double[] v = runs.stream().flatMap(List::stream).filter(which).mapToDouble(value::apply).toArray();
@@ -214,18 +223,19 @@ public final class Findings {
         double[] p50 = values(q, one, p(50));
         double[] p99 = values(q, one, p(99));
         // the client with the lowest median, and its own range
-        String lowest = null;
+        RedisClientKind lowest = null;
         double lowestP50 = Double.MAX_VALUE;
-        for (String c : List.of("lettuce", "jedis", "redisson")) {
-            double m = max(values(q, of("request", KB2, 1, 1, REDIS.and(r -> c.equals(r.params().get("client")))), p(50)));
+        for (RedisClientKind c : RedisClientKind.values()) {
+            double m = max(values(q, of("request", KB2, 1, 1, REDIS.and(r -> r.store().client() == c)), p(50)));
             if (m < lowestP50) {
                 lowestP50 = m;
                 lowest = c;
             }
         }
-        String client = lowest;
-        Predicate<SummaryRow> low = of("request", KB2, 1, 1, REDIS.and(r -> client.equals(r.params().get("client"))));
-        Predicate<SummaryRow> eight = of("request", KB2, 1, 8, REDIS.and(r -> "lettuce".equals(r.params().get("client"))));
+        RedisClientKind lowestClient = lowest;
+        String client = lowest.label();
+        Predicate<SummaryRow> low = of("request", KB2, 1, 1, REDIS.and(r -> r.store().client() == lowestClient));
+        Predicate<SummaryRow> eight = of("request", KB2, 1, 8, REDIS.and(r -> r.store().client() == RedisClientKind.LETTUCE));
         String verdict = max(p99) < 1000 ? "holds at P50 and P99, closed loop on loopback"
                 : max(p50) < 1000 ? "holds at P50 (up to " + fmt(max(p50), 0) + " µs); P99 reaches " + fmt(max(p99), 0) + " µs, closed loop on loopback"
                 : "does not hold: P50 reaches " + fmt(max(p50), 0) + " µs";
@@ -239,14 +249,14 @@ public final class Findings {
     /** Postgres's P50 minus redis-hash on Jedis's, per run, in ms: what the database adds to one request. */
     private static double[] postgresAdds(List<List<SummaryRow>> q) {
         return q.stream().mapToDouble(run -> {
-            double pg = values(List.of(run), of("request", KB2, 1, 1, layout("postgres", null)), p(50))[0];
-            double redis = values(List.of(run), of("request", KB2, 1, 1, layout("redis-hash", "jedis")), p(50))[0];
+            double pg = values(List.of(run), of("request", KB2, 1, 1, layout(Layout.POSTGRES, null)), p(50))[0];
+            double redis = values(List.of(run), of("request", KB2, 1, 1, layout(Layout.REDIS_HASH, RedisClientKind.JEDIS)), p(50))[0];
             return (pg - redis) / 1000;
         }).toArray();
     }
 
     private static String c2(List<List<SummaryRow>> q, List<Map<String, String>> naive, List<Map<String, String>> safe) {
-        Predicate<SummaryRow> pg = of("request", KB2, 1, 1, layout("postgres", null));
+        Predicate<SummaryRow> pg = of("request", KB2, 1, 1, layout(Layout.POSTGRES, null));
         double[] adds = postgresAdds(q);
         List<Map<String, String>> cartPg = new ArrayList<>();
         for (List<Map<String, String>> run : List.of(naive, safe)) {
@@ -268,7 +278,7 @@ public final class Findings {
     }
 
     private static String c3(List<List<SummaryRow>> q) {
-        double[] pg = scale(values(q, of("request", KB2, 1, 1, layout("postgres", null)), p(50)), 1e-3);
+        double[] pg = scale(values(q, of("request", KB2, 1, 1, layout(Layout.POSTGRES, null)), p(50)), 1e-3);
         double[] redis = scale(values(q, of("request", KB2, 1, 1, REDIS), p(50)), 1e-3);
         double[] adds = postgresAdds(q);
         String verdict = max(adds) < 15 ? "does not hold: the saving is " + range(adds, 2) + " ms per request here" : "holds";
@@ -283,30 +293,29 @@ public final class Findings {
 
     private static String c4(List<List<SummaryRow>> q, List<Map<String, String>> naive, List<Map<String, String>> safe) {
         Predicate<SummaryRow> upd = of("updateAttribute", KB2, 1, 1, r -> true);
-        Predicate<BenchRecord> lettuce = r -> !r.layout().startsWith("redis-") || "lettuce".equals(r.params().get("client"));
-        Function<String, double[]> updOk = l -> values(q, of("updateAttribute", KB2, 1, 1, layout(l, null).and(lettuce)), OK);
-        Function<String, double[]> bigOk = l -> values(q, of("request", KB128, 1, 1, layout(l, null).and(lettuce)), OK);
+        Function<Layout, double[]> updOk = l -> values(q, of("updateAttribute", KB2, 1, 1, onDefaultClient(l)), OK);
+        Function<Layout, double[]> bigOk = l -> values(q, of("request", KB128, 1, 1, onDefaultClient(l)), OK);
         Predicate<SummaryRow> inc = s -> s.record().operation().equals("increment");
-        Function<String, Predicate<SummaryRow>> incNaive = l -> inc.and(s -> s.record().layout().equals(l)
+        Function<Layout, Predicate<SummaryRow>> incNaive = l -> inc.and(s -> s.record().store().layout() == l
                 && "naive".equals(s.record().params().get("updates")));
         BenchRecord anyInc = q.get(0).stream().filter(inc).findFirst().orElseThrow(() -> new ConfigException("no increment rows in " + RUNS_1_3.get(0)))
                 .record();
-        double safeLost = Arrays.stream(values(q, inc.and(s -> s.record().layout().equals("redis-hash")
+        double safeLost = Arrays.stream(values(q, inc.and(s -> s.record().store().layout() == Layout.REDIS_HASH
                 || !"naive".equals(s.record().params().get("updates"))), LOST)).sum();
-        double hashUpd = min(updOk.apply("redis-hash"));
-        boolean hashFaster = hashUpd > max(updOk.apply("redis-json")) && hashUpd > max(updOk.apply("redis-blob"));
+        double hashUpd = min(updOk.apply(Layout.REDIS_HASH));
+        boolean hashFaster = hashUpd > max(updOk.apply(Layout.REDIS_JSON)) && hashUpd > max(updOk.apply(Layout.REDIS_BLOB));
         Map<String, Map<String, String>> cn = byTarget(naive);
         double cartSafeLost = safe.stream().mapToDouble(r -> num(r, "lost_updates")).sum();
         String verdict = safeLost == 0 && cartSafeLost == 0 && hashFaster ? "holds"
                 : "does not hold as stated: hash faster than JSON and blob in every run: " + hashFaster + "; lost in safe or hash rows: "
                 + fmt(safeLost + cartSafeLost, 0);
         return "| C4 hashes: partial updates without read-modify-write, no lost updates | `updateAttribute` (" + runs(q.size()) + "): hash "
-                + range(updOk.apply("redis-hash"), 0) + " ok/s (1 round trip) vs JSON " + range(updOk.apply("redis-json"), 0) + " and blob "
-                + range(updOk.apply("redis-blob"), 0) + " (2 round trips + CAS); `request` at 128 KB: hash " + range(bigOk.apply("redis-hash"), 0)
-                + " ok/s vs JSON " + range(bigOk.apply("redis-json"), 0) + " and blob " + range(bigOk.apply("redis-blob"), 0)
+                + range(updOk.apply(Layout.REDIS_HASH), 0) + " ok/s (1 round trip) vs JSON " + range(updOk.apply(Layout.REDIS_JSON), 0) + " and blob "
+                + range(updOk.apply(Layout.REDIS_BLOB), 0) + " (2 round trips + CAS); `request` at 128 KB: hash " + range(bigOk.apply(Layout.REDIS_HASH), 0)
+                + " ok/s vs JSON " + range(bigOk.apply(Layout.REDIS_JSON), 0) + " and blob " + range(bigOk.apply(Layout.REDIS_BLOB), 0)
                 + ". Lost updates, exact (`increment`, " + anyInc.threads() + " threads on " + anyInc.params().get("liveSessions") + " sessions, "
-                + runs(q.size()) + "): JSON naive " + perRun(q, incNaive.apply("redis-json"), LOST) + ", blob naive "
-                + perRun(q, incNaive.apply("redis-blob"), LOST) + ", Memcached naive " + perRun(q, incNaive.apply("memcached-blob"), LOST)
+                + runs(q.size()) + "): JSON naive " + perRun(q, incNaive.apply(Layout.REDIS_JSON), LOST) + ", blob naive "
+                + perRun(q, incNaive.apply(Layout.REDIS_BLOB), LOST) + ", Memcached naive " + perRun(q, incNaive.apply(Layout.MEMCACHED_BLOB), LOST)
                 + ", hash and every safe run " + fmt(safeLost, 0) + ". `cart-updates` (" + fmt(num(naive.get(0), "connections"), 0)
                 + " workers, " + fmt(num(naive.get(0), "intended_rps"), 0) + " req/s): naive JSON " + lost(cn, "redis-json/lettuce") + ", blob "
                 + lost(cn, "redis-blob/lettuce") + ", Memcached " + lost(cn, "memcached-blob") + " of " + fmt(num(cn.get("redis-json/lettuce"),
@@ -315,13 +324,13 @@ public final class Findings {
     }
 
     private static String c11(List<List<SummaryRow>> q) {
-        Function<String, double[]> upd = l -> values(q, of("updateAttribute", KB2, 1, 1, layout(l, l.startsWith("redis-") ? "lettuce" : null)), OK);
-        Function<String, double[]> big = l -> values(q, of("request", KB128, 1, 1, layout(l, l.startsWith("redis-") ? "lettuce" : null)), OK);
-        boolean slower = max(upd.apply("memcached-blob")) < min(upd.apply("redis-hash"))
-                && max(big.apply("memcached-blob")) < min(big.apply("redis-hash"));
-        return "| C11 Memcached forces full read-write cycles | `updateAttribute` 2 round trips (`gets` + `cas`), " + range(upd.apply("memcached-blob"), 0)
-                + " ok/s vs " + range(upd.apply("redis-hash"), 0) + " for hashes (" + runs(q.size()) + "); `request` at 128 KB "
-                + range(big.apply("memcached-blob"), 0) + " ok/s vs " + range(big.apply("redis-hash"), 0) + " for hashes | "
+        Function<Layout, double[]> upd = l -> values(q, of("updateAttribute", KB2, 1, 1, onDefaultClient(l)), OK);
+        Function<Layout, double[]> big = l -> values(q, of("request", KB128, 1, 1, onDefaultClient(l)), OK);
+        boolean slower = max(upd.apply(Layout.MEMCACHED_BLOB)) < min(upd.apply(Layout.REDIS_HASH))
+                && max(big.apply(Layout.MEMCACHED_BLOB)) < min(big.apply(Layout.REDIS_HASH));
+        return "| C11 Memcached forces full read-write cycles | `updateAttribute` 2 round trips (`gets` + `cas`), " + range(upd.apply(Layout.MEMCACHED_BLOB), 0)
+                + " ok/s vs " + range(upd.apply(Layout.REDIS_HASH), 0) + " for hashes (" + runs(q.size()) + "); `request` at 128 KB "
+                + range(big.apply(Layout.MEMCACHED_BLOB), 0) + " ok/s vs " + range(big.apply(Layout.REDIS_HASH), 0) + " for hashes | "
                 + (slower ? "holds" : "holds for the round trips; Memcached was not slower than hashes in every run") + " |";
     }
 
@@ -337,12 +346,12 @@ public final class Findings {
     // Noise: how the quick runs' request throughput moved between runs
 
     /** The layouts' median `request` throughput at 2 KB, 1 thread, per run: backend → one value per run. */
-    private static Map<String, double[]> requestThroughput(List<List<SummaryRow>> runs) {
-        Map<String, double[]> m = new TreeMap<>();
+    private static Map<Target, double[]> requestThroughput(List<List<SummaryRow>> runs) {
+        Map<Target, double[]> m = new TreeMap<>(java.util.Comparator.comparing(Target::label));
         for (int i = 0; i < runs.size(); i++) {
             for (SummaryRow s : runs.get(i)) {
-                if (of("request", KB2, 1, 1, r -> !r.layout().equals("memory")).test(s)) {
-                    m.computeIfAbsent(s.record().target(), k -> new double[runs.size()])[i] = s.throughput().median();
+                if (of("request", KB2, 1, 1, r -> !r.store().layout().floor()).test(s)) {
+                    m.computeIfAbsent(s.record().store(), k -> new double[runs.size()])[i] = s.throughput().median();
                 }
             }
         }
@@ -351,9 +360,9 @@ public final class Findings {
 
 
     /** The CV of each group of backends, as {@code 6.1 %} or a range {@code 14–22 %} over the group's backends. */
-    private static List<String> cvs(Map<String, double[]> byTarget, List<Predicate<String>> groups) {
+    private static List<String> cvs(Map<Target, double[]> byTarget, List<Predicate<Target>> groups) {
         List<String> out = new ArrayList<>();
-        for (Predicate<String> g : groups) {
+        for (Predicate<Target> g : groups) {
             double[] c = byTarget.entrySet().stream().filter(e -> g.test(e.getKey())).mapToDouble(e -> Stats.cvPercent(e.getValue())).toArray();
             out.add(range(c, c.length == 1 ? 1 : 0) + " %");
         }
@@ -364,13 +373,13 @@ public final class Findings {
         List<List<SummaryRow>> three = quick(root, RUNS_1_3);
         List<List<SummaryRow>> six = new ArrayList<>(three);
         six.addAll(quick(root, RUNS_4_6));
-        List<Predicate<String>> groups = List.of(t -> t.equals("memcached-blob"), t -> t.startsWith("redis-") && t.endsWith("/lettuce"),
-                t -> t.endsWith("/jedis"), t -> t.endsWith("/redisson"), t -> t.equals("postgres"));
+        List<Predicate<Target>> groups = List.of(t -> t.layout() == Layout.MEMCACHED_BLOB, t -> t.client() == RedisClientKind.LETTUCE,
+                t -> t.client() == RedisClientKind.JEDIS, t -> t.client() == RedisClientKind.REDISSON, t -> t.layout() == Layout.POSTGRES);
         List<String> c3 = cvs(requestThroughput(three), groups);
         List<String> c6 = cvs(requestThroughput(six), groups);
         // rank order of the real backends, Lettuce for Redis, in each of the six runs
-        Map<String, double[]> all = requestThroughput(six);
-        List<String> real = all.keySet().stream().filter(t -> !t.startsWith("redis-") || t.endsWith("/lettuce")).toList();
+        Map<Target, double[]> all = requestThroughput(six);
+        List<Target> real = all.keySet().stream().filter(Target::defaultClient).toList();
         Map<String, Integer> orders = new LinkedHashMap<>();
         int postgresLast = 0;
         List<Integer> memcachedFirst = new ArrayList<>();
@@ -379,13 +388,13 @@ public final class Findings {
         double widest = 0;
         for (int i = 0; i < six.size(); i++) {
             int run = i;
-            List<String> order = real.stream().sorted((a, b) -> Double.compare(all.get(b)[run], all.get(a)[run])).toList();
-            orders.merge(order.stream().map(t -> "`" + t.replace("/lettuce", "") + "`").collect(Collectors.joining(" > ")), 1, Integer::sum);
-            postgresLast += order.get(order.size() - 1).equals("postgres") ? 1 : 0;
-            if (order.get(0).equals("memcached-blob")) {
+            List<Target> order = real.stream().sorted((a, b) -> Double.compare(all.get(b)[run], all.get(a)[run])).toList();
+            orders.merge(order.stream().map(t -> "`" + t.layout().label() + "`").collect(Collectors.joining(" > ")), 1, Integer::sum);
+            postgresLast += order.get(order.size() - 1).layout() == Layout.POSTGRES ? 1 : 0;
+            if (order.get(0).layout() == Layout.MEMCACHED_BLOB) {
                 memcachedFirst.add(i + 1);
             }
-            double[] mem = real.stream().filter(t -> !t.equals("postgres")).mapToDouble(t -> all.get(t)[run]).toArray();
+            double[] mem = real.stream().filter(t -> t.layout() != Layout.POSTGRES).mapToDouble(t -> all.get(t)[run]).toArray();
             lo = Math.min(lo, min(mem));
             hi = Math.max(hi, max(mem));
             widest = Math.max(widest, max(mem) / min(mem));
@@ -420,7 +429,7 @@ public final class Findings {
             can[i] = Stats.median(values(run, redis, SummaryRow::canaryMicros));
             usPerCall.add(fmt(us[i], 2));
             canary.add(fmt(can[i], 0));
-            ok.add(fmt(values(run, of("request", KB2, 1, 1, layout("redis-hash", "lettuce")), OK)[0], 0));
+            ok.add(fmt(values(run, of("request", KB2, 1, 1, layout(Layout.REDIS_HASH, RedisClientKind.LETTUCE)), OK)[0], 0));
         }
         String change = "(" + signed(can[q.size() - 1] / can[0]) + " from the first run to the last, against " + signed(us[q.size() - 1] / us[0])
                 + " for Redis's time per command)";

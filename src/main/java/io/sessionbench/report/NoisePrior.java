@@ -3,6 +3,7 @@ package io.sessionbench.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -80,6 +81,52 @@ public record NoisePrior(String group, double s0Squared, double d0, int members)
     public String describe(int forks) {
         return borrows() ? String.format(Locale.ROOT, "%d forks + prior of %d %s benchmarks (d0 %.0f)", forks, members, group, d0)
                 : forks + " forks, own variance";
+    }
+
+    /**
+     * The priors of one run (or one study's halves), each benchmark judged with the prior of its server and client
+     * ({@code redis/jedis}); where fewer than {@link #MIN_MEMBERS} benchmarks share those (Jedis and Redisson run only
+     * {@code request} at 2 KB), with the prior of its server across clients ({@code redis}), whose looser fit shows in
+     * a smaller d0; else its own forks alone.
+     */
+    public static final class Table {
+        private final Map<String, NoisePrior> fitted = new java.util.HashMap<>();
+
+        /** Fits the priors to each record's fork log values. */
+        public static Table fit(List<Map.Entry<BenchRecord, double[]>> forkLogs) {
+            Map<String, List<double[]>> groups = new java.util.TreeMap<>();
+            for (Map.Entry<BenchRecord, double[]> e : forkLogs) {
+                groups.computeIfAbsent(group(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+                if (!server(e.getKey()).equals(group(e.getKey()))) {
+                    groups.computeIfAbsent(server(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+                }
+            }
+            Table t = new Table();
+            groups.forEach((g, v) -> t.fitted.put(g, NoisePrior.fit(g, v)));
+            return t;
+        }
+
+        /** The prior {@code record} is judged with. */
+        public NoisePrior of(BenchRecord record) {
+            NoisePrior narrow = fitted.get(group(record));
+            if (narrow != null && narrow.borrows()) {
+                return narrow;
+            }
+            NoisePrior wide = fitted.get(server(record));
+            return wide != null && wide.borrows() ? wide : none(group(record));
+        }
+    }
+
+    /** The server a record's noise is pooled with first: its layout's server and, for Redis, its client. */
+    static String group(BenchRecord record) {
+        io.sessionbench.store.Target t = record.store();
+        // the Redis clients differ in noise as much as the servers do (results/2026-12-02_dimension: fork CV 4–34 %)
+        return t.layout().usesRedisClient() && t.client() != null ? server(record) + "/" + t.client().label() : server(record);
+    }
+
+    /** Its layout's server ({@code redis}, {@code postgres}…), or {@code in-process}. */
+    static String server(BenchRecord record) {
+        return record.store().layout().server().map(v -> v.name().toLowerCase(Locale.ROOT)).orElse("in-process");
     }
 
     static double variance(double[] v) {

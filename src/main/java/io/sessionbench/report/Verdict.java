@@ -44,7 +44,7 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
      * one per group of requests in flight.
      */
     public static List<Verdict> of(List<Group> groups) {
-        java.util.Map<String, NoisePrior> priors = priors(groups);
+        NoisePrior.Table priors = priors(groups);
         List<Verdict> out = new ArrayList<>();
         for (Group g : groups) {
             String op = g.rows().get(0).record().operation();
@@ -72,34 +72,19 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         return out;
     }
 
-    /** The server a row's noise is pooled with: its layout's server ({@code redis}, {@code postgres}…), or in-process. */
-    static String noiseGroup(SummaryRow row) {
-        return noiseGroup(row.record());
-    }
-
-    static String noiseGroup(BenchRecord record) {
-        io.sessionbench.store.Target t = record.store();
-        String server = t.layout().server().map(v -> v.name().toLowerCase(Locale.ROOT)).orElse("in-process");
-        // the Redis clients differ in noise as much as the servers do (results/2026-12-02_dimension: fork CV 4–34 %)
-        return t.layout().usesRedisClient() && t.client() != null ? server + "/" + t.client().label() : server;
-    }
-
     /**
-     * The noise prior of each server's benchmarks in this run (every benchmark of every group, each once), fitted to
-     * their undisturbed forks: Postgres, Memcached and Redis are pooled apart, since their forks differ in noise.
+     * The noise priors of this run, fitted to every benchmark of every group (each once) on its undisturbed forks:
+     * Postgres, Memcached and each Redis client pooled apart, since their forks differ in noise ({@link NoisePrior.Table}).
      */
-    static java.util.Map<String, NoisePrior> priors(List<Group> groups) {
+    static NoisePrior.Table priors(List<Group> groups) {
         java.util.Map<String, SummaryRow> distinct = new java.util.LinkedHashMap<>();
         groups.forEach(g -> g.rows().forEach(r -> distinct.putIfAbsent(r.record().key(), r)));
-        java.util.Map<String, List<double[]>> logs = new java.util.TreeMap<>();
-        distinct.values().forEach(r -> logs.computeIfAbsent(noiseGroup(r), k -> new ArrayList<>()).add(Judge.forkLogs(undisturbed(r))));
-        java.util.Map<String, NoisePrior> out = new java.util.HashMap<>();
-        logs.forEach((group, v) -> out.put(group, NoisePrior.fit(group, v)));
-        return out;
+        return NoisePrior.Table.fit(distinct.values().stream()
+                .map(r -> java.util.Map.entry(r.record(), Judge.forkLogs(undisturbed(r)))).toList());
     }
 
     private static java.util.Optional<Verdict> rank(Group g, List<SummaryRow> rows, String layout, String note,
-                                                    java.util.Map<String, NoisePrior> priors) {
+                                                    NoisePrior.Table priors) {
         // Ranked on the forks the judgement uses (disturbed ones left out), a row that lost most of its forks last.
         List<SummaryRow> real = rows.stream().filter(s -> !s.record().store().layout().floor())
                 .filter(s -> g.question() != Group.Question.IN_FLIGHT || s.record().inFlight() > 1)
@@ -116,9 +101,8 @@ public record Verdict(Group group, SummaryRow floor, List<Entry> ranked, String 
         Judge.Rules rules = Judge.Rules.of(THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, real.size() - 1));
         List<Entry> ranked = new ArrayList<>();
         for (SummaryRow s : real) {
-            NoisePrior prior = priors.getOrDefault(noiseGroup(s), NoisePrior.none(noiseGroup(s)));
-            Judge.Change c = Judge.moderated(undisturbed(best), undisturbed(s),
-                    priors.getOrDefault(noiseGroup(best), NoisePrior.none(noiseGroup(best))), prior, true, rules);
+            NoisePrior prior = priors.of(s.record());
+            Judge.Change c = Judge.moderated(undisturbed(best), undisturbed(s), priors.of(best.record()), prior, true, rules);
             ranked.add(new Entry(s, c, s == best ? Judgement.BEST : failedCalls(s) ? Judgement.FAILED
                     : mostlyDisturbed(s) ? Judgement.DISTURBED : judge(c), prior.describe(undisturbed(s).units())));
         }

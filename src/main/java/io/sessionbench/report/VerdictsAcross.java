@@ -18,12 +18,15 @@ import java.util.Set;
 public final class VerdictsAcross {
     /** A clear difference: every run should judge it. */
     static final double CLEAR = 1.5;
+    /** Ratios within this band may be ties; beyond it every run should judge them. */
+    static final double TIE_LOW = 0.85;
+    static final double TIE_HIGH = 1.18;
 
     private VerdictsAcross() {
     }
 
     /** One backend's place in one run's ranking. */
-    record Cell(double ratio, Verdict.Judgement judgement, int forks) {
+    record Cell(double ratio, Verdict.Judgement judgement, int forks, double resolution) {
         String text() {
             return judgement == Verdict.Judgement.BEST ? "**fastest**"
                     : Verdict.times(ratio) + " " + (judgement == Verdict.Judgement.TIED ? "tied" : judgement.words);
@@ -40,7 +43,7 @@ public final class VerdictsAcross {
                 Map<String, Cell[]> ranking = table.computeIfAbsent(v.covers(), k -> new LinkedHashMap<>());
                 for (Verdict.Entry e : v.ranked()) {
                     ranking.computeIfAbsent(e.target(), k -> new Cell[runs.size()])[i] = new Cell(e.toBest().ratio(), e.judgement(),
-                            e.row().record().primary().forks().size());
+                            e.row().record().primary().forks().size(), e.toBest().resolution());
                 }
             }
         }
@@ -50,6 +53,10 @@ public final class VerdictsAcross {
         }
         List<String> flips = new ArrayList<>();
         List<String> unjudged = new ArrayList<>();
+        List<String> resolutions = new ArrayList<>();
+        int outside = 0;
+        int outsideJudged = 0;
+        List<String> outsideMissed = new ArrayList<>();
         int clear = 0;
         int oneFork = 0;
         for (Map.Entry<String, Map<String, Cell[]>> ranking : table.entrySet()) {
@@ -66,6 +73,25 @@ public final class VerdictsAcross {
                 t.row(cells.toArray());
             }
             b.append(t);
+            // the resolution each comparison reached, and whether a ratio beyond the tie band was judged in most runs
+            double[] res = ranking.getValue().values().stream().flatMap(java.util.Arrays::stream)
+                    .filter(c -> c != null && c.judgement() != Verdict.Judgement.BEST && !Double.isNaN(c.resolution()))
+                    .mapToDouble(Cell::resolution).toArray();
+            resolutions.add(String.format(Locale.ROOT, "%s: %s", ranking.getKey(), res.length == 0 ? "none"
+                    : String.format(Locale.ROOT, "%.0f %% (%d comparisons)", Stats.median(res), res.length)));
+            for (Map.Entry<String, Cell[]> row : ranking.getValue().entrySet()) {
+                long beyond = java.util.Arrays.stream(row.getValue()).filter(c -> c != null && c.judgement() != Verdict.Judgement.BEST
+                        && (c.ratio() < TIE_LOW || c.ratio() > TIE_HIGH)).count();
+                if (2 * beyond > runs.size()) {
+                    outside++;
+                    long judged = java.util.Arrays.stream(row.getValue()).filter(c -> c != null && c.judgement() == Verdict.Judgement.SLOWER).count();
+                    if (judged >= runs.size() - 1) {
+                        outsideJudged++;
+                    } else {
+                        outsideMissed.add(ranking.getKey() + ": " + row.getKey() + " judged slower in " + judged + " of " + runs.size() + " runs");
+                    }
+                }
+            }
             Map<String, Set<Integer>> slowerThanBest = new LinkedHashMap<>();
             for (int i = 0; i < runs.size(); i++) {
                 String best = bestOf(ranking.getValue(), i);
@@ -103,6 +129,11 @@ public final class VerdictsAcross {
         b.append(String.format(Locale.ROOT, "- Ratios of %.1f× or more (a backend against its run's fastest) measured on two forks or "
                         + "more: %d, judged slower in %d%s\n", CLEAR, clear, clear - unjudged.size(), unjudged.isEmpty() ? "."
                         : "; not judged:\n" + String.join("\n", unjudged.stream().map(u -> "  - " + u).toList())));
+        b.append(String.format(Locale.ROOT, "- Backends whose ratio to the fastest lies outside %.2f…%.2f in most runs: %d, judged "
+                + "slower in all runs but one at least: %d%s%n", TIE_LOW, TIE_HIGH, outside, outsideJudged, outsideMissed.isEmpty() ? "."
+                : "; the others:\n" + String.join("\n", outsideMissed.stream().map(u -> "  - " + u).toList())));
+        b.append("- Median resolution per ranking, over its comparisons in every run:\n")
+                .append(String.join("\n", resolutions.stream().map(r -> "  - " + r).toList())).append('\n');
         if (oneFork > 0) {
             b.append(String.format(Locale.ROOT, "- Ratios of %.1f× or more measured on one fork (never judged: no verdict rests on one "
                     + "fork): %d.%n", CLEAR, oneFork));

@@ -295,23 +295,18 @@ public final class BenchRun {
      * Opens every planned layout × client once in this JVM, so an unreachable server or a wrong password is one clear
      * line here instead of a stack trace from a forked benchmark JVM.
      */
-    private static Set<Layout> preflight(List<Profile.RunSpec> specs, Targets t) {
+    private static Set<Layout> preflight(List<Profile.RunSpec> specs, Targets t) throws Exception {
         Set<io.sessionbench.store.Target> done = new java.util.HashSet<>();
         Set<Layout> refused = EnumSet.noneOf(Layout.class);
         for (Profile.RunSpec s : specs) {
             for (io.sessionbench.store.Target target : s.targets()) {
-                if (!done.add(target)) {
+                // a layout refused with one client is refused with the others: its line is said once
+                if (!done.add(target) || refused.contains(target.layout())) {
                     continue;
                 }
                 Layout layout = target.layout();
-                var options = Layout.StoreOptions.DEFAULT.withClient(target.client() == null
-                        ? io.sessionbench.store.redis.RedisClientKind.LETTUCE : target.client());
-                try (var store = layout.open(t.endpoints(), options)) {
-                    // What every benchmark needs: create (scripts and the user index), request, a write, removal.
-                    var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
-                    store.request(session.id(), io.sessionbench.scenario.Workload.CHECKS);
-                    store.setAttribute(session.id(), "csrf", "x");
-                    store.invalidateAll(session.userId());
+                try {
+                    tryStore(layout, target.client(), t.endpoints());
                 } catch (io.sessionbench.store.StoreException.AuthenticationFailed e) {
                     if (!e.getMessage().contains("does not allow user")) {
                         throw e;
@@ -323,6 +318,22 @@ public final class BenchRun {
             }
         }
         return refused;
+    }
+
+    /**
+     * Opens {@code layout} with {@code client} (Lettuce when null) and does what every benchmark and load run needs:
+     * create (scripts and the user index), request, a write, removal. An unreachable server, a wrong password or a
+     * missing permission is its one-line store error, before any results folder exists.
+     */
+    static void tryStore(Layout layout, io.sessionbench.store.redis.RedisClientKind client, io.sessionbench.infra.Endpoints endpoints)
+            throws Exception {
+        var options = Layout.StoreOptions.DEFAULT.withClient(client == null ? io.sessionbench.store.redis.RedisClientKind.LETTUCE : client);
+        try (var store = layout.open(endpoints, options)) {
+            var session = store.create("sessionbench-preflight-" + ProcessHandle.current().pid(), Map.of("auth", "x"));
+            store.request(session.id(), io.sessionbench.scenario.Workload.CHECKS);
+            store.setAttribute(session.id(), "csrf", "x");
+            store.invalidateAll(session.userId());
+        }
     }
 
     private int measurementIterations(Profile p, Profile.RunSpec spec) {

@@ -111,6 +111,19 @@ public final class OpenLoopRun {
             if (sharing.preloadOnly()) {
                 return preloadOnly(loaded, t, sharing);
             }
+            // Every target answers before a results folder exists: an unreachable or refusing one is one line, exit 2.
+            for (Scenario s : loaded) {
+                for (Layout layout : layoutsOf(s)) {
+                    for (RedisClientKind client : layout.usesRedisClient() ? clientsOf(s) : List.of(RedisClientKind.LETTUCE)) {
+                        try {
+                            BenchRun.tryStore(layout, client, t.endpoints());
+                        } catch (io.sessionbench.store.StoreException e) {
+                            throw new io.sessionbench.infra.ConfigException(layout.label() + ": " + io.sessionbench.infra.RedisTarget.redactUri(e.getMessage())
+                                    + " (checked before the run; nothing was written)");
+                        }
+                    }
+                }
+            }
             // The rate steps' files are written as each step ends, LoadReport.save writes the rest: only the conditions here.
             RunRecord record = new RunRecord();
             ObjectNode fields = RunRecord.fields();

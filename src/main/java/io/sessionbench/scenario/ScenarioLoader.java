@@ -120,6 +120,9 @@ public final class ScenarioLoader {
             }
             throw new ConfigException(file + ": not valid YAML at line " + e.getLocation().getLineNr() + ": "
                     + e.getOriginalMessage().split("\n")[0]);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + ": not a text file (not UTF-8): a scenario is a YAML file such as "
+                    + "scenarios/auth-read-heavy.yaml");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
         }

@@ -162,6 +162,8 @@ class CliErrorsTest {
             assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
             assertThat(r.output()).contains("skipping redis-json").contains("does not allow user 'limited'")
                     .contains("skipped for lack of ACL permissions: redis-json").doesNotContain("limited-pw-1");
+            // the layout is refused with each of the three clients: its line is said once
+            assertThat(r.output().lines().filter(l -> l.contains("skipping redis-json"))).hasSize(1);
             java.nio.file.Path run;
             try (var s = java.nio.file.Files.list(results)) {
                 run = s.findFirst().orElseThrow();
@@ -172,6 +174,64 @@ class CliErrorsTest {
         } finally {
             io.sessionbench.testing.RawWrites.redis(e, j -> j.aclDelUser("limited"));
         }
+    }
+
+    /** A Postgres URI whose port is not a number names the port, not a missing host; nothing is written. */
+    @Test
+    void aPostgresUriWithAPortThatIsNoNumberNamesThePort() {
+        java.nio.file.Path results = java.nio.file.Path.of("target", "cli-pg-port-" + System.nanoTime());
+        Cli.Result r = Cli.run(Map.of(), "bench", "--layouts", "postgres", "--postgres", "postgresql://u:secretpw@127.0.0.1:abc/db",
+                "--results", results.toString());
+        assertOneLineError(r, 2, "has port 'abc'", "a port is a number from 1 to 65535");
+        assertThat(r.output()).doesNotContain("has no host").doesNotContain("secretpw");
+        assertThat(results).doesNotExist();
+    }
+
+    /** Two runs with no benchmark in common are a usage error naming what each side has, not noise (exit 2, not 3). */
+    @Test
+    void compareOfRunsWithNothingInCommonSaysWhatEachSideHas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path a = java.nio.file.Files.createDirectories(dir.resolve("a"));
+        java.nio.file.Path b = java.nio.file.Files.createDirectories(dir.resolve("b"));
+        java.nio.file.Files.writeString(a.resolve("jmh.json"), "[" + io.sessionbench.testing.JmhRecords.request("redis-hash", "lettuce", 10_000, 0) + "]");
+        java.nio.file.Files.writeString(b.resolve("jmh.json"), "[" + io.sessionbench.testing.JmhRecords.of("updateAttribute", "postgres",
+                "lettuce", 3_000, 0, 0, 3) + "]");
+        Cli.Result r = Cli.run(Map.of(), "compare", a.toString(), b.toString());
+        assertOneLineError(r, 2, "nothing in common to compare", "the baseline has request redis-hash/lettuce 2KB t1",
+                "the current run has updateAttribute postgres 2KB t1");
+        assertThat(r.output()).doesNotContain("cannot judge");
+    }
+
+    /** load refuses an unreachable target before anything starts, as bench does: exit 2, one line, no results folder. */
+    @Test
+    void loadRefusesAnUnreachableTargetBeforeWritingAnything() {
+        java.nio.file.Path results = java.nio.file.Path.of("target", "cli-load-unreachable-" + System.nanoTime());
+        Cli.Result r = Cli.run(Map.of(), "load", "scenarios/auth-read-heavy.yaml", "--layouts", "redis-hash",
+                "--redis", "redis://:pw-unreach-1@127.0.0.1:1", "--results", results.toString());
+        assertOneLineError(r, 2, "redis-hash", "127.0.0.1:1", "nothing was written");
+        assertThat(r.output()).doesNotContain("pw-unreach-1");
+        assertThat(results).doesNotExist();
+    }
+
+    /** A scenario file that is not text says so, not "Input length = 3". */
+    @Test
+    void aBinaryScenarioFileIsNotText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("garbage.yaml");
+        java.nio.file.Files.write(f, new byte[] {(byte) 0xff, (byte) 0xfe, (byte) 0xc3, 0x28, 0x00, (byte) 0x80, 0x41});
+        Cli.Result r = Cli.run(Map.of(), "load", f.toString());
+        assertOneLineError(r, 2, "garbage.yaml: not a text file (not UTF-8)");
+        assertThat(r.output()).doesNotContain("Input length");
+    }
+
+    /** A gate budget that cannot hold the two rounds a verdict needs is refused with the smallest one that can. */
+    @Test
+    void aGateBudgetTooSmallForTwoRoundsNamesTheSmallestThatFits() {
+        Cli.Result r = Cli.run(Map.of(), "gate", "--base", "target/none-base.jar", "--head", "target/none-head.jar", "--budget", "0s");
+        assertOneLineError(r, 2, "--budget 0s cannot hold the 2 rounds a verdict needs", "give --budget ");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("give --budget (\\d+)s at least").matcher(r.output());
+        assertThat(m.find()).as(r.output()).isTrue();
+        Cli.Result enough = Cli.run(Map.of(), "gate", "--base", "target/none-base.jar", "--head", "target/none-head.jar",
+                "--budget", m.group(1) + "s");
+        assertThat(enough.output()).as("the budget it names passes that check").doesNotContain("cannot hold");
     }
 
     @Test
