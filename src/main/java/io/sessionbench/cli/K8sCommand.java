@@ -107,12 +107,8 @@ final class K8sCommand {
             if (connections != null) {
                 extra.addAll(List.of("--connections", String.valueOf(connections)));
             }
-            try {
-                new io.fabric8.kubernetes.api.model.Quantity(cpu).getNumericalAmount();
-                new io.fabric8.kubernetes.api.model.Quantity(memory).getNumericalAmount();
-            } catch (RuntimeException e) {
-                throw new ConfigException("--cpu " + cpu + " or --memory " + memory + " is not a Kubernetes quantity (e.g. 2, 500m, 2Gi)");
-            }
+            K8sJob.quantity("--cpu", cpu);
+            K8sJob.quantity("--memory", memory);
             String file = scenario.getFileName().toString();
             System.out.print(K8sJob.yaml(K8sJob.objects(new K8sJob.Spec(jobName, namespace, file, Files.readString(scenario), generators,
                     start, image, secret, resultsClaim, cpu, memory, extra))));

@@ -24,6 +24,22 @@ import java.util.Map;
  * generator's results folder written there for {@code merge}. Built as fabric8 model objects, printed as YAML.
  */
 public final class K8sJob {
+    /**
+     * {@code text} as a Kubernetes quantity (fabric8's parser: {@code 2}, {@code 500m}, {@code 2Gi}), positive; else a
+     * one-line error naming {@code option}.
+     */
+    public static Quantity quantity(String option, String text) {
+        try {
+            Quantity q = new Quantity(text);
+            if (q.getNumericalAmount().signum() > 0) {
+                return q;
+            }
+        } catch (RuntimeException notAQuantity) {
+            // said below
+        }
+        throw new io.sessionbench.infra.ConfigException(option + " '" + text + "' is not a positive Kubernetes quantity (e.g. 2, 500m, 2Gi)");
+    }
+
     /** Where the image keeps the jar ({@code Dockerfile}). */
     public static final String JAR = "/app/benchmarks.jar";
     public static final String SCENARIO_DIR = "/scenario";

@@ -30,8 +30,7 @@ import net.jqwik.api.Provide;
 /**
  * Every parser of user input on generated and mutated input (jqwik, seeded, a bounded number of tries): what is valid
  * parses to a value that prints back to an equivalent input; anything else is refused with a {@link ConfigException}
- * of one line that names what it refuses, never another exception (a stack trace), never the password. Kubernetes
- * quantities are fabric8's own parser and left to it.
+ * of one line that names what it refuses, never another exception (a stack trace), never the password.
  */
 class InputParsersPropertyTest {
     private static final String SEED = "20261206";
@@ -248,6 +247,26 @@ class InputParsersPropertyTest {
     @Provide
     Arbitrary<Integer> attempts() {
         return Arbitraries.integers().between(1, 20);
+    }
+
+    /** Kubernetes quantities (--cpu, --memory of 'k8s job'): generated ones keep their amount; any text parses or is refused. */
+    @Property(tries = 300, seed = SEED)
+    void kubernetesQuantitiesParseOrAreRefused(@ForAll("amounts") int amount, @ForAll("suffixes") String suffix, @ForAll String junk) {
+        io.fabric8.kubernetes.api.model.Quantity q = io.sessionbench.k8s.K8sJob.quantity("--memory", amount + suffix);
+        assertThat(io.sessionbench.k8s.K8sJob.quantity("--memory", q.toString()).getNumericalAmount())
+                .isEqualByComparingTo(q.getNumericalAmount());
+        var v = parsesOrRefuses(junk, () -> io.sessionbench.k8s.K8sJob.quantity("--cpu", junk), null);
+        assertThat(v == null || v.getNumericalAmount().signum() > 0).isTrue();
+    }
+
+    @Provide
+    Arbitrary<Integer> amounts() {
+        return Arbitraries.integers().between(1, 100_000);
+    }
+
+    @Provide
+    Arbitrary<String> suffixes() {
+        return Arbitraries.of("", "m", "k", "M", "G", "Ki", "Mi", "Gi");
     }
 
     /** A shipped scenario, mutated, loads or is refused in one line naming the file; so does any text. */
