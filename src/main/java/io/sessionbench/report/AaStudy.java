@@ -23,14 +23,51 @@ public final class AaStudy {
     private AaStudy() {
     }
 
+    /** The counts as pairs are judged: one A/A pair judged with pooled noise and on its own forks. */
+    private static final class Tally {
+        int pairs;
+        int falsePooled;
+        int falseAlone;
+        int resolvedPooled;
+        int resolvedAlone;
+        final List<String> rows = new ArrayList<>();
+
+        /**
+         * Judges {@code a} and {@code b} of one backend, the higher as the fastest, and adds its row ({@code where}: the
+         * run or runs) when {@code everyRow} or when either judgement called it.
+         */
+        void judge(String where, BenchRecord benchmark, Judge.Sample a, NoisePrior pa, Judge.Sample b, NoisePrior pb,
+                   Judge.Rules rules, boolean everyRow) {
+            boolean aFirst = a.value() >= b.value();
+            Judge.Sample best = aFirst ? a : b;
+            Judge.Sample other = aFirst ? b : a;
+            Judge.Change pooled = Judge.moderated(best, other, aFirst ? pa : pb, aFirst ? pb : pa, true, rules);
+            Judge.Change alone = Judge.moderated(best, other, NoisePrior.none(""), NoisePrior.none(""), true, rules);
+            pairs++;
+            falsePooled += called(pooled) ? 1 : 0;
+            falseAlone += called(alone) ? 1 : 0;
+            resolvedPooled += pooled.resolved(rules) ? 1 : 0;
+            resolvedAlone += alone.resolved(rules) ? 1 : 0;
+            if (everyRow || called(pooled) || called(alone)) {
+                rows.add(String.format(Locale.ROOT, "| %s | %s | %d + %d | %.3f | %s | %s | %s | %s |", where, benchmark.shortName(),
+                        a.units(), b.units(), other.value() / best.value(), pooled.verdict().words(), pooled.resolutionText(),
+                        alone.verdict().words(), alone.resolutionText()));
+            }
+        }
+
+        Result result() {
+            return new Result(pairs, falsePooled, falseAlone, resolvedPooled, resolvedAlone, rows);
+        }
+    }
+
+    /** A verdict table of {@code tableSize} backends' rule for one comparison with its fastest. */
+    private static Judge.Rules rules(int tableSize) {
+        return Judge.Rules.of(Verdict.THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, tableSize - 1));
+    }
+
     public static Result of(List<Path> runs, int tableSize) {
-        Judge.Rules rules = Judge.Rules.of(Verdict.THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, tableSize - 1));
-        int pairs = 0;
-        int falsePooled = 0;
-        int falseAlone = 0;
-        int resolvedPooled = 0;
-        int resolvedAlone = 0;
-        List<String> rows = new ArrayList<>();
+        Judge.Rules rules = rules(tableSize);
+        Tally tally = new Tally();
         for (Path run : runs) {
             Map<BenchRecord, Judge.Sample[]> halves = new LinkedHashMap<>();
             List<Map.Entry<BenchRecord, double[]>> logs = new ArrayList<>();
@@ -53,22 +90,11 @@ public final class AaStudy {
             NoisePrior.Table priors = NoisePrior.Table.fit(logs);
             for (Map.Entry<BenchRecord, Judge.Sample[]> e : halves.entrySet()) {
                 Judge.Sample[] h = e.getValue();
-                Judge.Sample best = h[0].value() >= h[1].value() ? h[0] : h[1];
-                Judge.Sample other = best == h[0] ? h[1] : h[0];
                 NoisePrior prior = priors.of(e.getKey());
-                Judge.Change pooled = Judge.moderated(best, other, prior, prior, true, rules);
-                Judge.Change alone = Judge.moderated(best, other, NoisePrior.none(""), NoisePrior.none(""), true, rules);
-                pairs++;
-                falsePooled += called(pooled) ? 1 : 0;
-                falseAlone += called(alone) ? 1 : 0;
-                resolvedPooled += pooled.resolved(rules) ? 1 : 0;
-                resolvedAlone += alone.resolved(rules) ? 1 : 0;
-                rows.add(String.format(Locale.ROOT, "| %s | %s | %d + %d | %.3f | %s | %s | %s | %s |", run.getFileName(),
-                        e.getKey().shortName(), h[0].units(), h[1].units(), other.value() / best.value(), pooled.verdict().words(),
-                        pooled.resolutionText(), alone.verdict().words(), alone.resolutionText()));
+                tally.judge(run.getFileName().toString(), e.getKey(), h[0], prior, h[1], prior, rules, true);
             }
         }
-        return new Result(pairs, falsePooled, falseAlone, resolvedPooled, resolvedAlone, rows);
+        return tally.result();
     }
 
     /**
@@ -77,7 +103,7 @@ public final class AaStudy {
      * own run (as that run's verdict pooled it). Run-to-run noise the forks of one run cannot see shows here.
      */
     public static Result across(List<Path> runs, int tableSize) {
-        Judge.Rules rules = Judge.Rules.of(Verdict.THRESHOLD_PERCENT, Judge.DEFAULT_MIN_CHANGE_PERCENT, 2 * Math.max(1, tableSize - 1));
+        Judge.Rules rules = rules(tableSize);
         List<Map<String, BenchRecord>> records = new ArrayList<>();
         List<NoisePrior.Table> priors = new ArrayList<>();
         for (Path run : runs) {
@@ -90,12 +116,7 @@ public final class AaStudy {
             records.add(byKey);
             priors.add(NoisePrior.Table.fit(logs));
         }
-        int pairs = 0;
-        int falsePooled = 0;
-        int falseAlone = 0;
-        int resolvedPooled = 0;
-        int resolvedAlone = 0;
-        List<String> rows = new ArrayList<>();
+        Tally tally = new Tally();
         for (int i = 0; i < runs.size(); i++) {
             for (int j = i + 1; j < runs.size(); j++) {
                 for (Map.Entry<String, BenchRecord> e : records.get(i).entrySet()) {
@@ -108,28 +129,12 @@ public final class AaStudy {
                     if (a.units() < 2 || b.units() < 2) {
                         continue;
                     }
-                    String group = NoisePrior.group(e.getValue());
-                    NoisePrior pa = priors.get(i).of(e.getValue());
-                    NoisePrior pb = priors.get(j).of(other);
-                    boolean aFirst = a.value() >= b.value();
-                    Judge.Change pooled = aFirst ? Judge.moderated(a, b, pa, pb, true, rules) : Judge.moderated(b, a, pb, pa, true, rules);
-                    Judge.Change alone = aFirst ? Judge.moderated(a, b, NoisePrior.none(group), NoisePrior.none(group), true, rules)
-                            : Judge.moderated(b, a, NoisePrior.none(group), NoisePrior.none(group), true, rules);
-                    pairs++;
-                    falsePooled += called(pooled) ? 1 : 0;
-                    falseAlone += called(alone) ? 1 : 0;
-                    resolvedPooled += pooled.resolved(rules) ? 1 : 0;
-                    resolvedAlone += alone.resolved(rules) ? 1 : 0;
-                    if (called(pooled) || called(alone)) {
-                        rows.add(String.format(Locale.ROOT, "| %s vs %s | %s | %d + %d | %.3f | %s | %s | %s | %s |",
-                                runs.get(i).getFileName(), runs.get(j).getFileName(), e.getValue().shortName(), a.units(), b.units(),
-                                Math.min(a.value(), b.value()) / Math.max(a.value(), b.value()), pooled.verdict().words(),
-                                pooled.resolutionText(), alone.verdict().words(), alone.resolutionText()));
-                    }
+                    tally.judge(runs.get(i).getFileName() + " vs " + runs.get(j).getFileName(), e.getValue(), a, priors.get(i).of(e.getValue()),
+                            b, priors.get(j).of(other), rules, false);
                 }
             }
         }
-        return new Result(pairs, falsePooled, falseAlone, resolvedPooled, resolvedAlone, rows);
+        return tally.result();
     }
 
     private static boolean called(Judge.Change c) {

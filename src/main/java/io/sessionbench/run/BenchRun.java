@@ -186,9 +186,8 @@ public final class BenchRun {
             partial.run().put("rounds", rounds.size()).put("orderSeed", seed).put("benchmarks", units.size())
                     .put("forksInAll", rounds.stream().mapToInt(List::size).sum());
             List<Double> planned = new ArrayList<>();
-            rounds.forEach(round -> round.forEach(u -> planned.add(Progress.plannedSeconds(u.spec(), 1,
-                    warmups == null ? p.warmupIterations : warmups, warmupMillis(p), measurementIterations(p, u.spec()),
-                    measurementMillis(p)).get(0))));
+            rounds.forEach(round -> round.forEach(u -> planned.add(Progress.forkSeconds(warmups == null ? p.warmupIterations : warmups,
+                    warmupMillis(p), measurementIterations(p, u.spec()), measurementMillis(p)))));
             Progress progress = new Progress(System.out, planned);
             java.util.Set<Rounds.Unit> broken = new java.util.HashSet<>();
             int forkIndex = 0;
@@ -201,13 +200,14 @@ public final class BenchRun {
                     double plannedFork = planned.get(forkIndex++);
                     if (broken.contains(u)) {
                         roundsLog.add(r + 1, position, u, 0, "skipped: failed in an earlier round");
+                        progress.finished(plannedFork);
                         continue;
                     }
                     partial.at(u.label());
                     long t0 = System.nanoTime();
                     try {
                         java.util.Collection<RunResult> res = new Runner(options(p, u, secrets, out.resolve("histograms"), preload, serverPids),
-                                progress.format(List.of(plannedFork), true)).run();
+                                progress.fork(plannedFork)).run();
                         synchronized (measured) {
                             measured.get(u).addAll(res);
                         }

@@ -1,6 +1,5 @@
 package io.sessionbench.run;
 
-import io.sessionbench.bench.Profile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -32,23 +31,16 @@ final class Progress {
     private int done;
     private double doneSeconds;
 
-    /** @param runs the planned seconds of each run, in run order (see {@link #plannedSeconds}) */
+    /** @param runs the planned seconds of each fork, in run order (see {@link #forkSeconds}) */
     Progress(PrintStream out, List<Double> runs) {
         this.out = out;
         this.total = runs.size();
         this.plannedSeconds = runs.stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** The planned seconds of every JMH run of one spec: its benchmarks × parameter combinations, each forks × iterations. */
-    static List<Double> plannedSeconds(Profile.RunSpec spec, int forks, int warmups, long warmupMillis, int iterations,
-                                       long measurementMillis) {
-        long combinations = spec.operations().size();
-        for (List<String> v : spec.params().values()) {
-            combinations *= v.size();
-        }
-        double seconds = Math.max(1, forks) * ((warmups * warmupMillis + iterations * measurementMillis) / 1000.0
-                + OVERHEAD_SECONDS_PER_FORK);
-        return java.util.Collections.nCopies((int) combinations, seconds);
+    /** The planned seconds of one fork: its iterations plus what a fork costs beyond them. */
+    static double forkSeconds(int warmups, long warmupMillis, int iterations, long measurementMillis) {
+        return (warmups * warmupMillis + iterations * measurementMillis) / 1000.0 + OVERHEAD_SECONDS_PER_FORK;
     }
 
     synchronized String line(String what) {
@@ -72,19 +64,13 @@ final class Progress {
                 : String.format("%d:%02d", d.toMinutes(), d.toSecondsPart());
     }
 
-    /** JMH's text output for one spec, with the overall line in place of JMH's per-invocation progress line. */
-    OutputFormat format(List<Double> specRuns) {
-        return format(specRuns, false);
-    }
-
     /**
-     * {@link #format(List)}; with {@code oneFork}, for a round's fork of one benchmark, without JMH's closing table of
-     * every metric (the run's summary follows at the end).
+     * JMH's text output for one fork planned to take {@code plannedSeconds}, with the overall line in place of JMH's
+     * per-invocation progress line and without JMH's closing table of every metric (the run's summary follows at the end).
      */
-    OutputFormat format(List<Double> specRuns, boolean oneFork) {
+    OutputFormat fork(double plannedSeconds) {
         OutputFormat jmh = OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL);
         return new OutputFormat() {
-            private int index;
             private String current = "";
 
             @Override
@@ -103,8 +89,7 @@ final class Progress {
             @Override
             public void endBenchmark(BenchmarkResult result) {
                 jmh.endBenchmark(result);
-                finished(index < specRuns.size() ? specRuns.get(index) : 0);
-                index++;
+                finished(plannedSeconds);
             }
 
             @Override
@@ -133,9 +118,7 @@ final class Progress {
 
             @Override
             public void endRun(Collection<RunResult> results) {
-                if (!oneFork) {
-                    jmh.endRun(results);
-                }
+                // the fork's own table of every metric is left out
             }
 
             @Override
