@@ -15,16 +15,23 @@ import picocli.CommandLine.Option;
 /** {@code gate --base BASE.jar --head HEAD.jar}: the regression gate of a pull request, both builds on this machine. */
 @Command(name = "gate", mixinStandardHelpOptions = true,
         header = "Run a base and a head build interleaved on this machine and judge the head; exit 1 on a regression.",
-        description = {"Each round runs every benchmark once on each build (a fresh JVM per trial) in a random order; each",
-                "base trial is paired with the head trial of its round and the paired ratios are judged. Rounds go on",
-                "while the next fits --budget. Per metric it prints the change, its interval, the verdict and the",
-                "resolution (smallest slowdown caught with 80%% power at the noise seen). Trials and verdict go to a",
+        description = {"Two stages. The screen runs rounds of every benchmark, each round every benchmark once on each build",
+                "(one JMH fork per trial) in a random order, and judges each base trial paired with the head trial of its",
+                "round, the noise pooled across benchmarks; it flags a benchmark plausibly slower (10%% one-sided) or not",
+                "resolved. The confirmation runs fresh rounds of the flagged ones only and judges them on their own pairs.",
+                "The screen gets 70%% of --budget, the confirmation the rest. Per benchmark and metric it prints the stage,",
+                "the change, its interval, the verdict and the resolution (smallest slowdown caught with 80%% power at the",
+                "noise seen), and the gate's false-alarm rate. Trials and verdict go to a",
                 "results folder (trials.csv, gate.md, gate.json, env.json). 'gate --analyze DIR' judges a folder again.",
                 "Exit codes: 0 no regression, 1 a regression (or the head build's benchmark failed), 2 bad usage,",
                 "3 a metric neither shown unchanged within +-threshold nor resolved to it (it says how many rounds would do)."})
 final class GateCommand implements Callable<Integer> {
-    /** The default benchmarks: see docs/gate.md for the study that chose them. */
-    static final String DEFAULT_BENCHMARKS = "redis-hash/lettuce";
+    /**
+     * The default benchmarks: {@code request} on every store layout (Lettuce for Redis) and on redis-hash with the other
+     * two Redis clients; docs/gate.md gives the study of this default.
+     */
+    static final String DEFAULT_BENCHMARKS = "redis-hash/lettuce,redis-json/lettuce,redis-blob/lettuce,memcached-blob,postgres,"
+            + "redis-hash/jedis,redis-hash/redisson";
     /** Trial JVM options chosen by the dimensioning study (docs/gate.md). */
     static final String DEFAULT_JVM_ARGS = "-XX:ActiveProcessorCount=1";
 
@@ -51,10 +58,10 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--metrics", split = ",", defaultValue = "ok", description = "metrics judged: ok (successful calls/s), p99 (default ${DEFAULT-VALUE})")
     List<String> metrics;
 
-    @Option(names = "--budget", defaultValue = "6m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
+    @Option(names = "--budget", defaultValue = "10m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
     String budget;
 
-    @Option(names = "--rounds", description = "a fixed number of rounds instead of a budget")
+    @Option(names = "--rounds", description = "a fixed number of rounds per stage instead of a budget")
     Integer rounds;
 
     @Option(names = "--warmup-iterations", defaultValue = "1", description = "JMH warm-up iterations per trial (default ${DEFAULT-VALUE})")
@@ -72,8 +79,9 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--min-change", defaultValue = "5", description = "smaller slowdowns are not called regressions, percent (default ${DEFAULT-VALUE})")
     double minChange;
 
-    @Option(names = "--head-slowdown", paramLabel = "P%", description = "STUDY ONLY: add to each measured call of the head build a "
-            + "fixed cost of P%% of that call's time in the first base trial, to measure the gate's power")
+    @Option(names = "--head-slowdown", paramLabel = "P%[:BENCHMARK]", description = "STUDY ONLY: add to each measured call of the "
+            + "head build a fixed cost of P%% of that call's time in the first base trial, to measure the gate's power; with "
+            + ":BENCHMARK (one of --benchmarks, e.g. 15%%:postgres) in that benchmark only")
     String headSlowdown;
 
     @Option(names = "--jvm-args", defaultValue = DEFAULT_JVM_ARGS, paramLabel = "OPTIONS", description = "extra options of every "
@@ -122,25 +130,38 @@ final class GateCommand implements Callable<Integer> {
         if (rounds == null) {
             // two rounds are the fewest a verdict rests on; a trial costs its iterations plus a fork's fixed seconds
             double trial = warmups * iterationSeconds + iterations * iterationSeconds + io.sessionbench.gate.Trial.FIXED_SECONDS;
-            long least = (long) Math.ceil(2 * 2 * targets.size() * trial);
+            long least = (long) Math.ceil(2 * 2 * targets.size() * trial / Gate.SCREEN_SHARE);
             if (b.toSeconds() < least) {
-                throw new ConfigException(String.format(java.util.Locale.ROOT, "--budget %s cannot hold the 2 rounds a verdict "
-                        + "needs (%d trials of about %.0f s each); give --budget %ds at least, or --rounds", budget,
-                        2 * 2 * targets.size(), trial, least));
+                throw new ConfigException(String.format(java.util.Locale.ROOT, "--budget %s cannot hold the 2 screen rounds a "
+                        + "verdict needs in its %.0f %% share (%d trials of about %.0f s each); give --budget %ds at least, or --rounds",
+                        budget, 100 * Gate.SCREEN_SHARE, 2 * 2 * targets.size(), trial, least));
             }
         }
-        double slowdown = io.sessionbench.gate.TrialRunner.percent("--head-slowdown", headSlowdown);
+        String[] slowdownParts = headSlowdown == null ? new String[] {null} : headSlowdown.split(":", 2);
+        double slowdown = io.sessionbench.gate.TrialRunner.percent("--head-slowdown", slowdownParts[0]);
+        GateTarget slowedOnly = slowdownParts.length < 2 ? null : slowedTarget(slowdownParts[1], targets);
         Gate.checkJar(base, "base");
         Gate.checkJar(head, "head");
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
         Gate.Settings settings = new Gate.Settings(base.toAbsolutePath(), head.toAbsolutePath(), targets, ms, b, rounds, warmups,
-                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, s, io.sessionbench.gate.TrialRunner.jvmOptions(jvmArgs));
+                iterationSeconds, iterations, iterationSeconds, threshold, minChange, slowdown, slowedOnly, s,
+                io.sessionbench.gate.TrialRunner.jvmOptions(jvmArgs));
         return io.sessionbench.run.GateRun.call(settings, targetOptions.targeting(), stackDir, resultsRoot, label);
     }
 
-    /** The slowdown words of a folder's trials (a study's slowed runs say so when judged again). */
+    /** The benchmark named after {@code --head-slowdown P%:}, which must be one the gate runs. */
+    private static GateTarget slowedTarget(String text, List<GateTarget> targets) {
+        GateTarget g = GateTarget.parse(text);
+        if (!targets.contains(g)) {
+            throw new ConfigException("--head-slowdown: '" + text + "' is not one of the gate's benchmarks ("
+                    + String.join(", ", targets.stream().map(GateTarget::label).toList()) + "); name one of them or add it to --benchmarks");
+        }
+        return g;
+    }
+
+    /** The slowdown words of a folder's trials (a study's slowed runs say so when judged again, naming what was slowed). */
     private static String slowdownOf(Path csv) {
-        return Trial.read(csv).stream().anyMatch(t -> t.slowdownNanos() > 0)
-                ? "STUDY ONLY: head slowed by a fixed cost per call (--head-slowdown)" : "";
+        List<String> slowed = Trial.read(csv).stream().filter(t -> t.slowdownNanos() > 0).map(Trial::benchmark).distinct().toList();
+        return slowed.isEmpty() ? "" : "STUDY ONLY: head slowed by a fixed cost per call in " + String.join(", ", slowed) + " (--head-slowdown)";
     }
 }

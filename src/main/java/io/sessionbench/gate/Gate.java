@@ -38,17 +38,26 @@ public final class Gate {
      */
     public record Settings(Path base, Path head, List<GateTarget> targets, List<Trial.Metric> metrics, Duration budget,
                            Integer rounds, int warmups, double warmupSeconds, int iterations, double iterationSeconds,
-                           double thresholdPercent, double minChangePercent, double headSlowdownPercent, long seed,
-                           List<String> jvmArgs) {
+                           double thresholdPercent, double minChangePercent, double headSlowdownPercent, GateTarget slowedOnly,
+                           long seed, List<String> jvmArgs) {
         public boolean slowed() {
             return headSlowdownPercent > 0;
         }
 
+        /** Whether the head's trials of {@code g} are slowed (study only): every benchmark, or the one named. */
+        boolean slows(GateTarget g) {
+            return slowed() && (slowedOnly == null || slowedOnly.equals(g));
+        }
+
         public String slowdownWords() {
-            return slowed() ? String.format(Locale.ROOT, "STUDY ONLY: head slowed by +%s %% per call (--head-slowdown)",
-                    new java.text.DecimalFormat("0.#").format(headSlowdownPercent)) : "";
+            return slowed() ? String.format(Locale.ROOT, "STUDY ONLY: head slowed by +%s %% per call%s (--head-slowdown)",
+                    new java.text.DecimalFormat("0.#").format(headSlowdownPercent),
+                    slowedOnly == null ? "" : " in " + slowedOnly.label() + " only") : "";
         }
     }
+
+    /** The share of the budget the screen gets; the confirmation gets the rest (at least two rounds). */
+    public static final double SCREEN_SHARE = 0.7;
 
     private final Settings s;
     private final Path out;
@@ -83,53 +92,81 @@ public final class Gate {
         }
     }
 
-    /** Runs the rounds against {@code targets}, writing trials and verdict as they come; returns the verdict. */
+    /**
+     * Runs the screen's rounds over every benchmark against {@code targets}, then the confirmation's fresh rounds over
+     * the benchmarks the screen flagged ({@link GateVerdict}), writing trials as they come; returns the verdict.
+     */
     public GateVerdict run(Targets targets) throws IOException, InterruptedException {
         writeSettings(targets);
         Random order = new Random(s.seed());
         long start = System.nanoTime();
-        int round = 0;
         try (TrialRunner r = new TrialRunner(targets, out.resolve("trials"), s.warmups(), s.warmupSeconds(), s.iterations(),
                 s.iterationSeconds(), s.jvmArgs())) {
             runner = r;
-            while (true) {
-                round++;
-                runRound(round, order, start);
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                double perRound = elapsed / round;
-                if (round == 1 && s.rounds() == null) {
-                    log.printf(Locale.ROOT, "gate: round 1 took %.0f s; about %d rounds fit the %s budget%n", perRound,
-                            Math.max(2, (int) (s.budget().toSeconds() / perRound)), minutes(s.budget()));
+            int round = stage(Trial.Stage.SCREEN, s.targets(), 0, s.budget().toSeconds() * SCREEN_SHARE, order, start);
+            GateVerdict screen = verdict();
+            List<GateTarget> flagged = s.targets().stream().filter(g -> screen.flagged().contains(g.label())).toList();
+            if (flagged.isEmpty()) {
+                log.println("gate: the screen flagged nothing; no confirmation rounds");
+            } else {
+                for (GateVerdict.Line l : screen.lines()) {
+                    if (l.stage() == Trial.Stage.CONFIRM) {
+                        log.printf(Locale.ROOT, "gate: the screen flagged %s · %s: %s%n", l.benchmark(), l.metric().label, l.flagReason());
+                    }
                 }
-                boolean more = s.rounds() != null ? round < s.rounds()
-                        : round < 2 || elapsed + perRound <= s.budget().toSeconds();
-                if (!more) {
-                    break;
-                }
+                double left = s.budget().toSeconds() - (System.nanoTime() - start) / 1e9;
+                stage(Trial.Stage.CONFIRM, flagged, round, left, order, start);
             }
+            log.println("gate: trials run by " + r.hosts());
         }
         GateVerdict v = verdict();
         write(v, null);
         return v;
     }
 
-    private void runRound(int round, Random order, long start) throws IOException, InterruptedException {
-        List<GateTarget> benchmarks = Rounds.shuffled(s.targets(), order);
+    /**
+     * One stage's rounds over {@code benchmarks}, numbered after {@code roundsBefore}: {@code --rounds} of them, or while
+     * the next fits {@code seconds} (two at least); returns the last round's number.
+     */
+    private int stage(Trial.Stage stage, List<GateTarget> benchmarks, int roundsBefore, double seconds, Random order, long start)
+            throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        int n = 0;
+        while (true) {
+            n++;
+            runRound(roundsBefore + n, stage, benchmarks, order, start);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double perRound = elapsed / n;
+            if (n == 1 && s.rounds() == null) {
+                log.printf(Locale.ROOT, "gate: %s round 1 took %.0f s; about %d rounds fit its %.0f s%n", stage.word(), perRound,
+                        Math.max(2, (int) (seconds / perRound)), seconds);
+            }
+            boolean more = s.rounds() != null ? n < s.rounds() : n < 2 || elapsed + perRound <= seconds;
+            if (!more) {
+                return roundsBefore + n;
+            }
+        }
+    }
+
+    private void runRound(int round, Trial.Stage stage, List<GateTarget> targets, Random order, long start)
+            throws IOException, InterruptedException {
+        List<GateTarget> benchmarks = Rounds.shuffled(targets, order);
         int position = 0;
         for (GateTarget g : benchmarks) {
-            boolean baseFirst = order.nextBoolean() || (s.slowed() && !slowdownNanos.containsKey(g));
+            boolean calibrate = s.slows(g) && !slowdownNanos.containsKey(g);
+            boolean baseFirst = order.nextBoolean() || calibrate;
             for (Trial.Side side : baseFirst ? List.of(Trial.Side.BASE, Trial.Side.HEAD) : List.of(Trial.Side.HEAD, Trial.Side.BASE)) {
-                Trial t = trial(round, ++position, side, g);
+                Trial t = trial(round, ++position, side, g).in(stage);
                 trials.add(t);
                 Trial.append(out.resolve("trials.csv"), t);
-                if (side == Trial.Side.BASE && s.slowed() && !slowdownNanos.containsKey(g)) {
+                if (side == Trial.Side.BASE && calibrate) {
                     double callNanos = 1e9 / Stats.median(t.ok());
                     slowdownNanos.put(g, Math.round(callNanos * s.headSlowdownPercent() / 100));
                     log.printf(Locale.ROOT, "gate: %s: base call %.1f µs; head calls get +%d ns (%s)%n", g.label(), callNanos / 1000,
                             slowdownNanos.get(g), s.slowdownWords());
                 }
-                log.printf(Locale.ROOT, "gate: round %d · %-4s · %-34s %,10.0f ok/s  P99 %,7.0f µs  %4.1f s  (%s elapsed)%n", round,
-                        side.name().toLowerCase(Locale.ROOT), g.label(), Stats.median(t.ok()), Stats.median(t.p99()), t.seconds(),
+                log.printf(Locale.ROOT, "gate: %s %d · %-4s · %-34s %,10.0f ok/s  P99 %,7.0f µs  %4.1f s  (%s elapsed)%n", stage.word(),
+                        round, side.name().toLowerCase(Locale.ROOT), g.label(), Stats.median(t.ok()), Stats.median(t.p99()), t.seconds(),
                         minutes(Duration.ofNanos(System.nanoTime() - start)));
             }
         }
@@ -173,29 +210,18 @@ public final class Gate {
         }
         // what failed first, then what the speed says
         md.append(v.failures().isEmpty() ? "" : v.failures().replace("\n", "\n\n")).append("**").append(v.summary()).append("**\n\n")
-                .append("```\n").append(v.table()).append("```\n\n")
+                .append("```\n").append(v.table()).append(v.stages()).append("```\n\n")
                 .append(conditions(v)).append('\n');
         Files.writeString(out.resolve("gate.md"), md.toString());
     }
 
     private String conditions(GateVerdict v) {
         return String.format(Locale.ROOT, """
-                        Base `%s` (sha256 %s), head `%s` (sha256 %s). %d round(s); per round every benchmark once on each \
-                        build, in an order drawn at random (seed %d); each trial a fresh JVM (%s): %d × %s s warm-up, %d × \
-                        %s s measurement, 1 thread, 2 KB sessions, the servers shared by both builds. Each base trial is paired \
-                        with the head trial of its round; a trial's value is the median of its iterations (disturbed ones \
-                        left out); the change is the geometric mean of the pairs' ratios head/base, its interval from a \
-                        hierarchical bootstrap (pairs, then iterations) with Student's t on pairs − 1 degrees of freedom, \
-                        the %.0f %% one-sided false-alarm rate shared by the %d metric(s) (confidence %.1f %% per interval). \
-                        *Slower*: the whole interval on the slower side and the estimate at least %s %% slower. *No change*: \
-                        the whole interval within ±%s %%. *Resolution*: the smallest slowdown (each call costing that much \
-                        more) the gate would have caught with 80 %% power at the noise it saw. Exit 1: a metric slower; 0: \
-                        none slower and each shown unchanged or resolved to the threshold; 3: otherwise. \
-                        Trials per iteration: `trials.csv`; machine and servers: `env.json`.
-                        """, s.base(), digest(s.base()), s.head(), digest(s.head()), v.rounds(), s.seed(),
+                        Base `%s` (sha256 %s), head `%s` (sha256 %s). Two stages: the screen ran %d round(s) of every                         benchmark, the confirmation %d fresh round(s) of the benchmarks the screen flagged; in each round                         every benchmark once on each build, in an order drawn at random (seed %d); each trial one JMH fork                         (%s) from its build's own JMH host, kept for the gate: %d × %s s warm-up, %d × %s s measurement,                         1 thread, 2 KB sessions, the servers shared by both builds. Each base trial is paired with the head                         trial of its round; a trial's value is the median of its iterations (disturbed ones left out); the                         change is the geometric mean of the pairs' ratios head/base, its interval from Student's t on the                         pairs' log ratios, their variance moderated toward a prior fitted to every screened benchmark's pairs                         (limma's moderated t). The screen flags a line slower at %.0f %% one-sided, or not resolved to the                         threshold; the confirmation judges a flagged line on its own fresh pairs, the %.0f %% one-sided                         false-alarm rate shared by the %d flagged line(s) (confidence %.1f %% per interval).                         *Slower*: the whole interval on the slower side and the estimate at least %s %% slower. *No change*:                         the whole interval within ±%s %%. *Resolution*: the smallest slowdown (each call costing that much                         more) the stage would have caught with 80 %% power at the noise it saw. Exit 1: a line confirmed                         slower, or the head failing calls the base did not; 0: none slower and each shown unchanged or                         resolved to the threshold; 3: otherwise. Trials per iteration: `trials.csv` (with their stage);                         machine and servers: `env.json`.
+                        """, s.base(), digest(s.base()), s.head(), digest(s.head()), v.rounds(), v.confirmRounds(), s.seed(),
                 s.jvmArgs().isEmpty() ? "no extra JVM options" : "`" + String.join(" ", s.jvmArgs()) + "`", s.warmups(),
-                seconds(s.warmupSeconds()), s.iterations(), seconds(s.iterationSeconds()), 100 * v.rules().familyAlpha(),
-                v.rules().metrics(), 100 * v.rules().confidence(), seconds(v.rules().minChangePercent()),
+                seconds(s.warmupSeconds()), s.iterations(), seconds(s.iterationSeconds()), 100 * GateVerdict.SCREEN_ALPHA,
+                100 * v.rules().familyAlpha(), v.rules().metrics(), 100 * v.rules().confidence(), seconds(v.rules().minChangePercent()),
                 seconds(v.rules().thresholdPercent()));
     }
 
@@ -216,6 +242,8 @@ public final class Gate {
         run.put("trialJvmArgs", String.join(" ", s.jvmArgs()));
         run.put("thresholdPercent", s.thresholdPercent());
         run.put("headSlowdown", s.slowed() ? s.slowdownWords() : null);
+        run.put("stages", String.format(Locale.ROOT, "screen (%.0f %% of the budget, every benchmark), then confirmation of the "
+                + "flagged benchmarks on fresh rounds", 100 * SCREEN_SHARE));
         ObjectNode env = io.sessionbench.report.Environment.collect(targets, run);
         Files.writeString(out.resolve("env.json"), m.writerWithDefaultPrettyPrinter().writeValueAsString(env));
     }

@@ -24,8 +24,8 @@ public final class GateStudy {
     static final int RESAMPLES = 200;
     static final int[] ROUNDS = {4, 6, 8, 10, 12, 16, 20, 25, 30, 40};
 
-    /** One real gate run of the study. */
-    record Run(String name, boolean slowed, GateVerdict verdict, double minutes) {
+    /** One real gate run of the study: the benchmarks its head slowed (none: A/A), its verdict, minutes of trials. */
+    record Run(String name, boolean slowed, GateVerdict verdict, double minutes, List<String> slowedBenchmarks, boolean staged) {
     }
 
     private GateStudy() {
@@ -42,7 +42,9 @@ public final class GateStudy {
                 boolean slowed = trials.stream().anyMatch(t -> t.slowdownNanos() > 0);
                 GateVerdict v = GateVerdict.judge(trials, metrics, threshold, minChange, slowed ? "slowed" : "");
                 double seconds = trials.stream().mapToDouble(Trial::seconds).sum();
-                runs.add(new Run(run.getFileName().toString(), slowed, v, seconds / 60));
+                runs.add(new Run(run.getFileName().toString(), slowed, v, seconds / 60,
+                        trials.stream().filter(t -> t.slowdownNanos() > 0).map(Trial::benchmark).distinct().toList(),
+                        trials.stream().anyMatch(t -> t.stage() != Trial.Stage.SINGLE)));
                 Map<String, List<Trial[]>> pool = pairs.computeIfAbsent(slowed, k -> new TreeMap<>());
                 Map<String, Trial[]> byRound = new LinkedHashMap<>();
                 for (Trial t : trials) {
@@ -56,6 +58,9 @@ public final class GateStudy {
         }
         if (runs.isEmpty()) {
             throw new ConfigException(dir + " holds no gate runs (folders with trials.csv); run scripts/gate-study.sh");
+        }
+        if (runs.stream().anyMatch(Run::staged)) {
+            return staged(dir, runs, metrics, threshold, minChange);
         }
         double perRound = roundSeconds / Math.max(1, roundsSeen);
         StringBuilder b = new StringBuilder("# The gate's false-alarm rate and power, measured\n\n");
@@ -102,6 +107,67 @@ public final class GateStudy {
         b.append("\nEach resampled gate draws its rounds from the pooled pairs of the real runs of its kind (A/A pairs for the "
                 + "false alarms, A/B pairs for the power) and is judged exactly as a real gate is.\n");
         return b.toString();
+    }
+
+    /**
+     * A study of two-stage gates: per run its stages, exit, the benchmarks flagged and judged slower, and its wall time
+     * (from the study's {@code exits.csv}); then the A/A exits and, for gates slowing one benchmark, how often the gate
+     * exited 1 naming that benchmark and no other. Two-stage gates are not resampled: which benchmarks the confirmation
+     * runs depends on the screen's data.
+     */
+    private static String staged(Path dir, List<Run> runs, List<Trial.Metric> metrics, double threshold, double minChange)
+            throws IOException {
+        Map<String, Double> wall = new LinkedHashMap<>();
+        Path exits = dir.resolve("exits.csv");
+        if (Files.exists(exits)) {
+            for (String line : Files.readAllLines(exits).stream().skip(1).toList()) {
+                String[] f = line.split(",");
+                if (f.length >= 4) {
+                    wall.put(f[0] + "-" + String.format(Locale.ROOT, "%02d", Integer.parseInt(f[1])), Double.parseDouble(f[3]) / 60);
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder("# The gate's false-alarm rate and power, measured (two stages)\n\n");
+        b.append(String.format(Locale.ROOT, "Threshold %s %%, minimum change %s %%, metrics: %s; screen at %.0f %% one-sided per line "
+                        + "with noise pooled, confirmation at 5 %% shared by the flagged lines.%n%n", Gate.seconds(threshold),
+                Gate.seconds(minChange), String.join(", ", metrics.stream().map(m -> m.label).toList()), 100 * GateVerdict.SCREEN_ALPHA));
+        MarkdownTable t = new MarkdownTable().text("run").text("head").number("screen rounds").number("confirm rounds")
+                .number("minutes of trials").number("minutes wall").number("exit").text("flagged").text("judged slower");
+        for (Run r : runs) {
+            Double w = wall.get(r.name().replaceFirst("^[^_]*_[^_]*_", "").replace("-slowed", ""));
+            t.row(r.name(), r.slowedBenchmarks().isEmpty() ? "same build" : "slowed 15 % in " + String.join(", ", r.slowedBenchmarks()),
+                    r.verdict().rounds(), r.verdict().confirmRounds(), MarkdownTable.cell("%.1f", r.minutes()),
+                    w == null ? "–" : MarkdownTable.cell("%.1f", w), r.verdict().exitCode(), String.join(", ", r.verdict().flagged()),
+                    String.join(", ", r.verdict().regressed()));
+        }
+        b.append(t).append('\n');
+        List<Run> aa = runs.stream().filter(r -> !r.slowed()).toList();
+        List<Run> ab = runs.stream().filter(Run::slowed).toList();
+        if (!aa.isEmpty()) {
+            Map<Integer, Integer> exitsAa = new TreeMap<>();
+            aa.forEach(r -> exitsAa.merge(r.verdict().exitCode(), 1, Integer::sum));
+            b.append(String.format(Locale.ROOT, "A/A (one build on both sides): %d run(s); exit 0 in %d, exit 1 in %d, exit 3 in %d; "
+                            + "a line flagged by the screen in %d; median %.1f minutes wall.%n%n", aa.size(), exitsAa.getOrDefault(0, 0),
+                    exitsAa.getOrDefault(1, 0), exitsAa.getOrDefault(3, 0), aa.stream().filter(r -> !r.verdict().flagged().isEmpty()).count(),
+                    median(aa, wall)));
+            b.append(failedCalls(aa)).append("\n\n");
+        }
+        if (!ab.isEmpty()) {
+            long named = ab.stream().filter(r -> r.verdict().exitCode() == 1 && r.verdict().regressed().equals(r.slowedBenchmarks())).count();
+            long other = ab.stream().filter(r -> r.verdict().regressed().stream().anyMatch(x -> !r.slowedBenchmarks().contains(x))).count();
+            Map<Integer, Integer> exitsAb = new TreeMap<>();
+            ab.forEach(r -> exitsAb.merge(r.verdict().exitCode(), 1, Integer::sum));
+            b.append(String.format(Locale.ROOT, "One benchmark slowed by 15 %%: %d run(s); exit 1 naming that benchmark and no other in %d; "
+                            + "a benchmark not slowed named in %d; exit 0 in %d, exit 3 in %d; median %.1f minutes wall.%n%n", ab.size(), named,
+                    other, exitsAb.getOrDefault(0, 0), exitsAb.getOrDefault(3, 0), median(ab, wall)));
+        }
+        return b.toString();
+    }
+
+    private static double median(List<Run> runs, Map<String, Double> wall) {
+        double[] v = runs.stream().map(r -> wall.get(r.name().replaceFirst("^[^_]*_[^_]*_", "").replace("-slowed", "")))
+                .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length == 0 ? Double.NaN : io.sessionbench.report.Stats.median(v);
     }
 
     private static String share(int[] counts, int code) {

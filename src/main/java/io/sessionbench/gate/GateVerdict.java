@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionbench.report.Judge;
+import io.sessionbench.report.NoisePrior;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,12 +12,42 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The gate's judgement of its trials: per benchmark and metric, each round's base trial paired with the head trial
- * of the same round, judged on their log ratios ({@link Judge#paired}), the false-alarm rate shared by every line.
- * A trial mostly disturbed drops its pair; a line that lost more than half its pairs is {@code disturbed}.
+ * The gate's judgement of its trials, per benchmark and metric, each round's base trial paired with the head trial of
+ * the same round and the pairs' log ratios judged; a trial mostly disturbed drops its pair, a line that lost more than
+ * half its pairs is {@code disturbed}.
+ * <p>Two stages. The <b>screen</b> judges every benchmark with the variance of its pairs moderated toward a prior
+ * fitted to all benchmarks' pairs ({@link Judge#pairedModerated}, limma's moderated t) at a lenient
+ * {@link #SCREEN_ALPHA} one-sided, and flags a line that is slower at that level, or that it cannot resolve to the
+ * threshold. The <b>confirmation</b> judges the flagged lines on fresh rounds of their own (the screen's prior, fitted
+ * to other trials, lends its degrees of freedom), the usual 5 % shared by the flagged lines. Identical builds then fail
+ * a gate only when a line is flagged and confirmed on independent data: at most min(1, lines × 10 %) × 5 %
+ * ({@link #falseAlarmBound}). Trials of a one-stage gate (written before the gate had two) are judged as they were,
+ * each line on its own pairs ({@link Judge#paired}), the 5 % shared by every line.
  */
-public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, String slowdown, List<Failed> failed) {
-    public record Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change) {
+public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int confirmRounds, String slowdown, List<Failed> failed) {
+    /** The screen's one-sided false-alarm rate per line: lenient, since a flag only buys confirmation rounds. */
+    public static final double SCREEN_ALPHA = 0.10;
+
+    /**
+     * One benchmark and metric: the judged change and the stage that decided it ({@code SCREEN}: cleared by the
+     * screen; {@code CONFIRM}: flagged by the screen, {@code screen} its screen change, and judged on the confirmation's
+     * pairs; {@code SINGLE}: a one-stage gate), and what its variance was pooled from.
+     */
+    public record Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change,
+                       Trial.Stage stage, Judge.Change screen, String noise) {
+        Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change) {
+            this(benchmark, metric, base, head, pairs, dropped, change, Trial.Stage.SINGLE, null, "");
+        }
+
+        /** Why the screen flagged this line: slower at the screen's level, or not resolved to the threshold. */
+        public String flagReason() {
+            if (screen == null) {
+                return "";
+            }
+            return screen.verdict() == Judge.Verdict.SLOWER ? "slower at the screen's 10 % level, " + screen.interval()
+                    : screen.verdict() == Judge.Verdict.DISTURBED ? "disturbed in the screen"
+                    : "not resolved by the screen (resolution " + screen.resolutionText() + ")";
+        }
     }
 
     /**
@@ -30,46 +61,74 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         }
     }
 
+    /** One line's pairs: usable pairs, dropped (mostly disturbed) ones, and each side's values. */
+    private record Paired(List<Judge.Pair> pairs, int dropped, List<Double> base, List<Double> head) {
+        boolean disturbed() {
+            return 2 * pairs.size() < pairs.size() + dropped;
+        }
+
+        double[] logRatios() {
+            return Judge.logRatios(pairs);
+        }
+    }
+
     public static GateVerdict judge(List<Trial> trials, List<Trial.Metric> metrics, double thresholdPercent, double minChangePercent,
                                     String slowdown) {
-        Map<String, Map<Integer, Trial[]>> byBenchmark = new LinkedHashMap<>();
-        for (Trial t : trials) {
-            byBenchmark.computeIfAbsent(t.benchmark(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(t.round(), k -> new Trial[2])[t.side().ordinal()] = t;
-        }
-        Judge.Rules rules = Judge.Rules.of(thresholdPercent, minChangePercent, Math.max(1, byBenchmark.size() * metrics.size()));
+        boolean staged = trials.stream().anyMatch(t -> t.stage() != Trial.Stage.SINGLE);
+        Map<String, Map<Integer, Trial[]>> screen = byBenchmark(trials.stream().filter(t -> t.stage() != Trial.Stage.CONFIRM).toList());
+        Map<String, Map<Integer, Trial[]>> confirm = byBenchmark(trials.stream().filter(t -> t.stage() == Trial.Stage.CONFIRM).toList());
         List<Line> lines = new ArrayList<>();
-        int rounds = 0;
-        for (Map.Entry<String, Map<Integer, Trial[]>> e : byBenchmark.entrySet()) {
-            for (Trial.Metric m : metrics) {
-                List<Judge.Pair> pairs = new ArrayList<>();
-                int dropped = 0;
-                List<Double> base = new ArrayList<>();
-                List<Double> head = new ArrayList<>();
-                for (Trial[] pair : e.getValue().values()) {
-                    if (pair[0] == null || pair[1] == null) {
-                        continue;
-                    }
-                    double[] b = Judge.undisturbed(pair[0].values(m), pair[0].disturbed());
-                    double[] h = Judge.undisturbed(pair[1].values(m), pair[1].disturbed());
-                    if (b == null || h == null) {
-                        dropped++;
-                        continue;
-                    }
-                    Judge.Pair p = new Judge.Pair(Judge.Sample.fork(b), Judge.Sample.fork(h));
-                    pairs.add(p);
-                    base.add(p.base().value());
-                    head.add(p.head().value());
+        Judge.Rules rules;
+        if (!staged) {
+            rules = Judge.Rules.of(thresholdPercent, minChangePercent, Math.max(1, screen.size() * metrics.size()));
+            for (Map.Entry<String, Map<Integer, Trial[]>> e : screen.entrySet()) {
+                for (Trial.Metric m : metrics) {
+                    Paired p = pairs(e.getValue(), m);
+                    Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), m.higherIsBetter)
+                            : Judge.paired(p.pairs(), m.higherIsBetter, rules);
+                    lines.add(new Line(e.getKey(), m, geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c));
                 }
-                rounds = Math.max(rounds, pairs.size() + dropped);
-                Judge.Change c = 2 * pairs.size() < pairs.size() + dropped
-                        ? Judge.disturbed(pairs.size(), pairs.size() + dropped, m.higherIsBetter)
-                        : Judge.paired(pairs, m.higherIsBetter, rules);
-                lines.add(new Line(e.getKey(), m, geoMean(base), geoMean(head), pairs.size(), dropped, c));
+            }
+        } else {
+            Judge.Rules screenRules = new Judge.Rules(thresholdPercent, 0, SCREEN_ALPHA, 1);
+            List<Line> screened = new ArrayList<>();
+            Map<Trial.Metric, NoisePrior> priors = new LinkedHashMap<>();
+            for (Trial.Metric m : metrics) {
+                Map<String, Paired> byName = new LinkedHashMap<>();
+                screen.forEach((name, rounds) -> byName.put(name, pairs(rounds, m)));
+                NoisePrior prior = NoisePrior.fit("gate " + m.label, byName.values().stream().map(Paired::logRatios).toList());
+                priors.put(m, prior);
+                byName.forEach((name, p) -> {
+                    Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), m.higherIsBetter)
+                            : Judge.pairedModerated(p.pairs(), prior, m.higherIsBetter, screenRules);
+                    screened.add(new Line(name, m, geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c,
+                            Trial.Stage.SCREEN, c, prior.describe(p.pairs().size()).replace("forks", "pairs")));
+                });
+            }
+            List<Line> flagged = screened.stream().filter(l -> flags(l.change(), screenRules)).toList();
+            rules = Judge.Rules.of(thresholdPercent, minChangePercent, Math.max(1, flagged.size()));
+            for (Line l : screened) {
+                if (!flagged.contains(l)) {
+                    lines.add(l);
+                    continue;
+                }
+                Paired p = pairs(confirm.getOrDefault(l.benchmark(), Map.of()), l.metric());
+                NoisePrior prior = priors.get(l.metric());
+                Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), l.metric().higherIsBetter)
+                        : Judge.pairedModerated(p.pairs(), prior, l.metric().higherIsBetter, rules);
+                lines.add(new Line(l.benchmark(), l.metric(), geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c,
+                        Trial.Stage.CONFIRM, l.change(), prior.describe(p.pairs().size()).replace("forks", "pairs")
+                        .replace(" benchmarks", " screened benchmarks")));
             }
         }
+        // regressions first, then what is undecided, then the rest, each in the order run
+        lines.sort(java.util.Comparator.comparingInt(l -> switch (l.change().verdict()) {
+            case SLOWER -> 0;
+            case INCONCLUSIVE, DISTURBED -> 1;
+            default -> 2;
+        }));
         List<Failed> failed = new ArrayList<>();
-        for (Map.Entry<String, Map<Integer, Trial[]>> e : byBenchmark.entrySet()) {
+        for (Map.Entry<String, Map<Integer, Trial[]>> e : byBenchmark(trials).entrySet()) {
             int[] n = new int[4];
             double[] sum = new double[2];
             boolean recorded = false;
@@ -85,7 +144,71 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
             }
             failed.add(new Failed(e.getKey(), n[0], n[1], sum[0] / Math.max(1, n[0]), n[2], n[3], sum[1] / Math.max(1, n[2]), recorded));
         }
-        return new GateVerdict(lines, rules, rounds, slowdown, failed);
+        return new GateVerdict(lines, rules, roundsOf(screen), roundsOf(confirm), slowdown, failed);
+    }
+
+    /** Whether the screen flags a line for confirmation: slower at its level, or neither decided nor resolved. */
+    static boolean flags(Judge.Change c, Judge.Rules screenRules) {
+        return c.verdict() == Judge.Verdict.SLOWER || c.verdict() == Judge.Verdict.DISTURBED
+                || (c.verdict() == Judge.Verdict.INCONCLUSIVE && !c.resolved(screenRules));
+    }
+
+    /** The benchmarks the screen flagged (the confirmation's benchmarks), in the order run. */
+    public List<String> flagged() {
+        return lines.stream().filter(l -> l.stage() == Trial.Stage.CONFIRM).map(Line::benchmark).distinct().toList();
+    }
+
+    /** The benchmarks judged slower. */
+    public List<String> regressed() {
+        return lines.stream().filter(l -> l.change().verdict() == Judge.Verdict.SLOWER).map(Line::benchmark).distinct().toList();
+    }
+
+    /**
+     * The chance that identical builds fail this gate on speed: a line must be flagged (at most {@link #SCREEN_ALPHA}
+     * each when flagged as slower) and then confirmed on fresh trials (5 % shared by the flagged); NaN for a one-stage
+     * gate, whose rate is the 5 % shared by its lines.
+     */
+    public double falseAlarmBound() {
+        if (lines.stream().noneMatch(l -> l.stage() != Trial.Stage.SINGLE)) {
+            return Double.NaN;
+        }
+        return Math.min(1, lines.size() * SCREEN_ALPHA) * rules.familyAlpha();
+    }
+
+    private static Map<String, Map<Integer, Trial[]>> byBenchmark(List<Trial> trials) {
+        Map<String, Map<Integer, Trial[]>> by = new LinkedHashMap<>();
+        for (Trial t : trials) {
+            by.computeIfAbsent(t.benchmark(), k -> new LinkedHashMap<>()).computeIfAbsent(t.round(), k -> new Trial[2])[t.side().ordinal()] = t;
+        }
+        return by;
+    }
+
+    private static int roundsOf(Map<String, Map<Integer, Trial[]>> by) {
+        return by.values().stream().mapToInt(rounds -> (int) rounds.values().stream().filter(p -> p[0] != null && p[1] != null).count())
+                .max().orElse(0);
+    }
+
+    private static Paired pairs(Map<Integer, Trial[]> rounds, Trial.Metric m) {
+        List<Judge.Pair> pairs = new ArrayList<>();
+        int dropped = 0;
+        List<Double> base = new ArrayList<>();
+        List<Double> head = new ArrayList<>();
+        for (Trial[] pair : rounds.values()) {
+            if (pair[0] == null || pair[1] == null) {
+                continue;
+            }
+            double[] b = Judge.undisturbed(pair[0].values(m), pair[0].disturbed());
+            double[] h = Judge.undisturbed(pair[1].values(m), pair[1].disturbed());
+            if (b == null || h == null) {
+                dropped++;
+                continue;
+            }
+            Judge.Pair p = new Judge.Pair(Judge.Sample.fork(b), Judge.Sample.fork(h));
+            pairs.add(p);
+            base.add(p.base().value());
+            head.add(p.head().value());
+        }
+        return new Paired(pairs, dropped, base, head);
     }
 
     private static double geoMean(List<Double> v) {
@@ -128,20 +251,45 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         return lines.stream().mapToInt(l -> l.change().unitsNeeded() < 0 ? Integer.MAX_VALUE : l.change().unitsNeeded()).max().orElse(0);
     }
 
-    /** What the console prints: the failed calls first, then the table, then the decision. */
+    /** What the console prints: the failed calls first, then the table, what the screen flagged, then the decision. */
     public String console() {
-        return failures() + table() + "gate: " + summary() + "\n";
+        return failures() + table() + stages() + "gate: " + summary() + "\n";
     }
 
     /** The console and Markdown table (fixed-width text inside a code block in Markdown). */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-13s %-34s %-11s %10s %10s  %-7s %s%n", "verdict",
-                "change [interval] (confidence)", "resolution", "base", "head", "pairs", "benchmark · metric"));
+        boolean staged = lines.stream().anyMatch(l -> l.stage() != Trial.Stage.SINGLE);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-13s %s%-34s %-11s %10s %10s  %-7s %s%n", "verdict",
+                staged ? String.format("%-8s ", "stage") : "", "change [interval] (confidence)", "resolution", "base", "head", "pairs",
+                "benchmark · metric"));
         for (Line l : lines) {
-            b.append(String.format(Locale.ROOT, "%-13s %-34s %-11s %10.1f %10.1f  %-7s %s%n", l.change().verdict().words(),
-                    l.change().interval(), l.change().resolutionText(), l.base(), l.head(),
-                    l.pairs() + (l.dropped() > 0 ? "-" + l.dropped() : ""), l.benchmark() + " · " + l.metric().label));
+            b.append(String.format(Locale.ROOT, "%-13s %s%-34s %-11s %10.1f %10.1f  %-7s %s%n", l.change().verdict().words(),
+                    staged ? String.format("%-8s ", l.stage().word()) : "", l.change().interval(), l.change().resolutionText(),
+                    l.base(), l.head(), l.pairs() + (l.dropped() > 0 ? "-" + l.dropped() : ""), l.benchmark() + " · " + l.metric().label));
         }
+        return b.toString();
+    }
+
+    /** What the two stages did: rounds, the lines flagged and why, the noise pooled, and the false-alarm rate per gate. */
+    public String stages() {
+        if (Double.isNaN(falseAlarmBound())) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "screen: %d round(s) of %d line(s), judged at %.0f %% one-sided "
+                        + "with noise pooled (%s)%n", rounds, lines.size(), 100 * SCREEN_ALPHA,
+                lines.stream().filter(l -> l.stage() == Trial.Stage.SCREEN).map(Line::noise).findFirst()
+                        .orElse(lines.get(0).noise())));
+        List<Line> confirmed = lines.stream().filter(l -> l.stage() == Trial.Stage.CONFIRM).toList();
+        if (confirmed.isEmpty()) {
+            b.append("confirm: nothing flagged, no confirmation rounds\n");
+        }
+        for (Line l : confirmed) {
+            b.append(String.format(Locale.ROOT, "confirm: %s · %s flagged (%s); %d fresh round(s): %s%n", l.benchmark(), l.metric().label,
+                    l.flagReason(), l.pairs() + l.dropped(), l.change().verdict().words()));
+        }
+        b.append(String.format(Locale.ROOT, "false alarms: identical builds fail this gate in at most %.1f %% of runs (a line flagged "
+                        + "at %.0f %%, then confirmed at %.0f %% shared by the flagged, on fresh trials; at most %.0f %% whatever is flagged)%n",
+                100 * falseAlarmBound(), 100 * SCREEN_ALPHA, 100 * rules.familyAlpha(), 100 * rules.familyAlpha()));
         return b.toString();
     }
 
@@ -154,21 +302,26 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
                     + failed.stream().filter(Failed::headOnly).map(Failed::benchmark).toList() + slowed;
         }
         if (code == 1) {
-            long n = lines.stream().filter(l -> l.change().verdict() == Judge.Verdict.SLOWER).count();
-            return "REGRESSION (exit 1): " + n + " of " + lines.size() + " metric(s) slower beyond doubt and by at least "
+            List<Line> slower = lines.stream().filter(l -> l.change().verdict() == Judge.Verdict.SLOWER).toList();
+            return "REGRESSION (exit 1) in " + String.join(", ", slower.stream().map(l -> l.benchmark() + " · " + l.metric().label + " "
+                    + l.change().interval() + (l.stage() == Trial.Stage.CONFIRM ? " (confirmed)" : "")).toList())
+                    + ": " + slower.size() + " of " + lines.size() + " metric(s) slower beyond doubt and by at least "
                     + fmt(rules.minChangePercent()) + " %" + slowed;
         }
         if (code == Judge.CANNOT_JUDGE) {
             int need = roundsNeeded();
+            List<Line> open = lines.stream().filter(l -> Judge.exitCode(List.of(l.change()), rules) == Judge.CANNOT_JUDGE).toList();
             return String.format(Locale.ROOT, "CANNOT JUDGE (exit 3): %d metric(s) neither shown unchanged within ±%s %% nor "
-                            + "resolved to it after %d round(s)%s%s",
-                    lines.stream().filter(l -> Judge.exitCode(List.of(l.change()), rules) == Judge.CANNOT_JUDGE).count(),
-                    fmt(rules.thresholdPercent()), rounds,
+                            + "resolved to it after %d round(s)%s (%s)%s%s",
+                    open.size(), fmt(rules.thresholdPercent()), rounds,
+                    confirmRounds > 0 ? " and " + confirmRounds + " confirmation round(s)" : "",
+                    String.join(", ", open.stream().map(l -> l.benchmark() + " · " + l.metric().label).toList()),
                     need == Integer.MAX_VALUE ? "" : "; about " + need + " rounds would reach it at this noise (--rounds or a longer --budget)",
                     slowed);
         }
-        return String.format(Locale.ROOT, "no regression (exit 0): after %d rounds no metric is slower, and each is shown unchanged "
-                + "within ±%s %% or resolved to it%s", rounds, fmt(rules.thresholdPercent()), slowed);
+        return String.format(Locale.ROOT, "no regression (exit 0): after %d rounds%s no metric is slower, and each is shown unchanged "
+                + "within ±%s %% or resolved to it%s", rounds, confirmRounds > 0 ? " and " + confirmRounds + " confirmation round(s)" : "",
+                fmt(rules.thresholdPercent()), slowed);
     }
 
     private static String fmt(double v) {
@@ -184,6 +337,10 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
         root.put("familyAlpha", rules.familyAlpha());
         root.put("confidence", rules.confidence());
         root.put("rounds", rounds);
+        root.put("confirmRounds", confirmRounds);
+        root.put("falseAlarmBound", Double.isNaN(falseAlarmBound()) ? null : falseAlarmBound());
+        flagged().forEach(root.putArray("flagged")::add);
+        regressed().forEach(root.putArray("regressed")::add);
         root.put("headSlowdown", slowdown.isEmpty() ? null : slowdown);
         // counted before speed: failed calls per benchmark and side (recorded false: trials written before they were kept)
         ArrayNode f = root.putArray("failedCalls");
@@ -198,6 +355,12 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, Strin
             ObjectNode o = a.addObject();
             o.put("benchmark", l.benchmark());
             o.put("metric", l.metric().label);
+            o.put("stage", l.stage().word());
+            if (l.stage() == Trial.Stage.CONFIRM) {
+                o.put("flaggedBecause", l.flagReason());
+                o.put("screenRatio", l.screen().ratio());
+            }
+            o.put("noise", l.noise());
             o.put("verdict", c.verdict().words());
             o.put("base", l.base());
             o.put("head", l.head());

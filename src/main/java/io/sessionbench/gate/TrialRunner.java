@@ -31,6 +31,8 @@ public final class TrialRunner implements AutoCloseable {
     private final String serverPids;
     private final Targets targets;
     private final List<String> jvmArgs;
+    /** Each build's JMH host, started at its first trial; an empty value: the build has none (a java -jar per trial). */
+    private final java.util.Map<Path, java.util.Optional<Worker>> workers = new java.util.HashMap<>();
 
     /** {@code jvmArgs}: options added to every trial JVM (a placement such as {@code -XX:ActiveProcessorCount=1}). */
     public TrialRunner(Targets targets, Path trialsDir, int warmups, double warmupSeconds, int iterations, double iterationSeconds,
@@ -68,14 +70,26 @@ public final class TrialRunner implements AutoCloseable {
         if (slowdownNanos > 0) {
             jvm.add("-D" + Gate.SLOWDOWN_PROPERTY + "=" + slowdownNanos);
         }
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
-        cmd.addAll(g.jmhArgs());
-        cmd.addAll(List.of("-f", "1", "-wi", String.valueOf(warmups), "-w", Math.round(warmupSeconds * 1000) + "ms",
+        List<String> args = new ArrayList<>(g.jmhArgs());
+        args.addAll(List.of("-f", "1", "-wi", String.valueOf(warmups), "-w", Math.round(warmupSeconds * 1000) + "ms",
                 "-i", String.valueOf(iterations), "-r", Math.round(iterationSeconds * 1000) + "ms",
                 "-prof", "io.sessionbench.metrics.HdrProfiler", "-jvmArgsAppend", String.join(" ", jvm),
                 "-rf", "json", "-rff", json.toString()));
+        Files.deleteIfExists(logFile);
         long t0 = System.nanoTime();
-        int code = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start().waitFor();
+        Worker w = worker(jar);
+        int code;
+        if (w != null) {
+            args.addAll(List.of("-o", logFile.toString()));
+            code = w.run(args, logFile);
+            if (code < 0) {
+                workers.remove(jar); // it died; the next trial starts another
+            }
+        } else {
+            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
+            cmd.addAll(args);
+            code = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start().waitFor();
+        }
         double took = (System.nanoTime() - t0) / 1e9;
         List<BenchRecord> records = code == 0 && Files.exists(json) && Files.size(json) > 0 ? BenchRecord.read(json) : List.of();
         if (records.size() != 1 || records.get(0).primary().raw().length == 0) {
@@ -92,9 +106,36 @@ public final class TrialRunner implements AutoCloseable {
         return t;
     }
 
+    /** {@code jar}'s worker, started on first use; {@code null} for a build without one. */
+    private Worker worker(Path jar) throws IOException {
+        java.util.Optional<Worker> w = workers.get(jar);
+        if (w == null) {
+            Path errors = trialsDir.resolve("worker-" + Integer.toHexString(jar.toString().hashCode()) + ".err");
+            w = java.util.Optional.ofNullable(Worker.start(jar, errors));
+            if (Files.exists(errors) && Files.size(errors) == 0) {
+                Files.delete(errors);
+            }
+            workers.put(jar, w);
+        }
+        return w.orElse(null);
+    }
+
+    /** How trials are run: by a kept JMH host per build, or a java -jar per trial for a build without one. */
+    public String hosts() {
+        return workers.isEmpty() ? "" : workers.entrySet().stream()
+                .map(e -> e.getKey().getFileName() + ": " + (e.getValue().isPresent() ? "one JMH host for every trial"
+                        : "a java -jar per trial (the build has no gate-worker)"))
+                .distinct().collect(java.util.stream.Collectors.joining("; "));
+    }
+
     /** Removes the endpoints file, the histograms and the preloaded sessions (a line on stderr for any left behind). */
     @Override
     public void close() throws IOException {
+        for (java.util.Optional<Worker> w : workers.values()) {
+            if (w.isPresent()) {
+                w.get().close();
+            }
+        }
         try {
             io.sessionbench.bench.SharedPreload.cleanup(preload,
                     layout -> layout.open(targets.endpoints(), io.sessionbench.store.Layout.StoreOptions.DEFAULT))

@@ -220,6 +220,31 @@ public final class Judge {
         return judged(est, se, n - 1, n, higherIsBetter, rules);
     }
 
+    /**
+     * Paired judgement with the variance of the pairs' log ratios moderated toward a prior fitted to other benchmarks'
+     * pairs ({@link NoisePrior}): s̃² = (d0·s0² + d·s²)/(d0 + d) on d0 + d degrees of freedom, so a benchmark with few
+     * pairs borrows the noise of the others where they are alike (the gate's screen; its confirmation with the
+     * screen's prior, fitted to other trials than those judged). With no prior this is Student's paired t.
+     */
+    public static Change pairedModerated(List<Pair> pairs, NoisePrior prior, boolean higherIsBetter, Rules rules) {
+        double[] x = logRatios(pairs);
+        int n = x.length;
+        if (n == 0) {
+            return none(higherIsBetter, "no usable pair");
+        }
+        double est = Arrays.stream(x).average().orElse(Double.NaN);
+        if (n < 2) {
+            return tooFew(est, n, higherIsBetter, "one pair: no verdict from one fork per side");
+        }
+        double[] m = prior.moderate(x);
+        return judged(est, Math.sqrt(m[0] / n), Math.max(1, m[1]), n, higherIsBetter, rules);
+    }
+
+    /** The log ratios head/base of the usable pairs. */
+    public static double[] logRatios(List<Pair> pairs) {
+        return pairs.stream().filter(p -> p.base().usable() && p.head().usable()).mapToDouble(Pair::logRatio).toArray();
+    }
+
     /** Unpaired judgement (compare, the bench verdict): each side's forks or runs resampled on their own. */
     public static Change unpaired(Sample base, Sample current, boolean higherIsBetter, Rules rules) {
         if (!base.usable() || !current.usable()) {
