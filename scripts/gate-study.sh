@@ -16,7 +16,7 @@ kinds=${5:-aa ab}
 mkdir -p "$out"
 # A copy, so rebuilding target/benchmarks.jar while the study runs cannot change the build under study.
 jar=target/gate-study.jar
-[ -f "$jar" ] && [ -n "${KEEP_JAR:-}" ] || cp target/benchmarks.jar "$jar"
+cp target/benchmarks.jar "$jar"
 # the benchmarks to slow, in turn: the gate's own list (its default when none is given)
 if [ -n "$benchmarks" ]; then list=$benchmarks; else
   list=$(java -jar "$jar" gate --help | tr -d ' \n' | sed -n 's/.*1thread(default\([^);]*\)[);].*/\1/p')
@@ -24,9 +24,10 @@ fi
 IFS=, read -r -a slowable <<< "$list"
 [ "${#slowable[@]}" -gt 0 ] || { echo "gate-study: could not read the gate's benchmarks; give BENCHMARKS" >&2; exit 2; }
 [ -f "$out/exits.csv" ] || echo "kind,run,exit,seconds,slowed" > "$out/exits.csv"
-first=$(( $(grep -c '^aa,' "$out/exits.csv" || true) + 1 ))
-for i in $(seq "$first" $(( first + n - 1 ))); do
+# a study already begun goes on where it stopped: a gate whose row exits.csv holds is not run again
+for i in $(seq 1 "$n"); do
   for kind in $kinds; do
+    grep -q "^$kind,$i," "$out/exits.csv" && continue
     args=(gate --base "$jar" --head "$jar" --label "$kind-$(printf %02d "$i")" --results "$out")
     [ -n "$budget" ] && args+=(--budget "$budget")
     [ -n "$benchmarks" ] && args+=(--benchmarks "$benchmarks")

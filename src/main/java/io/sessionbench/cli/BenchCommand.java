@@ -54,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stack-dir", defaultValue = "target/stack", description = "folder for local servers (default ${DEFAULT-VALUE})")
     Path stackDir;
 
+    @Option(names = "--footprint", negatable = true, description = "measure what a session costs to keep (server memory per "
+            + "session, encoding, server CPU per request, capacity) before the benchmarks; on by default in the quick profile "
+            + "(--no-footprint leaves it out); see also the 'footprint' command")
+    Boolean footprint;
+
     @Option(names = "--pin", description = "pin the local servers to the last core and the benchmark JVMs to the others "
             + "(measured on 2 cores: steadier Lettuce and Jedis figures, but JIT and client I/O threads share one core, "
             + "so Redisson and spymemcached slow down and the run takes longer)")
@@ -84,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         return new BenchRun(new BenchRun.Settings(targets.targeting(), BenchRun.profileOf(profile), label, resultsRoot,
-                layouts == null ? null : layouts.stream().map(io.sessionbench.store.Layout::of).toList(), benchmarks, forks, iterations, seconds, warmups, liveSessions, threads, stackDir, pin)).call();
+                layouts == null ? null : layouts.stream().map(io.sessionbench.store.Layout::of).toList(), benchmarks, forks, iterations, seconds, warmups, liveSessions, threads, stackDir, pin,
+                footprint)).call();
     }
 }

@@ -18,10 +18,10 @@ import java.util.Map;
  * <p>Two stages. The <b>screen</b> judges every benchmark with the variance of its pairs moderated toward a prior
  * fitted to all benchmarks' pairs ({@link Judge#pairedModerated}, limma's moderated t) at a lenient
  * {@link #SCREEN_ALPHA} one-sided, and flags a line that is slower at that level, or that it cannot resolve to the
- * threshold. The <b>confirmation</b> judges the flagged lines on fresh rounds of their own (the screen's prior, fitted
- * to other trials, lends its degrees of freedom), the usual 5 % shared by the flagged lines. Identical builds then fail
- * a gate only when a line is flagged and confirmed on independent data: at most min(1, lines × 10 %) × 5 %
- * ({@link #falseAlarmBound}). Trials of a one-stage gate (written before the gate had two) are judged as they were,
+ * threshold. The <b>confirmation</b> judges the flagged lines on fresh rounds (a line flagged as slower on those
+ * alone; one flagged as unresolved on its screen pairs too, since its flag did not look at the sign), the screen's prior
+ * lending its degrees of freedom, the usual 5 % shared by the flagged lines. Identical builds then fail a gate at most in
+ * 5 % of runs ({@link #falseAlarmBound}). Trials of a one-stage gate (written before the gate had two) are judged as they were,
  * each line on its own pairs ({@link Judge#paired}), the 5 % shared by every line.
  */
 public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int confirmRounds, String slowdown, List<Failed> failed) {
@@ -34,9 +34,14 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
      * pairs; {@code SINGLE}: a one-stage gate), and what its variance was pooled from.
      */
     public record Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change,
-                       Trial.Stage stage, Judge.Change screen, String noise) {
+                       Trial.Stage stage, Judge.Change screen, String noise, String words) {
         Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change) {
-            this(benchmark, metric, base, head, pairs, dropped, change, Trial.Stage.SINGLE, null, "");
+            this(benchmark, metric, base, head, pairs, dropped, change, Trial.Stage.SINGLE, null, "", change.verdict().words());
+        }
+
+        /** This line's verdict in words: the judgement's, but a line the screen cleared is "faster" only at the 5 % rate. */
+        public String words() {
+            return words == null ? change.verdict().words() : words;
         }
 
         /** Why the screen flagged this line: slower at the screen's level, or not resolved to the threshold. */
@@ -98,11 +103,13 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
                 screen.forEach((name, rounds) -> byName.put(name, pairs(rounds, m)));
                 NoisePrior prior = NoisePrior.fit("gate " + m.label, byName.values().stream().map(Paired::logRatios).toList());
                 priors.put(m, prior);
+                Judge.Rules strict = Judge.Rules.of(thresholdPercent, minChangePercent, Math.max(1, screen.size() * metrics.size()));
                 byName.forEach((name, p) -> {
                     Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), m.higherIsBetter)
                             : Judge.pairedModerated(p.pairs(), prior, m.higherIsBetter, screenRules);
                     screened.add(new Line(name, m, geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c,
-                            Trial.Stage.SCREEN, c, prior.describe(p.pairs().size()).replace("forks", "pairs")));
+                            Trial.Stage.SCREEN, c, prior.describe(p.pairs().size()).replace("forks", "pairs"),
+                            screenWords(c, p.disturbed() ? c : Judge.pairedModerated(p.pairs(), prior, m.higherIsBetter, strict))));
                 });
             }
             List<Line> flagged = screened.stream().filter(l -> flags(l.change(), screenRules)).toList();
@@ -112,13 +119,20 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
                     lines.add(l);
                     continue;
                 }
-                Paired p = pairs(confirm.getOrDefault(l.benchmark(), Map.of()), l.metric());
+                // A line flagged as slower is judged on the confirmation's pairs alone: the screen chose it by its sign. One
+                // flagged only because the screen could not resolve it was chosen by its spread, which says nothing of the
+                // sign of its mean (independent of it in normal data), so its screen pairs count too.
+                boolean bySign = l.change().verdict() == Judge.Verdict.SLOWER;
+                Map<Integer, Trial[]> rounds = new LinkedHashMap<>(bySign ? Map.of() : screen.getOrDefault(l.benchmark(), Map.of()));
+                rounds.putAll(confirm.getOrDefault(l.benchmark(), Map.of()));
+                Paired p = pairs(rounds, l.metric());
                 NoisePrior prior = priors.get(l.metric());
                 Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), l.metric().higherIsBetter)
                         : Judge.pairedModerated(p.pairs(), prior, l.metric().higherIsBetter, rules);
                 lines.add(new Line(l.benchmark(), l.metric(), geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c,
-                        Trial.Stage.CONFIRM, l.change(), prior.describe(p.pairs().size()).replace("forks", "pairs")
-                        .replace(" benchmarks", " screened benchmarks")));
+                        Trial.Stage.CONFIRM, l.change(), (bySign ? "confirmation's " : "screen and confirmation ")
+                        + prior.describe(p.pairs().size()).replace("forks", "pairs").replace(" benchmarks", " screened benchmarks"),
+                        c.verdict().words()));
             }
         }
         // regressions first, then what is undecided, then the rest, each in the order run
@@ -147,6 +161,18 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
         return new GateVerdict(lines, rules, roundsOf(screen), roundsOf(confirm), slowdown, failed);
     }
 
+    /**
+     * A cleared line's verdict in words: the screen judges at a lenient 10 %, so it calls a line "faster" only when the
+     * 5 % shared by every line does too ({@code strict}); otherwise a line not slower and resolved is "not slower".
+     */
+    static String screenWords(Judge.Change screen, Judge.Change strict) {
+        return switch (screen.verdict()) {
+            case FASTER -> strict.verdict() == Judge.Verdict.FASTER ? "faster" : "not slower";
+            case INCONCLUSIVE -> "not slower";
+            default -> screen.verdict().words();
+        };
+    }
+
     /** Whether the screen flags a line for confirmation: slower at its level, or neither decided nor resolved. */
     static boolean flags(Judge.Change c, Judge.Rules screenRules) {
         return c.verdict() == Judge.Verdict.SLOWER || c.verdict() == Judge.Verdict.DISTURBED
@@ -164,15 +190,15 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
     }
 
     /**
-     * The chance that identical builds fail this gate on speed: a line must be flagged (at most {@link #SCREEN_ALPHA}
-     * each when flagged as slower) and then confirmed on fresh trials (5 % shared by the flagged); NaN for a one-stage
-     * gate, whose rate is the 5 % shared by its lines.
+     * The most often identical builds fail this gate on speed: a line must be flagged and then judged slower by the
+     * confirmation, whose 5 % is shared by whatever the screen flagged, so at most 5 % of gates, and less the less
+     * the screen flags (the A/A study measures it); NaN for a one-stage gate, whose rate is the 5 % shared by its lines.
      */
     public double falseAlarmBound() {
         if (lines.stream().noneMatch(l -> l.stage() != Trial.Stage.SINGLE)) {
             return Double.NaN;
         }
-        return Math.min(1, lines.size() * SCREEN_ALPHA) * rules.familyAlpha();
+        return rules.familyAlpha();
     }
 
     private static Map<String, Map<Integer, Trial[]>> byBenchmark(List<Trial> trials) {
@@ -263,7 +289,7 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
                 staged ? String.format("%-8s ", "stage") : "", "change [interval] (confidence)", "resolution", "base", "head", "pairs",
                 "benchmark · metric"));
         for (Line l : lines) {
-            b.append(String.format(Locale.ROOT, "%-13s %s%-34s %-11s %10.1f %10.1f  %-7s %s%n", l.change().verdict().words(),
+            b.append(String.format(Locale.ROOT, "%-13s %s%-34s %-11s %10.1f %10.1f  %-7s %s%n", l.words(),
                     staged ? String.format("%-8s ", l.stage().word()) : "", l.change().interval(), l.change().resolutionText(),
                     l.base(), l.head(), l.pairs() + (l.dropped() > 0 ? "-" + l.dropped() : ""), l.benchmark() + " · " + l.metric().label));
         }
@@ -284,12 +310,13 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
             b.append("confirm: nothing flagged, no confirmation rounds\n");
         }
         for (Line l : confirmed) {
-            b.append(String.format(Locale.ROOT, "confirm: %s · %s flagged (%s); %d fresh round(s): %s%n", l.benchmark(), l.metric().label,
-                    l.flagReason(), l.pairs() + l.dropped(), l.change().verdict().words()));
+            b.append(String.format(Locale.ROOT, "confirm: %s · %s flagged (%s); judged on %d %s pairs: %s%n", l.benchmark(), l.metric().label,
+                    l.flagReason(), l.pairs(), l.noise().startsWith("screen and") ? "screen and confirmation" : "fresh confirmation",
+                    l.change().verdict().words()));
         }
-        b.append(String.format(Locale.ROOT, "false alarms: identical builds fail this gate in at most %.1f %% of runs (a line flagged "
-                        + "at %.0f %%, then confirmed at %.0f %% shared by the flagged, on fresh trials; at most %.0f %% whatever is flagged)%n",
-                100 * falseAlarmBound(), 100 * SCREEN_ALPHA, 100 * rules.familyAlpha(), 100 * rules.familyAlpha()));
+        b.append(String.format(Locale.ROOT, "false alarms: identical builds fail this gate in at most %.0f %% of runs (a line flagged "
+                        + "by the screen, then judged slower by the confirmation at %.0f %% shared by the flagged lines; a line flagged as "
+                        + "slower is judged on fresh trials only)%n", 100 * falseAlarmBound(), 100 * rules.familyAlpha()));
         return b.toString();
     }
 
@@ -361,7 +388,7 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
                 o.put("screenRatio", l.screen().ratio());
             }
             o.put("noise", l.noise());
-            o.put("verdict", c.verdict().words());
+            o.put("verdict", l.words());
             o.put("base", l.base());
             o.put("head", l.head());
             o.put("ratio", c.ratio());

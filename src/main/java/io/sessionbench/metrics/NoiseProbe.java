@@ -227,7 +227,7 @@ public final class NoiseProbe {
     }
 
     /** utime + stime of a process from {@code /proc/<pid>/stat}; 0 when it is gone. */
-    static long processTicks(long pid) {
+    public static long processTicks(long pid) {
         try {
             String s = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");

@@ -48,6 +48,9 @@ public final class Findings {
     static final String CALIBRATION_UNPINNED = "results/2026-11-28_0024_calibration/calibration.md";
     static final String CALIBRATION_CLUSTER = "results/2026-11-29_030255_calibration/calibration.md";
 
+    /** {@code footprint} on the local servers at 2 KB and 128 KB (random fill). */
+    static final String FOOTPRINT = "results/2026-12-06_footprint";
+
     private static final int KB2 = 2048;
     private static final int KB128 = 131072;
 
@@ -60,6 +63,8 @@ public final class Findings {
         BLOCKS.put("calibration-cluster", Findings::calibrationCluster);
         BLOCKS.put("load-generators", Findings::generators);
         BLOCKS.put("noise-machine", Findings::machine);
+        BLOCKS.put("footprint", root -> io.sessionbench.footprint.Footprint.summary(
+                io.sessionbench.footprint.Footprint.read(root.resolve(FOOTPRINT).resolve("footprint.json"))));
     }
 
     private Findings() {

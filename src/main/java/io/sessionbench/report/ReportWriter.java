@@ -42,9 +42,11 @@ public final class ReportWriter {
             List<Verdict> verdicts = Verdict.of(groups);
             Files.writeString(dir.resolve("summary.csv"), csv(rows));
             Files.writeString(dir.resolve("verdict.md"), Verdict.markdown(verdicts, rows));
-            Files.writeString(dir.resolve("report.md"), markdown(rows, groups, verdicts, env, new PngCharts(dir.resolve("charts"))));
+            // what a session costs to keep, when the run measured it (bench --footprint; the quick profile)
+            String footprint = Files.exists(dir.resolve("footprint.md")) ? Files.readString(dir.resolve("footprint.md")) : "";
+            Files.writeString(dir.resolve("report.md"), markdown(rows, groups, verdicts, env, new PngCharts(dir.resolve("charts")), footprint));
             Interactive charts = new Interactive();
-            Files.writeString(dir.resolve("report.html"), html(markdown(rows, groups, verdicts, env, new HtmlCharts(charts)), charts,
+            Files.writeString(dir.resolve("report.html"), html(markdown(rows, groups, verdicts, env, new HtmlCharts(charts), footprint), charts,
                     env.path("run").path("label").asText("")));
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("github-benchmark-smaller.json").toFile(), ciEntries(rows, false));
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("github-benchmark-bigger.json").toFile(), ciEntries(rows, true));
@@ -286,7 +288,8 @@ public final class ReportWriter {
                 + env.path("clusterLoad").path("table").asText() + "\n";
     }
 
-    static String markdown(List<SummaryRow> rows, List<Group> groups, List<Verdict> verdicts, JsonNode env, ChartSink charts) {
+    static String markdown(List<SummaryRow> rows, List<Group> groups, List<Verdict> verdicts, JsonNode env, ChartSink charts,
+                           String footprint) {
         StringBuilder b = new StringBuilder("# sessionbench report\n\n");
         b.append(env.path("run").path("label").asText("")).append(env.has("run") ? "\n\n" : "");
         if (env.path("run").has("incomplete")) {
@@ -295,6 +298,7 @@ public final class ReportWriter {
         b.append(Verdict.markdown(verdicts, rows));
         b.append("## Conditions\n\n").append(conditions(env)).append('\n');
         b.append(clusterLoadSection(env));
+        b.append(footprint.isEmpty() ? "" : footprint + "\n");
         b.append("## Details\n\n");
         b.append("Each table answers one question at one setup (layouts against each other with Lettuce; the Redis clients on ")
                 .append("one layout; synchronous calls against requests in flight; safe against naive updates), and its charts ")

@@ -79,6 +79,16 @@ public final class Stats {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
+    /** Linear-interpolated percentile of unsorted values; NaN when there are none. */
+    public static double percentileOf(double[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return percentile(v, p);
+    }
+
     /** Linear-interpolated percentile of sorted values. */
     static double percentile(double[] sorted, double p) {
         double pos = p / 100.0 * (sorted.length - 1);

@@ -43,7 +43,11 @@ public final class BenchRun {
      */
     public record Settings(Targeting targeting, Profile profile, String label, Path resultsRoot, List<Layout> layouts,
                            String benchmarks, Integer forks, Integer iterations, Double seconds, Integer warmups,
-                           Integer liveSessions, Integer threads, Path stackDir, boolean pin) {
+                           Integer liveSessions, Integer threads, Path stackDir, boolean pin, Boolean footprint) {
+        /** Whether the run measures what a session costs to keep: {@code --footprint}, by default in the quick profile. */
+        boolean footprintOn() {
+            return footprint != null ? footprint : profile == Profile.QUICK;
+        }
     }
 
     private final Settings s;
@@ -177,6 +181,9 @@ public final class BenchRun {
             if (!processes.describeTargets().isEmpty()) {
                 System.out.println("bench: " + processes.describeTargets());
             }
+            if (s.footprintOn()) {
+                footprint(specs, t, processes, out);
+            }
             // Rounds: each one fork of every benchmark that needs one, in an order drawn at random (seed recorded), so
             // drift over the run lands on every benchmark alike (--forks 0 runs each once in this JVM, for tests).
             List<Rounds.Unit> units = Rounds.units(specs, spec -> forks != null ? forks : spec.forksOr(p.forks));
@@ -264,6 +271,38 @@ public final class BenchRun {
     }
 
     /**
+     * What a session costs to keep, on the run's server layouts at its session sizes, before any benchmark writes to the
+     * servers (so the server's memory growth is the footprint's alone); written to footprint.* and the report. A failure
+     * here is said in one line and the benchmarks go on.
+     */
+    private static void footprint(List<Profile.RunSpec> specs, Targets t, io.sessionbench.metrics.ServerProcesses processes, Path out) {
+        List<Layout> layouts = new ArrayList<>();
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        for (Profile.RunSpec spec : specs) {
+            spec.layouts().stream().filter(l -> l.server().isPresent() && !layouts.contains(l)).forEach(layouts::add);
+            spec.params().getOrDefault("sessionBytes", List.of()).forEach(v -> sizes.add(Integer.parseInt(v)));
+        }
+        if (layouts.isEmpty()) {
+            return;
+        }
+        if (sizes.isEmpty()) {
+            sizes.add(2048);
+        }
+        try {
+            io.sessionbench.footprint.Footprint f = new io.sessionbench.footprint.Footprint(new io.sessionbench.footprint.Footprint.Settings(
+                    layouts, List.copyOf(sizes), io.sessionbench.footprint.Footprint.QUICK_SESSIONS, io.sessionbench.footprint.Footprint.Fill.RANDOM,
+                    io.sessionbench.footprint.Footprint.CAPACITY_SESSIONS, io.sessionbench.footprint.Footprint.CAPACITY_RPS,
+                    io.sessionbench.footprint.Footprint.ownsRedis(t)), System.out);
+            long t0 = System.nanoTime();
+            f.write(f.measure(t.endpoints(), io.sessionbench.footprint.Footprint.pidsByServer(processes)), out);
+            System.out.printf(java.util.Locale.ROOT, "footprint: written to %s (%.0f s)%n", out.resolve("footprint.md"), (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException | IOException e) {
+            System.err.println("sessionbench: footprint not measured: " + io.sessionbench.infra.RedisTarget.redactUri(String.valueOf(e.getMessage()))
+                    + "; the benchmarks go on");
+        }
+    }
+
+    /**
      * The store's one-line cause inside a JMH failure: the first store or configuration error among the causes and
      * the suppressed exceptions (JMH attaches each benchmark thread's failure there), else the innermost message.
      */
@@ -325,7 +364,7 @@ public final class BenchRun {
      * create (scripts and the user index), request, a write, removal. An unreachable server, a wrong password or a
      * missing permission is its one-line store error, before any results folder exists.
      */
-    static void tryStore(Layout layout, io.sessionbench.store.redis.RedisClientKind client, io.sessionbench.infra.Endpoints endpoints)
+    public static void tryStore(Layout layout, io.sessionbench.store.redis.RedisClientKind client, io.sessionbench.infra.Endpoints endpoints)
             throws Exception {
         var options = Layout.StoreOptions.DEFAULT.withClient(client == null ? io.sessionbench.store.redis.RedisClientKind.LETTUCE : client);
         try (var store = layout.open(endpoints, options)) {

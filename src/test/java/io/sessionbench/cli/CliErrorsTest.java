@@ -33,6 +33,21 @@ class CliErrorsTest {
         assertThat(elsewhere.output()).doesNotContain("<!--");
     }
 
+    /** footprint: bad options are one line each before anything starts; an unreachable target leaves no results folder. */
+    @Test
+    void footprintNamesBadInputBeforeStartingAnything(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertOneLineError(Cli.run(Map.of(), "footprint", "--fill", "zip"), 2, "--fill 'zip'", "random", "repeated");
+        assertOneLineError(Cli.run(Map.of(), "footprint", "--sizes", "10"), 2, "--sizes");
+        assertOneLineError(Cli.run(Map.of(), "footprint", "--layouts", "memory"), 2, "memory keeps sessions in this JVM");
+        Cli.Result r = Cli.run(Map.of(), "footprint", "--layouts", "redis-hash", "--redis", "redis://:pw123456@127.0.0.1:1",
+                "--results", dir.toString());
+        assertOneLineError(r, 1, "unreachable", "127.0.0.1:1");
+        assertThat(r.output()).doesNotContain("pw123456");
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.toList()).as("no results folder for a footprint that could not start").isEmpty();
+        }
+    }
+
     @Test
     void anUnknownOptionIsNamed() {
         assertOneLineError(Cli.run(Map.of(), "bench", "--no-such-option"), 2, "Unknown option: '--no-such-option'");
@@ -226,7 +241,7 @@ class CliErrorsTest {
     @Test
     void aGateBudgetTooSmallForTwoRoundsNamesTheSmallestThatFits() {
         Cli.Result r = Cli.run(Map.of(), "gate", "--base", "target/none-base.jar", "--head", "target/none-head.jar", "--budget", "0s");
-        assertOneLineError(r, 2, "--budget 0s cannot hold the 2 rounds a verdict needs", "give --budget ");
+        assertOneLineError(r, 2, "--budget 0s cannot hold the 2 screen rounds a verdict needs", "give --budget ");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("give --budget (\\d+)s at least").matcher(r.output());
         assertThat(m.find()).as(r.output()).isTrue();
         Cli.Result enough = Cli.run(Map.of(), "gate", "--base", "target/none-base.jar", "--head", "target/none-head.jar",

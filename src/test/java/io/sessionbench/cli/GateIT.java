@@ -50,10 +50,13 @@ class GateIT {
         Path results = dir.resolve("results");
         Cli.Result r = Cli.run(Map.of(), "gate", "--base", jar.toString(), "--head", jar.toString(), "--benchmarks", "memory",
                 "--rounds", "2", "--warmup-iterations", "0", "--iterations", "2", "--iteration-seconds", "0.2",
-                "--head-slowdown", "15%", "--seed", "1", "--results", results.toString());
+                "--head-slowdown", "15%:memory", "--seed", "1", "--results", results.toString());
         // the head is slowed by 15 %: two rounds may or may not resolve it (exit 1 or 0/3), but the gate decides (no usage error)
         assertThat(r.exitCode()).as(r.output()).isIn(0, 1, 3);
-        assertThat(r.output()).contains("STUDY ONLY").contains("request memory 2KB t1").contains("resolution");
+        assertThat(r.output()).contains("STUDY ONLY").contains("in request memory 2KB t1 only").contains("resolution")
+                .contains("screen: 2 round(s)").contains("false alarms:")
+                // one JMH host per build for the whole gate: a trial costs its fork only
+                .contains("one JMH host for every trial");
         Path out;
         try (Stream<Path> s = Files.list(results)) {
             out = s.findFirst().orElseThrow();
@@ -62,13 +65,16 @@ class GateIT {
         String md = Files.readString(out.resolve("gate.md"));
         assertThat(md).contains("STUDY ONLY");
         // what failed comes before what the speed says, in the file the pull request's job summary shows
-        assertThat(md).contains("failed calls: none, in 2 base and 2 head trials");
+        List<Trial> trials = Trial.read(out.resolve("trials.csv"));
+        // two screen rounds, and two confirmation rounds when the screen flagged the benchmark
+        assertThat(trials.size()).isIn(4, 8);
+        assertThat(trials.subList(0, 4)).allMatch(t -> t.stage() == Trial.Stage.SCREEN);
+        assertThat(trials.subList(4, trials.size())).allMatch(t -> t.stage() == Trial.Stage.CONFIRM);
+        assertThat(md).contains("failed calls: none, in " + trials.size() / 2 + " base and " + trials.size() / 2 + " head trials");
         assertThat(md.indexOf("failed calls:")).isLessThan(md.indexOf("(exit "));
         assertThat(Files.readString(out.resolve("gate.json"))).contains("\"failedCalls\"");
         assertThat(Files.readString(out.resolve("gate.json"))).contains("STUDY ONLY");
         assertThat(Files.readString(out.resolve("env.json"))).contains("head slowed");
-        List<Trial> trials = Trial.read(out.resolve("trials.csv"));
-        assertThat(trials).hasSize(4);
         assertThat(trials).filteredOn(t -> t.side() == Trial.Side.HEAD).allMatch(t -> t.slowdownNanos() > 0);
         assertThat(trials).filteredOn(t -> t.side() == Trial.Side.BASE).allMatch(t -> t.slowdownNanos() == 0);
         assertThat(trials).allMatch(t -> t.ok().length == 2);
@@ -87,6 +93,11 @@ class GateIT {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.output().strip().lines().count()).as(r.output()).isEqualTo(1);
         assertThat(r.output()).contains("nope.jar is not a file");
+        Cli.Result slowed = Cli.run(Map.of(), "gate", "--base", "x.jar", "--head", "x.jar", "--benchmarks", "memory", "--head-slowdown", "15%:postgres");
+        assertThat(slowed.exitCode()).isEqualTo(2);
+        assertThat(slowed.output().strip().lines()).hasSize(1);
+        assertThat(slowed.output().strip()).endsWith(": --head-slowdown: 'postgres' is not one of the gate's benchmarks "
+                + "(request memory 2KB t1); name one of them or add it to --benchmarks");
         Cli.Result b = Cli.run(Map.of(), "gate", "--base", "x.jar", "--head", "x.jar", "--benchmarks", "redis-hash/hiredis");
         assertThat(b.exitCode()).isEqualTo(2);
         assertThat(b.output()).contains("unknown Redis client 'hiredis'");

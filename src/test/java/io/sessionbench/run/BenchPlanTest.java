@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class BenchPlanTest {
     private static List<Profile.RunSpec> plan(List<Layout> layouts, String benchmarks, Integer liveSessions) {
         return new BenchRun(new BenchRun.Settings(null, Profile.QUICK, "t", Path.of("target"), layouts, benchmarks, null, null, null,
-                null, liveSessions, null, Path.of("target"), false)).plan(Profile.QUICK);
+                null, liveSessions, null, Path.of("target"), false, null)).plan(Profile.QUICK);
     }
 
     /** JMH runs of a plan: benchmark methods × every combination of parameter values. */
