@@ -41,8 +41,11 @@ abstract class Meter implements AutoCloseable {
     /** Bytes the server holds for the layout's data now. */
     abstract double memory();
 
-    /** Bytes of each sampled session as the server keeps it; the encodings seen go into {@code encodings}. */
-    abstract double[] sample(List<SessionId> ids, java.util.Set<String> encodings);
+    /**
+     * Bytes of each sampled session as the server keeps it ({@code written}: sessions written since the first
+     * {@link #memory} read); the encodings seen go into {@code encodings}.
+     */
+    abstract double[] sample(List<SessionId> ids, int written, java.util.Set<String> encodings);
 
     /** The server's CPU seconds so far (user + system); NaN when not readable. */
     abstract double cpuSeconds();
@@ -101,7 +104,7 @@ abstract class Meter implements AutoCloseable {
         }
 
         @Override
-        double[] sample(List<SessionId> ids, java.util.Set<String> encodings) {
+        double[] sample(List<SessionId> ids, int written, java.util.Set<String> encodings) {
             List<Double> out = new ArrayList<>();
             for (SessionId id : ids) {
                 String key = KeyDesign.SESSION.sessionKey(layout.keyPrefix(), id);
@@ -163,6 +166,7 @@ abstract class Meter implements AutoCloseable {
         private final BufferedReader in;
         private final OutputStream out;
         private Map<Integer, long[]> slabsBefore;
+        private double bytesBefore = Double.NaN;
 
         Memcached(HostPort server) {
             try {
@@ -223,16 +227,18 @@ abstract class Meter implements AutoCloseable {
             Map<Integer, long[]> s = slabs();
             if (slabsBefore == null) {
                 slabsBefore = s;
+                bytesBefore = Double.parseDouble(stats("stats").getOrDefault("bytes", "NaN"));
             }
             return s.values().stream().mapToDouble(e -> (double) e[0] * e[1]).sum();
         }
 
         /**
-         * Memcached cannot size one item; the sample is the mean item size (key, value, header: {@code bytes} over
-         * {@code curr_items}), and the encoding the slab classes whose chunks the sessions took.
+         * Memcached cannot size one item; the sample is the item bytes per session written ({@code stats} bytes, each
+         * session's item and its user's index item, keys and headers included), and the encoding the slab classes whose
+         * chunks the sessions took.
          */
         @Override
-        double[] sample(List<SessionId> ids, java.util.Set<String> encodings) {
+        double[] sample(List<SessionId> ids, int written, java.util.Set<String> encodings) {
             Map<Integer, long[]> now = slabs();
             if (slabsBefore != null) {
                 now.forEach((cls, e) -> {
@@ -242,9 +248,8 @@ abstract class Meter implements AutoCloseable {
                     }
                 });
             }
-            Map<String, String> s = stats("stats");
-            double items = Double.parseDouble(s.getOrDefault("curr_items", "0"));
-            return items > 0 ? new double[] {Double.parseDouble(s.getOrDefault("bytes", "0")) / items} : new double[0];
+            double bytes = Double.parseDouble(stats("stats").getOrDefault("bytes", "NaN"));
+            return Double.isNaN(bytesBefore) || written == 0 ? new double[0] : new double[] {(bytes - bytesBefore) / written};
         }
 
         @Override
@@ -310,7 +315,7 @@ abstract class Meter implements AutoCloseable {
         }
 
         @Override
-        double[] sample(List<SessionId> ids, java.util.Set<String> encodings) {
+        double[] sample(List<SessionId> ids, int written, java.util.Set<String> encodings) {
             List<Double> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_column_size(t.*), coalesce(pg_column_compression(attrs), 'none') FROM "
                     + table + " t WHERE id = ANY(?)")) {

@@ -15,10 +15,20 @@ import java.util.List;
 
 /** {@code env.json}: machine, JVM, servers (versions, settings, redacted targets) and run settings; never passwords. */
 public final class Environment {
+    /**
+     * The version of the results folders this build writes ({@code run.resultsVersion} in env.json; folders written
+     * before it was recorded read as "1"): raised when a change makes older folders mean something else, so a history
+     * refuses to mix them.
+     */
+    public static final String RESULTS_VERSION = "1";
+
     private Environment() {
     }
 
     public static ObjectNode collect(Targets targets, ObjectNode run) {
+        if (run != null && !run.has("resultsVersion")) {
+            run.put("resultsVersion", RESULTS_VERSION);
+        }
         ObjectMapper m = new ObjectMapper();
         ObjectNode env = m.createObjectNode();
         ObjectNode machine = env.putObject("machine");

@@ -65,6 +65,7 @@ public final class Findings {
         BLOCKS.put("noise-machine", Findings::machine);
         BLOCKS.put("footprint", root -> io.sessionbench.footprint.Footprint.summary(
                 io.sessionbench.footprint.Footprint.read(root.resolve(FOOTPRINT).resolve("footprint.json"))));
+        BLOCKS.put("footprint-capacity", root -> io.sessionbench.footprint.Footprint.capacityOf(root.resolve(FOOTPRINT).resolve("footprint.json")));
     }
 
     private Findings() {

@@ -18,7 +18,7 @@ import java.util.Map;
  * headless-browser test reads. Functions cannot travel in JSON, so options name them as {@code "fn:name"} and the page
  * swaps in its own functions.
  */
-final class Interactive {
+public final class Interactive {
     static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -228,6 +228,11 @@ final class Interactive {
                 + "ce.apply(console,arguments)}})();</script>\n"
                 + "<script>" + echarts().replace("</script", "<\\/script") + "</script>\n"
                 + "<script>\n" + PAGE.replace("__OPTIONS__", options).replace("__EXPECTED__", String.valueOf(series)) + "</script>\n";
+    }
+
+    /** ECharts' own script, inlined by every page that draws charts (the report, the history site). */
+    public static String echartsScript() {
+        return echarts().replace("</script", "<\\/script");
     }
 
     private static String echarts() {

@@ -68,6 +68,11 @@ public final class ReportWriter {
         }
     }
 
+    /** The rows of a results folder as the report computes them (percentiles from the merged histograms), no file written. */
+    public static List<SummaryRow> summaryRows(Path dir) {
+        return rows(dir, BenchRecord.read(BenchRecord.jmhFile(dir)), false);
+    }
+
     static List<SummaryRow> rows(Path dir, List<BenchRecord> records) {
         return rows(dir, records, true);
     }
