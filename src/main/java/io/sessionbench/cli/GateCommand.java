@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
         header = "Run a base and a head build interleaved on this machine and judge the head; exit 1 on a regression.",
         description = {"Two stages. The screen runs rounds of every benchmark, each round every benchmark once on each build",
                 "(one JMH fork per trial) in a random order, and judges each base trial paired with the head trial of its",
-                "round, the noise pooled across benchmarks; it flags a benchmark plausibly slower (10%% one-sided) or not",
-                "resolved. The confirmation runs fresh rounds of the flagged ones only and judges them on their own pairs.",
-                "The screen gets 70%% of --budget, the confirmation the rest. Per benchmark and metric it prints the stage,",
+                "round, the noise pooled across benchmarks; it passes a benchmark whose 80%% one-sided bound excludes a",
+                "slowdown of --threshold and flags the rest (slower at 10%% one-sided, or not clear of the threshold). The",
+                "confirmation runs fresh rounds of the flagged ones only and judges them on those pairs.",
+                "The screen gets 60%% of --budget, the confirmation the rest. Per benchmark and metric it prints the stage,",
                 "the change, its interval, the verdict and the resolution (smallest slowdown caught with 80%% power at the",
                 "noise seen), and the gate's false-alarm rate. Trials and verdict go to a",
                 "results folder (trials.csv, gate.md, gate.json, env.json). 'gate --analyze DIR' judges a folder again.",
@@ -58,7 +59,7 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--metrics", split = ",", defaultValue = "ok", description = "metrics judged: ok (successful calls/s), p99 (default ${DEFAULT-VALUE})")
     List<String> metrics;
 
-    @Option(names = "--budget", defaultValue = "10m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
+    @Option(names = "--budget", defaultValue = "11m", description = "machine time for the rounds, e.g. 8m, 900s (default ${DEFAULT-VALUE})")
     String budget;
 
     @Option(names = "--rounds", description = "a fixed number of rounds per stage instead of a budget")

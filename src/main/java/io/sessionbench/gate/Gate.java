@@ -57,7 +57,7 @@ public final class Gate {
     }
 
     /** The share of the budget the screen gets; the confirmation gets the rest (at least two rounds). */
-    public static final double SCREEN_SHARE = 0.7;
+    public static final double SCREEN_SHARE = 0.6;
 
     private final Settings s;
     private final Path out;

@@ -17,16 +17,22 @@ import java.util.Map;
  * half its pairs is {@code disturbed}.
  * <p>Two stages. The <b>screen</b> judges every benchmark with the variance of its pairs moderated toward a prior
  * fitted to all benchmarks' pairs ({@link Judge#pairedModerated}, limma's moderated t) at a lenient
- * {@link #SCREEN_ALPHA} one-sided, and flags a line that is slower at that level, or that it cannot resolve to the
- * threshold. The <b>confirmation</b> judges the flagged lines on fresh rounds (a line flagged as slower on those
- * alone; one flagged as unresolved on its screen pairs too, since its flag did not look at the sign), the screen's prior
- * lending its degrees of freedom, the usual 5 % shared by the flagged lines. Identical builds then fail a gate at most in
- * 5 % of runs ({@link #falseAlarmBound}). Trials of a one-stage gate (written before the gate had two) are judged as they were,
+ * {@link #SCREEN_ALPHA} one-sided, and passes a line whose one-sided {@code 1 − MISS} bound excludes a slowdown of the
+ * threshold (so a line truly that much slower passes in at most {@link #MISS} of gates); it flags the others. The
+ * <b>confirmation</b> judges the flagged lines on fresh rounds alone (the screen chose them by their intervals), the
+ * screen's prior lending its degrees of freedom, the usual 5 % shared by the flagged lines: slower, or passed by the same
+ * bound, or undecided (exit 3). Identical builds then fail a gate at most in 5 % of runs ({@link #falseAlarmBound}).
+ * Trials of a one-stage gate (written before the gate had two) are judged as they were,
  * each line on its own pairs ({@link Judge#paired}), the 5 % shared by every line.
  */
 public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int confirmRounds, String slowdown, List<Failed> failed) {
     /** The screen's one-sided false-alarm rate per line: lenient, since a flag only buys confirmation rounds. */
     public static final double SCREEN_ALPHA = 0.10;
+    /**
+     * The most often a line truly slower by the threshold is passed (as 80 % power promises): a line is decided "not
+     * slower" when its one-sided {@code 1 − MISS} bound excludes a slowdown of the threshold.
+     */
+    public static final double MISS = 0.20;
 
     /**
      * One benchmark and metric: the judged change and the stage that decided it ({@code SCREEN}: cleared by the
@@ -34,9 +40,9 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
      * pairs; {@code SINGLE}: a one-stage gate), and what its variance was pooled from.
      */
     public record Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change,
-                       Trial.Stage stage, Judge.Change screen, String noise, String words) {
+                       Trial.Stage stage, Judge.Change screen, String noise, String words, boolean decided) {
         Line(String benchmark, Trial.Metric metric, double base, double head, int pairs, int dropped, Judge.Change change) {
-            this(benchmark, metric, base, head, pairs, dropped, change, Trial.Stage.SINGLE, null, "", change.verdict().words());
+            this(benchmark, metric, base, head, pairs, dropped, change, Trial.Stage.SINGLE, null, "", change.verdict().words(), true);
         }
 
         /** This line's verdict in words: the judgement's, but a line the screen cleared is "faster" only at the 5 % rate. */
@@ -51,7 +57,7 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
             }
             return screen.verdict() == Judge.Verdict.SLOWER ? "slower at the screen's 10 % level, " + screen.interval()
                     : screen.verdict() == Judge.Verdict.DISTURBED ? "disturbed in the screen"
-                    : "not resolved by the screen (resolution " + screen.resolutionText() + ")";
+                    : "the screen could not rule out a slowdown of the threshold at 80 %, " + screen.interval();
         }
     }
 
@@ -107,32 +113,38 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
                 byName.forEach((name, p) -> {
                     Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), m.higherIsBetter)
                             : Judge.pairedModerated(p.pairs(), prior, m.higherIsBetter, screenRules);
+                    boolean cleared = c.verdict() != Judge.Verdict.SLOWER && !p.disturbed()
+                            && notSlowerBy(p.pairs(), prior, m.higherIsBetter, thresholdPercent);
                     screened.add(new Line(name, m, geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c,
                             Trial.Stage.SCREEN, c, prior.describe(p.pairs().size()).replace("forks", "pairs"),
-                            screenWords(c, p.disturbed() ? c : Judge.pairedModerated(p.pairs(), prior, m.higherIsBetter, strict))));
+                            screenWords(c, p.disturbed() ? c : Judge.pairedModerated(p.pairs(), prior, m.higherIsBetter, strict)), cleared));
                 });
             }
-            List<Line> flagged = screened.stream().filter(l -> flags(l.change(), screenRules)).toList();
+            List<Line> flagged = screened.stream().filter(l -> !l.decided()).toList();
             rules = Judge.Rules.of(thresholdPercent, minChangePercent, Math.max(1, flagged.size()));
             for (Line l : screened) {
                 if (!flagged.contains(l)) {
                     lines.add(l);
                     continue;
                 }
-                // A line flagged as slower is judged on the confirmation's pairs alone: the screen chose it by its sign. One
-                // flagged only because the screen could not resolve it was chosen by its spread, which says nothing of the
-                // sign of its mean (independent of it in normal data), so its screen pairs count too.
-                boolean bySign = l.change().verdict() == Judge.Verdict.SLOWER;
+                // A flagged line is judged on the confirmation's pairs alone: the screen chose it by where its interval lay
+                // (slower, or not clear of the threshold), so its screen pairs lean that way. Only a line flagged because most
+                // of its screen pairs were disturbed from outside, a choice that says nothing of its mean, keeps them.
+                boolean bySign = l.change().verdict() != Judge.Verdict.DISTURBED;
                 Map<Integer, Trial[]> rounds = new LinkedHashMap<>(bySign ? Map.of() : screen.getOrDefault(l.benchmark(), Map.of()));
                 rounds.putAll(confirm.getOrDefault(l.benchmark(), Map.of()));
                 Paired p = pairs(rounds, l.metric());
                 NoisePrior prior = priors.get(l.metric());
                 Judge.Change c = p.disturbed() ? Judge.disturbed(p.pairs().size(), p.pairs().size() + p.dropped(), l.metric().higherIsBetter)
                         : Judge.pairedModerated(p.pairs(), prior, l.metric().higherIsBetter, rules);
+                // decided: slower (a regression), shown unchanged or faster, or a threshold slowdown excluded at 80 %
+                boolean decided = c.verdict() == Judge.Verdict.SLOWER || c.verdict() == Judge.Verdict.NO_CHANGE
+                        || c.verdict() == Judge.Verdict.FASTER
+                        || (!p.disturbed() && notSlowerBy(p.pairs(), prior, l.metric().higherIsBetter, thresholdPercent));
                 lines.add(new Line(l.benchmark(), l.metric(), geoMean(p.base()), geoMean(p.head()), p.pairs().size(), p.dropped(), c,
                         Trial.Stage.CONFIRM, l.change(), (bySign ? "confirmation's " : "screen and confirmation ")
                         + prior.describe(p.pairs().size()).replace("forks", "pairs").replace(" benchmarks", " screened benchmarks"),
-                        c.verdict().words()));
+                        decided && c.verdict() == Judge.Verdict.INCONCLUSIVE ? "not slower" : c.verdict().words(), decided));
             }
         }
         // regressions first, then what is undecided, then the rest, each in the order run
@@ -173,10 +185,18 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
         };
     }
 
-    /** Whether the screen flags a line for confirmation: slower at its level, or neither decided nor resolved. */
-    static boolean flags(Judge.Change c, Judge.Rules screenRules) {
-        return c.verdict() == Judge.Verdict.SLOWER || c.verdict() == Judge.Verdict.DISTURBED
-                || (c.verdict() == Judge.Verdict.INCONCLUSIVE && !c.resolved(screenRules));
+    /**
+     * Whether the pairs exclude a slowdown of {@code thresholdPercent} at {@code 1 − MISS} one-sided: then a line truly
+     * that much slower is passed in at most {@link #MISS} of gates, as a resolution at 80 % power promises, but decided
+     * from the data's own interval rather than from its width alone.
+     */
+    static boolean notSlowerBy(List<Judge.Pair> pairs, NoisePrior prior, boolean higherIsBetter, double thresholdPercent) {
+        Judge.Change c = Judge.pairedModerated(pairs, prior, higherIsBetter, new Judge.Rules(thresholdPercent, 0, MISS, 1));
+        if (Double.isNaN(c.low())) {
+            return false;
+        }
+        double limit = 1 + thresholdPercent / 100;
+        return higherIsBetter ? c.low() > 1 / limit : c.high() < limit;
     }
 
     /** The benchmarks the screen flagged (the confirmation's benchmarks), in the order run. */
@@ -246,7 +266,14 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
         if (failed.stream().anyMatch(Failed::headOnly)) {
             return 1;
         }
-        return lines.isEmpty() ? Judge.CANNOT_JUDGE : Judge.exitCode(lines.stream().map(Line::change).toList(), rules);
+        if (lines.isEmpty()) {
+            return Judge.CANNOT_JUDGE;
+        }
+        if (lines.stream().allMatch(l -> l.stage() == Trial.Stage.SINGLE)) {
+            return Judge.exitCode(lines.stream().map(Line::change).toList(), rules);
+        }
+        return lines.stream().anyMatch(l -> l.change().verdict() == Judge.Verdict.SLOWER) ? 1
+                : lines.stream().allMatch(Line::decided) ? 0 : Judge.CANNOT_JUDGE;
     }
 
     /**
@@ -302,9 +329,10 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
             return "";
         }
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "screen: %d round(s) of %d line(s), judged at %.0f %% one-sided "
-                        + "with noise pooled (%s)%n", rounds, lines.size(), 100 * SCREEN_ALPHA,
+                        + "with noise pooled (%s); a line passes when a slowdown of the threshold is excluded at %.0f %% one-sided%n",
+                rounds, lines.size(), 100 * SCREEN_ALPHA,
                 lines.stream().filter(l -> l.stage() == Trial.Stage.SCREEN).map(Line::noise).findFirst()
-                        .orElse(lines.get(0).noise())));
+                        .orElse(lines.get(0).noise()), 100 * (1 - MISS)));
         List<Line> confirmed = lines.stream().filter(l -> l.stage() == Trial.Stage.CONFIRM).toList();
         if (confirmed.isEmpty()) {
             b.append("confirm: nothing flagged, no confirmation rounds\n");
@@ -337,17 +365,18 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
         }
         if (code == Judge.CANNOT_JUDGE) {
             int need = roundsNeeded();
-            List<Line> open = lines.stream().filter(l -> Judge.exitCode(List.of(l.change()), rules) == Judge.CANNOT_JUDGE).toList();
-            return String.format(Locale.ROOT, "CANNOT JUDGE (exit 3): %d metric(s) neither shown unchanged within ±%s %% nor "
-                            + "resolved to it after %d round(s)%s (%s)%s%s",
+            List<Line> open = lines.stream().filter(l -> l.stage() == Trial.Stage.SINGLE
+                    ? Judge.exitCode(List.of(l.change()), rules) == Judge.CANNOT_JUDGE : !l.decided()).toList();
+            return String.format(Locale.ROOT, "CANNOT JUDGE (exit 3): %d metric(s) neither judged slower nor shown less than %s %% "
+                            + "slower after %d round(s)%s (%s)%s%s",
                     open.size(), fmt(rules.thresholdPercent()), rounds,
                     confirmRounds > 0 ? " and " + confirmRounds + " confirmation round(s)" : "",
                     String.join(", ", open.stream().map(l -> l.benchmark() + " · " + l.metric().label).toList()),
                     need == Integer.MAX_VALUE ? "" : "; about " + need + " rounds would reach it at this noise (--rounds or a longer --budget)",
                     slowed);
         }
-        return String.format(Locale.ROOT, "no regression (exit 0): after %d rounds%s no metric is slower, and each is shown unchanged "
-                + "within ±%s %% or resolved to it%s", rounds, confirmRounds > 0 ? " and " + confirmRounds + " confirmation round(s)" : "",
+        return String.format(Locale.ROOT, "no regression (exit 0): after %d rounds%s no metric is slower, and each is shown less "
+                + "than %s %% slower%s", rounds, confirmRounds > 0 ? " and " + confirmRounds + " confirmation round(s)" : "",
                 fmt(rules.thresholdPercent()), slowed);
     }
 
@@ -399,6 +428,7 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
             o.put("droppedPairs", l.dropped());
             o.put("roundsNeeded", c.unitsNeeded());
             o.put("note", c.note());
+            o.put("decided", l.decided());
         }
         return root;
     }

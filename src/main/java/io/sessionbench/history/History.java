@@ -152,6 +152,11 @@ public final class History {
             return environment ? "environment" : metric.correctness ? "correctness" : "speed";
         }
 
+        /** A name that stays the same while runs are added: benchmark, metric and the first run after the change. */
+        public String id() {
+            return environment ? "environment|" + after.id() : benchmark + "|" + metric.name() + "|" + after.id();
+        }
+
         public String describe() {
             if (environment) {
                 return "environment changed between " + before.id() + " and " + after.id() + " (" + diff(before, after) + "): a new segment";
@@ -282,6 +287,60 @@ public final class History {
             }
         }
         return n;
+    }
+
+    /**
+     * The gate's name ({@code [op:]layout[/client]}) of a history benchmark key, when the gate runs that benchmark: its
+     * operation at 2 KB, one thread, uniform keys, 10,000 sessions, safe updates, one call in flight.
+     */
+    public static java.util.Optional<String> gateBenchmark(String key) {
+        String[] parts = key.split("_");
+        if (parts.length < 3 || !parts[0].startsWith("SessionOps.") || !parts[parts.length - 1].equals("t1")) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        for (int i = 1; i < parts.length - 1; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0) {
+                p.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+        }
+        boolean gateShaped = "2048".equals(p.get("sessionBytes")) && "uniform".equals(p.getOrDefault("distribution", "uniform"))
+                && "10000".equals(p.getOrDefault("liveSessions", "10000")) && "safe".equals(p.getOrDefault("updates", "safe"))
+                && "1".equals(p.getOrDefault("inFlight", "1")) && p.containsKey("layout");
+        if (!gateShaped) {
+            return java.util.Optional.empty();
+        }
+        String layout = p.get("layout");
+        boolean redis = layout.startsWith("redis-");
+        return java.util.Optional.of(parts[0].substring("SessionOps.".length()) + ":" + layout
+                + (redis ? "/" + p.getOrDefault("client", "lettuce") : ""));
+    }
+
+    /** Confirmations recorded by {@code history confirm}, by change id: verdict, gate folder, what the gate said. */
+    public Map<String, JsonNode> confirmations() throws IOException {
+        Path f = dir.resolve("confirmations.json");
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        if (!Files.exists(f)) {
+            return out;
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(f.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(f + " is corrupt (" + HistoryRecord.firstLine(e.getMessage()) + "); restore it from the branch");
+        }
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Records the gate's answer for change {@code id}. */
+    public void confirm(String id, String verdict, String gateFolder, String summary) throws IOException {
+        Map<String, JsonNode> all = confirmations();
+        ObjectNode root = JSON.createObjectNode();
+        all.forEach(root::set);
+        root.putObject(id).put("verdict", verdict).put("gate", gateFolder).put("summary", summary);
+        write(dir.resolve("confirmations.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 
     /** Bytes of every record file. */

@@ -112,7 +112,10 @@ public record HistoryRecord(int format, String id, String commit, String branch,
                 r.percentileMicros(99.9), r.errors(), r.lostUpdates(), histogram);
     }
 
-    /** What a figure's meaning rests on: CPU, cores, memory, JVM, each server's kind and version, where the servers ran. */
+    /**
+     * What a figure's meaning rests on: CPU, cores, memory, JVM, each server's kind and version, where the servers ran,
+     * the profile, whether client and servers were pinned to separate cores.
+     */
     static Map<String, String> environment(JsonNode env) {
         Map<String, String> m = new TreeMap<>();
         m.put("cpu", env.path("machine").path("cpu").asText());
@@ -125,6 +128,7 @@ public record HistoryRecord(int format, String id, String commit, String branch,
         String network = env.path("run").path("network").asText("");
         m.put("network", network.contains(";") ? network.substring(0, network.indexOf(';')) : network);
         m.put("profile", env.path("run").path("profile").asText());
+        m.put("pinned", env.path("run").path("pinning").asText("").startsWith("pinned") ? "yes" : "no");
         return m;
     }
 

@@ -25,7 +25,8 @@ public final class HistorySite {
     }
 
     /** Writes {@code out/index.html}; returns its path. */
-    public static Path build(List<HistoryRecord> runs, List<History.Change> changes, String branch, long bytes, Path out) throws IOException {
+    public static Path build(List<HistoryRecord> runs, List<History.Change> changes, java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> confirmed,
+                             String branch, long bytes, Path out) throws IOException {
         Files.createDirectories(out);
         ObjectNode data = JSON.createObjectNode();
         data.put("branch", branch);
@@ -47,8 +48,14 @@ public final class HistorySite {
                     if (!x.key().equals(key)) {
                         continue;
                     }
-                    ok.addArray().add(i).add(round(x.value())).add(round(x.low())).add(round(x.high()));
-                    p.addArray().add(i).add(round(x.p50())).add(round(x.p99())).add(round(x.p999()));
+                    ArrayNode o = ok.addArray().add(i);
+                    num(o, x.value());
+                    num(o, x.low());
+                    num(o, x.high());
+                    ArrayNode pc = p.addArray().add(i);
+                    num(pc, x.p50());
+                    num(pc, x.p99());
+                    num(pc, x.p999());
                     Histogram h = x.decodeHistogram();
                     if (h != null && h.getTotalCount() > 0) {
                         ArrayNode s = spectra.putArray(r.id());
@@ -65,7 +72,13 @@ public final class HistorySite {
         } else {
             list.append("<ol id=\"changes\">\n");
             for (History.Change c : changes) {
-                list.append("<li class=\"").append(c.kind()).append("\"><b>").append(c.kind()).append("</b> ").append(esc(c.describe())).append("</li>\n");
+                var k = confirmed.get(c.id());
+                list.append("<li class=\"").append(c.kind()).append("\"><b>").append(c.kind()).append("</b> ").append(esc(c.describe()));
+                if (k != null) {
+                    list.append(" — <b>").append(esc(k.path("verdict").asText())).append("</b> by <a href=\"")
+                            .append(esc(k.path("gate").asText())).append("/gate.md\">the gate</a>");
+                }
+                list.append("</li>\n");
             }
             list.append("</ol>\n");
         }
@@ -81,8 +94,13 @@ public final class HistorySite {
         return index;
     }
 
-    private static double round(double v) {
-        return Double.isNaN(v) ? 0 : Math.round(v * 10) / 10.0;
+    /** A value rounded to 0.1, or null where there is none (a log axis cannot show 0). */
+    private static void num(ArrayNode a, double v) {
+        if (Double.isNaN(v) || v <= 0) {
+            a.addNull();
+        } else {
+            a.add(Math.round(v * 10) / 10.0);
+        }
     }
 
     static String esc(String s) {
@@ -134,7 +152,7 @@ public final class HistorySite {
                 ] : ['P50', 'P99', 'P99.9'].map(function (name, j) {
                   return { name: name, type: 'line', data: b.pct.map(function (v) { return [labels[v[0]], v[j + 1]]; }), markLine: j === 0 ? marks() : undefined };
                 });
-                c.setOption({ title: { text: key + (kind === 'ok' ? ': successful calls per second' : ': latency percentiles'), textStyle: { fontSize: 13 } },
+                c.setOption({ animation: false, title: { text: key + (kind === 'ok' ? ': successful calls per second' : ': latency percentiles'), textStyle: { fontSize: 13 } },
                   tooltip: { trigger: 'axis' }, legend: { top: 22 }, grid: { top: 60, left: 70, right: 30 },
                   xAxis: { type: 'category', name: 'run', data: labels, nameLocation: 'middle', nameGap: 28 },
                   yAxis: { type: kind === 'ok' ? 'value' : 'log', name: kind === 'ok' ? 'ok/s' : 'µs', scale: true }, series: series });
@@ -152,17 +170,30 @@ public final class HistorySite {
             }
             function drawSpectrum() {
               var s = (D.benchmarks[sb.value] || { spectrum: {} }).spectrum;
-              spectrum.setOption({ title: { text: 'latency by percentile (1/(1−p) axis)', textStyle: { fontSize: 13 } }, legend: { top: 22 },
+              spectrum.setOption({ animation: false, title: { text: 'latency by percentile (1/(1−p) axis)', textStyle: { fontSize: 13 } }, legend: { top: 22 },
                 tooltip: { trigger: 'axis' }, grid: { top: 60, left: 70, right: 30 },
                 xAxis: { type: 'log', name: 'percentile', nameLocation: 'middle', nameGap: 28,
                   axisLabel: { formatter: function (x) { return (Math.round((1 - 1 / x) * 1e5) / 1e3) + '%'; } } },
                 yAxis: { type: 'log', name: 'µs' },
-                series: [sa.value, sc.value].filter(function (id) { return s[id]; }).map(function (id) { return { name: id, type: 'line', data: s[id] }; })
+                series: [sa.value, sc.value].filter(function (id, i, all) { return s[id] && all.indexOf(id) === i; })
+                  .map(function (id) { return { name: id, type: 'line', data: s[id] }; })
               }, true);
             }
             sb.onchange = runsOf; sa.onchange = drawSpectrum; sc.onchange = drawSpectrum;
             runsOf();
-            window.__drawn = charts.length + 1;
+            // what a test reads back (as the report's page does): charts, series expected and drawn, script errors
+            var expected = Object.keys(D.benchmarks).length * 6
+              + Math.min(2, Object.keys((D.benchmarks[sb.value] || { spectrum: {} }).spectrum).length);
+            var drawn = 0;
+            charts.concat([spectrum]).forEach(function (c) { drawn += (c.getOption().series || []).length; });
+            document.body.setAttribute('data-charts', String(charts.length + 1));
+            document.body.setAttribute('data-expected-series', String(expected));
+            document.body.setAttribute('data-rendered-series', String(drawn));
+            document.body.setAttribute('data-errors', String(window.__errors.length));
+            if (window.__errors.length) {
+              var pre = document.createElement('pre'); pre.id = 'script-errors'; pre.textContent = window.__errors.join(' | ');
+              document.body.appendChild(pre);
+            }
             </script></body></html>
             """;
 }

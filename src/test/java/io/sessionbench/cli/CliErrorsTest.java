@@ -48,6 +48,25 @@ class CliErrorsTest {
         }
     }
 
+    /** history: a folder that is not a run, a history of another branch, a folder that is no history: one line, exit 2, nothing written. */
+    @Test
+    void historyRefusesBadInputInOneLineAndWritesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path h = dir.resolve("history");
+        assertOneLineError(Cli.run(Map.of(), "history", "add", dir.toString(), "--to", h.toString()), 2, "is not a sessionbench run");
+        assertThat(h).doesNotExist();
+        String run = "results/2026-12-06_quick-rounds/2026-12-06_072959_readme-quick-1";
+        Cli.Result added = Cli.run(Map.of(), "history", "add", run, "--to", h.toString(), "--commit", "abc", "--branch", "main");
+        assertThat(added.exitCode()).as(added.output()).isZero();
+        assertThat(added.output()).contains("history: added 2026-12-06_072959_readme-quick-1");
+        Cli.Result again = Cli.run(Map.of(), "history", "add", run, "--to", h.toString(), "--commit", "abc", "--branch", "main");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.output()).contains("is already in").contains("nothing written");
+        assertOneLineError(Cli.run(Map.of(), "history", "add", run, "--to", h.toString(), "--branch", "feature"), 2, "is of branch 'main'");
+        assertOneLineError(Cli.run(Map.of(), "history", "build", dir.toString(), "--out", dir.resolve("site").toString()), 2,
+                "is not a sessionbench history");
+        assertThat(dir.resolve("site")).doesNotExist();
+    }
+
     @Test
     void anUnknownOptionIsNamed() {
         assertOneLineError(Cli.run(Map.of(), "bench", "--no-such-option"), 2, "Unknown option: '--no-such-option'");

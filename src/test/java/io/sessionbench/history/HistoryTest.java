@@ -135,8 +135,34 @@ class HistoryTest {
         assertThat(back.benchmarks()).isNotEmpty();
         assertThat(back.benchmarks().stream().filter(b -> b.histogram() != null).findFirst().orElseThrow().decodeHistogram().getTotalCount()).isPositive();
         // the site opens with what changed (nothing here) and holds every benchmark's series
-        Path index = HistorySite.build(history.runs(), List.of(), "main", history.bytes(), dir.resolve("site"));
+        Path index = HistorySite.build(history.runs(), List.of(), java.util.Map.of(), "main", history.bytes(), dir.resolve("site"));
         assertThat(Files.readString(index)).contains("No change point in 4 runs").contains("echarts");
+    }
+
+    @Test
+    void aBenchmarkKeyNamesItsGateBenchmarkOnlyWhenTheGateRunsIt() {
+        assertThat(History.gateBenchmark("SessionOps.request_client=jedis_distribution=uniform_layout=redis-hash_liveSessions=10000"
+                + "_sessionBytes=2048_updates=safe_t1")).contains("request:redis-hash/jedis");
+        assertThat(History.gateBenchmark("SessionOps.create_client=lettuce_distribution=uniform_layout=postgres_liveSessions=10000"
+                + "_sessionBytes=2048_updates=safe_t1")).contains("create:postgres");
+        // 128 KB, or two threads: not what the gate runs
+        assertThat(History.gateBenchmark("SessionOps.request_client=lettuce_distribution=uniform_layout=redis-json_liveSessions=1024"
+                + "_sessionBytes=131072_updates=safe_t1")).isEmpty();
+        assertThat(History.gateBenchmark("SessionOps.request_client=lettuce_distribution=uniform_layout=redis-json_liveSessions=10000"
+                + "_sessionBytes=2048_updates=safe_t2")).isEmpty();
+    }
+
+    @Test
+    void aConfirmationIsKeptByTheChangesIdAndShownOnTheSite() throws Exception {
+        Path h = dir.resolve("history");
+        History history = History.open(h, "main");
+        history.add(HistoryRecord.of(SAME_BUILD.get(0), "c0", "main"));
+        List<History.Change> changes = History.changes(synthetic(3, 40, 20, 0.85, Integer.MAX_VALUE, Integer.MAX_VALUE));
+        History.Change c = changes.stream().filter(x -> x.metric() == History.Metric.THROUGHPUT).findFirst().orElseThrow();
+        history.confirm(c.id(), "confirmed", "results/confirm-x/2026-12-06_gate", "REGRESSION (exit 1)");
+        assertThat(History.open(h, "main").confirmations()).containsKey(c.id());
+        Path index = HistorySite.build(history.runs(), changes, history.confirmations(), "main", history.bytes(), dir.resolve("site"));
+        assertThat(Files.readString(index)).contains("<b>confirmed</b> by <a href=\"results/confirm-x/2026-12-06_gate/gate.md\">");
     }
 
     @Test
