@@ -87,6 +87,9 @@ final class HistoryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (!java.nio.file.Files.exists(history.resolve("history.json"))) {
+                throw new ConfigException(history + " is not a sessionbench history (no history.json); add runs with 'history add RUN --to " + history + "'");
+            }
             History h = History.open(history, "main");
             List<History.Change> changes = History.changes(h.runs());
             if (changes.isEmpty()) {

@@ -343,8 +343,8 @@ public record GateVerdict(List<Line> lines, Judge.Rules rules, int rounds, int c
                     l.change().verdict().words()));
         }
         b.append(String.format(Locale.ROOT, "false alarms: identical builds fail this gate in at most %.0f %% of runs (a line flagged "
-                        + "by the screen, then judged slower by the confirmation at %.0f %% shared by the flagged lines; a line flagged as "
-                        + "slower is judged on fresh trials only)%n", 100 * falseAlarmBound(), 100 * rules.familyAlpha()));
+                        + "by the screen, then judged slower on fresh trials by the confirmation, at %.0f %% shared by the flagged lines)%n",
+                100 * falseAlarmBound(), 100 * rules.familyAlpha()));
         return b.toString();
     }
 

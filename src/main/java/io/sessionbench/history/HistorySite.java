@@ -84,7 +84,7 @@ public final class HistorySite {
         }
         String html = PAGE.replace("__TITLE__", esc("sessionbench history of " + branch))
                 .replace("__SUMMARY__", esc(String.format(Locale.ROOT, "%d runs, %,d bytes of records (%,.0f per run); change points by E-divisive "
-                        + "means and Student's t (p < %s, at least the series' own median resolution), per environment segment",
+                        + "means and Student's t (p < %s, at least the history's own resolution), per environment segment",
                         runs.size(), bytes, runs.isEmpty() ? 0.0 : (double) bytes / runs.size(), History.P_MAX)))
                 .replace("__CHANGES__", list.toString())
                 .replace("__ECHARTS__", io.sessionbench.report.Interactive.echartsScript())
