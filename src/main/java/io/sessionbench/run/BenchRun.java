@@ -44,9 +44,13 @@ public final class BenchRun {
     public record Settings(Targeting targeting, Profile profile, String label, Path resultsRoot, List<Layout> layouts,
                            String benchmarks, Integer forks, Integer iterations, Double seconds, Integer warmups,
                            Integer liveSessions, Integer threads, Path stackDir, boolean pin, Boolean footprint) {
-        /** Whether the run measures what a session costs to keep: {@code --footprint}, by default in the quick profile. */
+        /**
+         * Whether the run measures what a session costs to keep: only with {@code --footprint}. (On by default it wrote
+         * enough to set off Redis's default RDB snapshot during the first benchmarks, a forked redis-server counted as
+         * another process.)
+         */
         boolean footprintOn() {
-            return footprint != null ? footprint : profile == Profile.QUICK;
+            return footprint != null && footprint;
         }
     }
 
