@@ -87,10 +87,7 @@ final class HistoryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!java.nio.file.Files.exists(history.resolve("history.json"))) {
-                throw new ConfigException(history + " is not a sessionbench history (no history.json); add runs with 'history add RUN --to " + history + "'");
-            }
-            History h = History.open(history, "main");
+            History h = History.existing(history);
             List<History.Change> changes = History.changes(h.runs());
             if (changes.isEmpty()) {
                 System.out.println("history: no change point in " + h.runs().size() + " runs");
@@ -119,10 +116,7 @@ final class HistoryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!java.nio.file.Files.exists(history.resolve("history.json"))) {
-                throw new ConfigException(history + " is not a sessionbench history (no history.json); add runs with 'history add RUN --to " + history + "'");
-            }
-            History h = History.open(history, "main");
+            History h = History.existing(history);
             List<HistoryRecord> runs = h.runs();
             Path index = HistorySite.build(runs, History.changes(runs), h.confirmations(), h.branch(), h.bytes(), out);
             System.out.println("history: site of " + runs.size() + " runs written to " + index);
@@ -161,10 +155,7 @@ final class HistoryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!java.nio.file.Files.exists(history.resolve("history.json"))) {
-                throw new ConfigException(history + " is not a sessionbench history (no history.json)");
-            }
-            History h = History.open(history, "main");
+            History h = History.existing(history);
             List<History.Change> changes = History.changes(h.runs());
             if (change < 1 || change > changes.size()) {
                 throw new ConfigException("--change " + change + ": the history has " + changes.size() + " change(s); see 'history changes " + history + "'");

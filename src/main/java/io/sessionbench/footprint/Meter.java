@@ -340,10 +340,7 @@ abstract class Meter implements AutoCloseable {
             }
             long ticks = 0;
             for (long pid : pids) {
-                ticks += io.sessionbench.metrics.NoiseProbe.processTicks(pid);
-                for (ProcessHandle d : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
-                    ticks += io.sessionbench.metrics.NoiseProbe.processTicks(d.pid());
-                }
+                ticks += io.sessionbench.metrics.NoiseProbe.treeTicks(pid);
             }
             return ticks / 100.0;
         }

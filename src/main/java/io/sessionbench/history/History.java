@@ -58,6 +58,14 @@ public final class History {
         return new History(dir, m.path("branch").asText());
     }
 
+    /** Opens a history that must exist already; one line naming {@code dir} when it is none. */
+    public static History existing(Path dir) {
+        if (!Files.exists(dir.resolve("history.json"))) {
+            throw new ConfigException(dir + " is not a sessionbench history (no history.json); add runs with 'history add RUN --to " + dir + "'");
+        }
+        return open(dir, "main");
+    }
+
     private static boolean isEmptyDir(Path dir) {
         try (var s = Files.list(dir)) {
             return s.findAny().isEmpty();

@@ -226,6 +226,15 @@ public final class NoiseProbe {
         return ticks;
     }
 
+    /** utime + stime of a process and all its descendants (Postgres' backends are the postmaster's children), in ticks. */
+    public static long treeTicks(long pid) {
+        long ticks = processTicks(pid);
+        for (ProcessHandle d : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+            ticks += processTicks(d.pid());
+        }
+        return ticks;
+    }
+
     /** utime + stime of a process from {@code /proc/<pid>/stat}; 0 when it is gone. */
     public static long processTicks(long pid) {
         try {
