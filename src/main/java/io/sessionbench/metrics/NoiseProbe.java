@@ -79,7 +79,7 @@ public final class NoiseProbe {
         return best;
     }
 
-    /** The other process that used the most CPU in the last interval, e.g. {@code postgres 38%}; empty when none. */
+    /** The other process that used the most CPU in the last interval, e.g. {@code postgres 38% (pid 4242)}; empty when none. */
     public String topOther() {
         return topOther;
     }
@@ -132,7 +132,7 @@ public final class NoiseProbe {
         return out;
     }
 
-    /** pid → {ticks, 0}, with the process name kept apart, for every process of the machine. */
+    /** pid → {ticks, parent pid}, with the process name kept apart, for every process of the machine. */
     private static final Map<Long, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Map<Long, long[]> processTicks() {
@@ -149,7 +149,7 @@ public final class NoiseProbe {
                 String[] f = st.substring(close + 2).split(" ");
                 long pid = Long.parseLong(d.getName());
                 NAMES.put(pid, st.substring(open + 1, close));
-                out.put(pid, new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])});
+                out.put(pid, new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[1])});
             } catch (IOException | RuntimeException gone) {
                 // the process ended while being read
             }
@@ -157,27 +157,61 @@ public final class NoiseProbe {
         return out;
     }
 
+    /**
+     * The other processes' busiest name with its share of a core and the pids that used it, e.g. {@code redis-server 5%
+     * (pids 101, 102)}: two servers of one name are told apart by pid (an idle cluster of another run is not the target).
+     * This JVM and the server's processes are left out, the server's children too, found through the parent pids read in the
+     * same pass as the ticks, so a child that exits in between is still theirs.
+     */
     private String busiestOther(Map<Long, long[]> before, Map<Long, long[]> after, double wallSeconds) {
         java.util.Set<Long> mine = new java.util.HashSet<>();
-        mine.add(ProcessHandle.current().pid());
         for (long pid : serverPids) {
             mine.add(pid);
-            ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> mine.add(d.pid())));
         }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Map<Long, long[]> snapshot : List.of(before, after)) {
+                for (Map.Entry<Long, long[]> p : snapshot.entrySet()) {
+                    if (!mine.contains(p.getKey()) && mine.contains(p.getValue()[1])) {
+                        grew = mine.add(p.getKey()) || grew;
+                    }
+                }
+            }
+        }
+        mine.add(ProcessHandle.current().pid());
         Map<String, Long> byName = new java.util.HashMap<>();
+        Map<String, java.util.SortedSet<Long>> pids = new java.util.HashMap<>();
         after.forEach((pid, t) -> {
             if (!mine.contains(pid)) {
                 long delta = t[0] - (before.containsKey(pid) ? before.get(pid)[0] : 0);
                 if (delta > 0) {
-                    byName.merge(NAMES.getOrDefault(pid, "?"), delta, Long::sum);
+                    String name = NAMES.getOrDefault(pid, "?");
+                    byName.merge(name, delta, Long::sum);
+                    pids.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add(pid);
                 }
             }
         });
         return byName.entrySet().stream().max(Map.Entry.comparingByValue())
                 .filter(e -> wallSeconds > 0 && e.getValue() / (double) TICKS_PER_SECOND / wallSeconds >= 0.05)
-                .map(e -> String.format(java.util.Locale.ROOT, "%s %.0f%%", e.getKey(),
-                        100.0 * e.getValue() / TICKS_PER_SECOND / wallSeconds))
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.0f%% (%s)", e.getKey(),
+                        100.0 * e.getValue() / TICKS_PER_SECOND / wallSeconds, pidList(pids.get(e.getKey()))))
                 .orElse("");
+    }
+
+    private static String pidList(java.util.SortedSet<Long> pids) {
+        List<String> shown = pids.stream().limit(5).map(String::valueOf).toList();
+        return (pids.size() == 1 ? "pid " : "pids ") + String.join(", ", shown) + (pids.size() > 5 ? ", …" : "");
+    }
+
+    /** The name of the busiest other process in a {@code topOther} line: {@code redis-server 5% (pid 101)} → {@code redis-server}. */
+    public static String otherName(String topOther) {
+        String s = topOther.trim();
+        int paren = s.lastIndexOf(" (pid");
+        if (paren > 0) {
+            s = s.substring(0, paren);
+        }
+        return s.substring(0, Math.max(0, s.lastIndexOf(' ')));
     }
 
     /** This JVM's garbage collections so far: {count, milliseconds}, summed over its collectors. */

@@ -106,14 +106,14 @@ public final class ReportWriter {
         return rows;
     }
 
-    /** The distinct names of the busiest other processes recorded per iteration ({@code iteration 3: postgres 38%}). */
+    /** The distinct names of the busiest other processes recorded per iteration ({@code iteration 3: postgres 38% (pid 4242)}; older files have no pids). */
     private static List<String> otherProcesses(Path file) {
         if (!Files.exists(file)) {
             return List.of();
         }
         try {
             return Files.readAllLines(file).stream().map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .map(l -> l.substring(0, Math.max(0, l.lastIndexOf(' ')))).distinct().sorted().toList();
+                    .map(io.sessionbench.metrics.NoiseProbe::otherName).distinct().sorted().toList();
         } catch (IOException e) {
             return List.of();
         }
