@@ -55,7 +55,8 @@ final class BenchCommand implements Callable<Integer> {
     Path stackDir;
 
     @Option(names = "--footprint", negatable = true, description = "measure what a session costs to keep (server memory per "
-            + "session, encoding, server CPU per request, capacity) before the benchmarks; see also the 'footprint' command")
+            + "session, encoding, server CPU per request, capacity) before the benchmarks; on by default in the quick profile "
+            + "(--no-footprint leaves it out); see also the 'footprint' command")
     Boolean footprint;
 
     @Option(names = "--pin", description = "pin the local servers to the last core and the benchmark JVMs to the others "

@@ -99,7 +99,7 @@ final class FootprintCommand implements Callable<Integer> {
             Files.writeString(out.resolve("env.json"), m.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(io.sessionbench.report.Environment.collect(t, run)));
             Footprint fp = new Footprint(new Footprint.Settings(chosen, List.copyOf(new ArrayList<>(new java.util.TreeSet<>(sizes))), sessions, f,
-                    sessionsAlive, rps, Footprint.ownsRedis(t)), System.out);
+                    sessionsAlive, rps, Footprint.owned(t)), System.out);
             String md = fp.write(fp.measure(t.endpoints(), Footprint.pidsByServer(io.sessionbench.metrics.ServerProcesses.of(t))), out);
             System.out.println();
             System.out.print(md);

@@ -165,6 +165,10 @@ final class HistoryCommand implements Callable<Integer> {
                 throw new ConfigException("change " + change + " is a" + (c.environment() ? "n environment change" : " correctness change")
                         + "; the gate confirms speed changes (a correctness change is confirmed by the failing run itself)");
             }
+            if (c.sameBuild()) {
+                throw new ConfigException("change " + change + " lies between two runs of commit " + c.after().commit()
+                        + ": one build either side, nothing for the gate to compare");
+            }
             String metric = switch (c.metric()) {
                 case THROUGHPUT -> "ok";
                 case P99 -> "p99";

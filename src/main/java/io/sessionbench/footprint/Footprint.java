@@ -56,10 +56,22 @@ public final class Footprint {
      * @param sessions   sessions written at 2 KB; at other sizes as many as hold the same bytes, 50 at least
      * @param capacitySessions sessions alive in the capacity table
      * @param capacityRps      requests per second in the capacity table
-     * @param ownRedis   whether this run started the Redis server (only then is a setting changed, and put back)
+     * @param owned      the servers this run started (only on those is a setting changed, and put back)
      */
     public record Settings(List<Layout> layouts, List<Integer> sizes, int sessions, Fill fill, long capacitySessions, long capacityRps,
-                           boolean ownRedis) {
+                           Set<io.sessionbench.infra.LocalStack.Server> owned) {
+        public Settings {
+            owned = owned.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(owned));
+        }
+
+        boolean ownRedis() {
+            return owned.contains(io.sessionbench.infra.LocalStack.Server.REDIS);
+        }
+
+        boolean ownPostgres() {
+            return owned.contains(io.sessionbench.infra.LocalStack.Server.POSTGRES);
+        }
+
         int sessionsAt(int size) {
             return (int) Math.max(Math.min(sessions, 200), Math.min(sessions, (long) sessions * 2048 / Math.max(1, size)));
         }
@@ -120,9 +132,11 @@ public final class Footprint {
     private final Settings s;
     private final PrintStream log;
 
-    /** Whether this run started the Redis server (then, and only then, a setting may be changed and put back). */
-    public static boolean ownsRedis(io.sessionbench.infra.Targets t) {
-        return t.localServers().stream().anyMatch(r -> r.server() == io.sessionbench.infra.LocalStack.Server.REDIS);
+    /** The servers this run started (on those, and only those, a setting may be changed and put back). */
+    public static Set<io.sessionbench.infra.LocalStack.Server> owned(io.sessionbench.infra.Targets t) {
+        Set<io.sessionbench.infra.LocalStack.Server> out = java.util.EnumSet.noneOf(io.sessionbench.infra.LocalStack.Server.class);
+        t.localServers().forEach(r -> out.add(r.server()));
+        return out;
     }
 
     /** The store's processes on this machine by server (Postgres' CPU is read from them). */
@@ -146,9 +160,13 @@ public final class Footprint {
                     continue; // the in-process floor keeps nothing on a server
                 }
                 List<Long> pids = serverPids.getOrDefault(layout.server().get(), List.of());
+                compactOwnPostgres(layout, e, pids);
                 rows.add(one(layout, "", size, e, pids));
                 if (layout == Layout.REDIS_HASH) {
                     listpackVariant(size, e, pids).ifPresent(rows::add);
+                }
+                if (layout == Layout.POSTGRES) {
+                    fillfactorVariant(size, e, pids).ifPresent(rows::add);
                 }
             }
         }
@@ -176,6 +194,52 @@ public final class Footprint {
                 return java.util.Optional.of(one(Layout.REDIS_HASH, "hash-max-listpack-value " + (largest + 1), size, e, pids));
             } finally {
                 r.configSet("hash-max-listpack-value", before);
+            }
+        }
+    }
+
+    /** The fillfactor the Postgres variant leaves: 30 % of each page free for the next version of a row. */
+    static final int FILLFACTOR = 70;
+
+    /**
+     * postgres again with the session table's {@code fillfactor} at {@value #FILLFACTOR}, so a renewal's new row version
+     * may stay on its page (a HOT update, when no indexed column changes) instead of moving to another: only on a
+     * Postgres this run started (its table rewritten compactly first, as before every Postgres row there); the setting
+     * is put back afterwards.
+     */
+    private java.util.Optional<Row> fillfactorVariant(int size, Endpoints e, List<Long> pids) {
+        if (!s.ownPostgres()) {
+            return java.util.Optional.empty();
+        }
+        compactOwnPostgres(Layout.POSTGRES, e, pids);
+        try (Meter.Postgres pg = new Meter.Postgres(e.postgres(), false, pids)) {
+            String before = pg.fillfactor();
+            if (!pg.setFillfactor(String.valueOf(FILLFACTOR))) {
+                log.println("footprint: postgres fillfactor variant skipped: " + String.join("; ", pg.unread));
+                return java.util.Optional.empty();
+            }
+            try {
+                return java.util.Optional.of(one(Layout.POSTGRES, "fillfactor " + FILLFACTOR, size, e, pids));
+            } finally {
+                pg.setFillfactor(before);
+            }
+        }
+    }
+
+    /**
+     * On a Postgres this run started, the layout's table rewritten compactly ({@code VACUUM FULL}) before it is measured,
+     * so no row reuses space an earlier measurement (or benchmark) freed and the rows compare; on a server you gave,
+     * nothing is rewritten and a row measured after another size says so ({@link Row#reusing}).
+     */
+    private void compactOwnPostgres(Layout layout, Endpoints e, List<Long> pids) {
+        if (!s.ownPostgres() || layout.server().orElse(null) != io.sessionbench.infra.LocalStack.Server.POSTGRES) {
+            return;
+        }
+        try (Meter.Postgres pg = new Meter.Postgres(e.postgres(), layout == Layout.POSTGRES_UNLOGGED, pids)) {
+            if (pg.compact()) {
+                measured.remove(layout);
+            } else {
+                log.println("footprint: " + layout.label() + ": " + String.join("; ", pg.unread));
             }
         }
     }
@@ -418,7 +482,7 @@ public final class Footprint {
         try {
             com.fasterxml.jackson.databind.JsonNode root = new ObjectMapper().readTree(json.toFile());
             Footprint f = new Footprint(new Settings(List.of(), List.of(), root.path("sessionsAt2KB").asInt(), Fill.of(root.path("fill").asText("random")),
-                    root.path("capacitySessions").asLong(), root.path("capacityRequestsPerSecond").asLong(), false), System.out);
+                    root.path("capacitySessions").asLong(), root.path("capacityRequestsPerSecond").asLong(), Set.of()), System.out);
             return f.capacity(read(json));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + json + ": " + e.getMessage());

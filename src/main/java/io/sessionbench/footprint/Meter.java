@@ -314,6 +314,41 @@ abstract class Meter implements AutoCloseable {
             return single("SELECT pg_total_relation_size('" + table + "') + pg_total_relation_size('" + table + "_users')");
         }
 
+        /** The session table's {@code fillfactor} setting, or null when it has none (the default, 100). */
+        String fillfactor() {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT option_value FROM pg_options_to_table("
+                    + "(SELECT reloptions FROM pg_class WHERE oid = '" + table + "'::regclass)) WHERE option_name = 'fillfactor'")) {
+                return rs.next() ? rs.getString(1) : null;
+            } catch (SQLException ex) {
+                unread.add("fillfactor not read: " + firstLine(ex));
+                return null;
+            }
+        }
+
+        /** Sets the session table's {@code fillfactor} ({@code null}: back to the default); false when refused. */
+        boolean setFillfactor(String value) {
+            return execute("ALTER TABLE " + table + (value == null ? " RESET (fillfactor)" : " SET (fillfactor = " + Integer.parseInt(value) + ")"));
+        }
+
+        /**
+         * Rewrites the session table compactly ({@code VACUUM FULL}), then a plain {@code VACUUM} so its count of dead rows
+         * starts from the rewritten table (a rewrite alone leaves the rows deleted before it counted); false when refused.
+         */
+        boolean compact() {
+            double exists = single("SELECT count(*) FROM pg_class WHERE oid = to_regclass('" + table + "')");
+            return exists == 0 || execute("VACUUM FULL " + table) && execute("VACUUM " + table) && execute("SELECT pg_stat_force_next_flush()");
+        }
+
+        private boolean execute(String sql) {
+            try (Statement st = c.createStatement()) {
+                st.execute(sql);
+                return true;
+            } catch (SQLException ex) {
+                unread.add("'" + sql + "' refused: " + firstLine(ex));
+                return false;
+            }
+        }
+
         @Override
         double[] sample(List<SessionId> ids, int written, java.util.Set<String> encodings) {
             List<Double> out = new ArrayList<>();

@@ -156,8 +156,17 @@ public final class History {
      */
     public record Change(String benchmark, Metric metric, HistoryRecord before, HistoryRecord after, double from, double to,
                          double relative, double p, boolean environment) {
+        /**
+         * {@code correctness}, {@code speed}, {@code environment}, or {@code machine}: a speed change point between two
+         * runs of one build, which no code change made (the machine's own drift over hours; kept, never a regression).
+         */
         public String kind() {
-            return environment ? "environment" : metric.correctness ? "correctness" : "speed";
+            return environment ? "environment" : metric.correctness ? "correctness" : sameBuild() ? "machine" : "speed";
+        }
+
+        /** Whether a speed change lies between two runs of one commit. */
+        public boolean sameBuild() {
+            return !environment && !metric.correctness && !before.commit().isEmpty() && before.commit().equals(after.commit());
         }
 
         /** A name that stays the same while runs are added: benchmark, metric and the first run after the change. */
@@ -173,8 +182,9 @@ public final class History {
                 return String.format(Locale.ROOT, "%s: %s appeared (%.0f → %.0f) from %s (commit %s)", benchmark, metric.label, from, to, after.id(),
                         shortCommit(after.commit()));
             }
-            return String.format(Locale.ROOT, "%s · %s: %+.1f %% (%.1f → %.1f, p %.1e) between %s (commit %s) and %s (commit %s)", benchmark,
-                    metric.label, 100 * relative, from, to, p, before.id(), shortCommit(before.commit()), after.id(), shortCommit(after.commit()));
+            return String.format(Locale.ROOT, "%s · %s: %+.1f %% (%.1f → %.1f, p %.1e) between %s (commit %s) and %s (commit %s)%s", benchmark,
+                    metric.label, 100 * relative, from, to, p, before.id(), shortCommit(before.commit()), after.id(), shortCommit(after.commit()),
+                    sameBuild() ? ": one build either side, so the machine drifted, not the code" : "");
         }
     }
 
@@ -192,7 +202,8 @@ public final class History {
     /**
      * Every change of {@code runs}: environment boundaries; per segment of one environment, per benchmark and metric,
      * correctness counts going from none to some, and speed change points (E-divisive means with Student's t, p below
-     * {@link #P_MAX}, at least the history's own resolution, {@link #resolution}). Correctness first, then the newest first.
+     * {@link #P_MAX}, at least the history's own resolution, {@link #resolution}). Correctness first, then speed changes between
+     * builds, then the machine's (one build either side) and the environment's; the newest first within each.
      */
     public static List<Change> changes(List<HistoryRecord> runs) {
         List<Change> out = new ArrayList<>();
@@ -237,7 +248,7 @@ public final class History {
                 }
             }
         }
-        out.sort(Comparator.comparing((Change c) -> c.metric().correctness && !c.environment() ? 0 : 1)
+        out.sort(Comparator.comparing((Change c) -> c.metric().correctness && !c.environment() ? 0 : c.kind().equals("speed") ? 1 : 2)
                 .thenComparing((Change c) -> c.after().date(), Comparator.reverseOrder()));
         return out;
     }

@@ -110,7 +110,7 @@ public final class HistorySite {
     private static final String PAGE = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
-            <style>body{font-family:sans-serif;margin:1.5em;max-width:1100px}li.correctness{color:#b00}li.environment{color:#555}
+            <style>body{font-family:sans-serif;margin:1.5em;max-width:1100px}li.correctness{color:#b00}li.environment{color:#555}li.machine{color:#555}
             .chart{width:100%;height:320px}h2{margin-top:1.6em}</style></head><body>
             <h1>__TITLE__</h1>
             <p>__SUMMARY__</p>
@@ -189,6 +189,16 @@ public final class HistorySite {
             document.body.setAttribute('data-charts', String(charts.length + 1));
             document.body.setAttribute('data-expected-series', String(expected));
             document.body.setAttribute('data-rendered-series', String(drawn));
+            // each chart's axes as 'name(labels shown)': 'run(31)|ok/s(6)'; a test checks that every axis is named and labelled
+            function axisOf(c, kind) {
+              var out = '';
+              c.getModel().eachComponent(kind, function (m) {
+                if (!out) { out = (m.get('name') || '') + '(' + (m.axis ? m.axis.getViewLabels().length : 0) + ')'; }
+              });
+              return out;
+            }
+            document.body.setAttribute('data-axis-labels', charts.concat([spectrum])
+              .map(function (c) { return axisOf(c, 'xAxis') + '|' + axisOf(c, 'yAxis'); }).join(';'));
             document.body.setAttribute('data-errors', String(window.__errors.length));
             if (window.__errors.length) {
               var pre = document.createElement('pre'); pre.id = 'script-errors'; pre.textContent = window.__errors.join(' | ');

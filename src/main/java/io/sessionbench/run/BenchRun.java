@@ -44,13 +44,9 @@ public final class BenchRun {
     public record Settings(Targeting targeting, Profile profile, String label, Path resultsRoot, List<Layout> layouts,
                            String benchmarks, Integer forks, Integer iterations, Double seconds, Integer warmups,
                            Integer liveSessions, Integer threads, Path stackDir, boolean pin, Boolean footprint) {
-        /**
-         * Whether the run measures what a session costs to keep: only with {@code --footprint}. (On by default it wrote
-         * enough to set off Redis's default RDB snapshot during the first benchmarks, a forked redis-server counted as
-         * another process.)
-         */
+        /** Whether the run measures what a session costs to keep: {@code --footprint}, by default in the quick profile. */
         boolean footprintOn() {
-            return footprint != null && footprint;
+            return footprint != null ? footprint : profile == Profile.QUICK;
         }
     }
 
@@ -296,7 +292,7 @@ public final class BenchRun {
             io.sessionbench.footprint.Footprint f = new io.sessionbench.footprint.Footprint(new io.sessionbench.footprint.Footprint.Settings(
                     layouts, List.copyOf(sizes), io.sessionbench.footprint.Footprint.QUICK_SESSIONS, io.sessionbench.footprint.Footprint.Fill.RANDOM,
                     io.sessionbench.footprint.Footprint.CAPACITY_SESSIONS, io.sessionbench.footprint.Footprint.CAPACITY_RPS,
-                    io.sessionbench.footprint.Footprint.ownsRedis(t)), System.out);
+                    io.sessionbench.footprint.Footprint.owned(t)), System.out);
             long t0 = System.nanoTime();
             f.write(f.measure(t.endpoints(), io.sessionbench.footprint.Footprint.pidsByServer(processes)), out);
             System.out.printf(java.util.Locale.ROOT, "footprint: written to %s (%.0f s)%n", out.resolve("footprint.md"), (System.nanoTime() - t0) / 1e9);

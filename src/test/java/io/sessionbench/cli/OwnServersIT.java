@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 class OwnServersIT {
 
     @Test
-    void aStandaloneRedisStartedByStackUpIsTheServerNotADisturbance() throws Exception {
-        check(List.of("--only", "REDIS"), "redis-blob", "redis-server");
+    void aStandaloneRedisAPostgresAndAMemcachedStartedByStackUpAreTheServersNotADisturbance() throws Exception {
+        check(List.of(), "redis-blob,postgres,memcached-blob", "redis-server", "postgres", "memcached");
     }
 
     @Test
@@ -38,11 +38,6 @@ class OwnServersIT {
     @Test
     void aClusterStartedByStackUpIsTheServerNotADisturbance() throws Exception {
         check(List.of("--only", "REDIS", "--topology", "cluster"), "redis-blob", "redis-server");
-    }
-
-    @Test
-    void aPostgresAndAMemcachedStartedByStackUpAreTheServersNotADisturbance() throws Exception {
-        check(List.of("--only", "POSTGRES,MEMCACHED"), "postgres,memcached-blob", "postgres", "memcached");
     }
 
     /** Starts the stack, benchmarks {@code layouts} against it as a target, stops it, and checks the run. */

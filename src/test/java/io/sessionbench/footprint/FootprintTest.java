@@ -32,8 +32,10 @@ class FootprintTest {
     @TempDir
     Path dir;
 
-    private static Footprint footprint(List<Layout> layouts, List<Integer> sizes, boolean ownRedis, ByteArrayOutputStream log) {
-        return new Footprint(new Footprint.Settings(layouts, sizes, 200, Footprint.Fill.RANDOM, 1_000_000, 10_000, ownRedis),
+    private static Footprint footprint(List<Layout> layouts, List<Integer> sizes, boolean own, ByteArrayOutputStream log) {
+        java.util.Set<io.sessionbench.infra.LocalStack.Server> owned = own
+                ? java.util.EnumSet.allOf(io.sessionbench.infra.LocalStack.Server.class) : java.util.Set.of();
+        return new Footprint(new Footprint.Settings(layouts, sizes, 200, Footprint.Fill.RANDOM, 1_000_000, 10_000, owned),
                 new PrintStream(log, true));
     }
 
@@ -103,6 +105,35 @@ class FootprintTest {
         assertThat(own.get(1).bytesPerSession()).isLessThan(own.get(0).bytesPerSession());
         try (redis.clients.jedis.Jedis j = io.sessionbench.metrics.RedisServerView.connect(e.redisServer())) {
             assertThat(j.configGet("hash-max-listpack-value").get("hash-max-listpack-value")).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void theFillfactorVariantRunsOnlyOnAPostgresThisRunStartedLeavesRoomOnEachPageAndPutsTheSettingBack() throws Exception {
+        Endpoints e = TestStack.endpoints();
+        assertThat(footprint(List.of(Layout.POSTGRES), List.of(2048), false, new ByteArrayOutputStream()).measure(e, Map.of()))
+                .extracting(Footprint.Row::variant).containsExactly("");
+        String before = fillfactor(e); // the store made its table by now
+        assertThat(before).isNotEqualTo("no table");
+        // 512-byte sessions stay in the heap row (a 2 KB one goes to TOAST, where fillfactor does not apply)
+        List<Footprint.Row> own = footprint(List.of(Layout.POSTGRES), List.of(512), true, new ByteArrayOutputStream()).measure(e, Map.of());
+        assertThat(own).extracting(Footprint.Row::variant).containsExactly("", "fillfactor " + Footprint.FILLFACTOR);
+        // a page filled to 70 % holds fewer rows: the heap, most of what the rows take, needs about 1/0.7 as many pages
+        assertThat(own.get(1).bytesAfterWrite()).isGreaterThan(1.15 * own.get(0).bytesAfterWrite());
+        assertThat(own.get(0).unread()).noneMatch(u -> u.contains("earlier size"));
+        assertThat(own.get(1).unread()).noneMatch(u -> u.contains("earlier size"));
+        assertThat(fillfactor(e)).as("the table's fillfactor put back").isEqualTo(before);
+    }
+
+    /** The session table's reloptions as Postgres keeps them (null: none set). */
+    private static String fillfactor(Endpoints e) throws Exception {
+        var pg = e.postgres();
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", pg.user());
+        props.setProperty("password", pg.password().value());
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), props); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'sessionbench_sessions'")) {
+            return rs.next() ? rs.getString(1) : "no table";
         }
     }
 

@@ -42,6 +42,10 @@ class HistorySiteTest {
         // every benchmark's throughput (value, 95 % low and high) and percentiles (P50, P99, P99.9), and two runs' spectra
         assertThat(r.expectedSeries()).isEqualTo(6 * benchmarks + 2);
         assertThat(r.renderedSeries()).isEqualTo(r.expectedSeries());
+        // every chart's two axes are named and show labels: 'run(31)|ok/s(6)'
+        List<String> axes = List.of(r.axisLabels().split(";"));
+        assertThat(axes).hasSize(r.charts());
+        assertThat(axes).allMatch(a -> a.matches("[^|()]*\\S[^|()]*\\([1-9]\\d*\\)\\|[^|()]*\\S[^|()]*\\([1-9]\\d*\\)"), "named and labelled");
         browser.get().screenshot(index, dir.resolve("site.png"), 1200, 900);
         assertThat(dir.resolve("site.png")).isNotEmptyFile();
     }

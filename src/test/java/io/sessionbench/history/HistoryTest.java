@@ -35,6 +35,23 @@ class HistoryTest {
      * a 10 % step is below the history's resolution at p &lt; 0.001, and rightly not called).
      */
     static double[] committedForks() {
+        return FORKS.get().clone();
+    }
+
+    /** Read once: the reports' rows of five runs take seconds to build, and every synthetic history draws from them. */
+    private static final java.util.function.Supplier<double[]> FORKS = new java.util.function.Supplier<>() {
+        private double[] forks;
+
+        @Override
+        public synchronized double[] get() {
+            if (forks == null) {
+                forks = readCommittedForks();
+            }
+            return forks;
+        }
+    };
+
+    private static double[] readCommittedForks() {
         List<Double> out = new ArrayList<>();
         for (Path run : SAME_BUILD) {
             for (SummaryRow r : ReportWriter.summaryRows(run)) {
@@ -92,6 +109,26 @@ class HistoryTest {
             }
         }
         assertThat(found).as("of 20 shuffled histories with a 10 % step at run 20").isGreaterThanOrEqualTo(16);
+    }
+
+    @Test
+    void aStepBetweenTwoRunsOfOneBuildIsTheMachinesNotARegression() {
+        int seen = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            List<HistoryRecord> runs = new ArrayList<>(synthetic(seed, 40, 20, 0.90, Integer.MAX_VALUE, Integer.MAX_VALUE));
+            HistoryRecord at = runs.get(20);
+            // run 20 rebuilt from run 19's commit: the same build either side of the step
+            runs.set(20, new HistoryRecord(at.format(), at.id(), runs.get(19).commit(), at.branch(), at.date(), at.resultsVersion(),
+                    at.environment(), at.fingerprint(), at.benchmarks()));
+            for (History.Change c : History.changes(runs)) {
+                if (c.after().id().equals("run-020")) {
+                    seen++;
+                    assertThat(c.kind()).isEqualTo("machine");
+                    assertThat(c.describe()).contains("one build either side");
+                }
+            }
+        }
+        assertThat(seen).as("histories whose step was found at run 20").isGreaterThanOrEqualTo(10);
     }
 
     @Test
