@@ -153,6 +153,18 @@ public final class Footprint {
 
     /** Measures every layout at every size against {@code e}; the store's processes here ({@code serverPids}) give Postgres' CPU. */
     public List<Row> measure(Endpoints e, Map<io.sessionbench.infra.LocalStack.Server, List<Long>> serverPids) {
+        long t0 = System.nanoTime();
+        try {
+            return measureAll(e, serverPids);
+        } finally {
+            seconds = (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /** Wall seconds the last {@link #measure} took (written to footprint.json: what it adds to a run). */
+    private double seconds = Double.NaN;
+
+    private List<Row> measureAll(Endpoints e, Map<io.sessionbench.infra.LocalStack.Server, List<Long>> serverPids) {
         List<Row> rows = new ArrayList<>();
         for (int size : s.sizes()) {
             for (Layout layout : s.layouts()) {
@@ -341,6 +353,9 @@ public final class Footprint {
         root.put("sessionsAt2KB", s.sessions());
         root.put("capacitySessions", s.capacitySessions());
         root.put("capacityRequestsPerSecond", s.capacityRps());
+        if (!Double.isNaN(seconds)) {
+            root.put("seconds", Math.round(seconds * 10) / 10.0);
+        }
         ArrayNode a = root.putArray("rows");
         StringBuilder csv = new StringBuilder("layout,variant,session_bytes,sessions,attribute_bytes,bytes_after_write,bytes_after_workload,"
                 + "sampled_median,sampled_p10,sampled_p90,encoding,server_cpu_us_per_request,cpu_source,wal_bytes_per_request,dead_rows,"

@@ -197,7 +197,7 @@ public final class HistorySite {
               });
               return out;
             }
-            document.body.setAttribute('data-axis-labels', charts.concat([spectrum])
+            document.body.setAttribute('data-axis-names', charts.concat([spectrum])
               .map(function (c) { return axisOf(c, 'xAxis') + '|' + axisOf(c, 'yAxis'); }).join(';'));
             document.body.setAttribute('data-errors', String(window.__errors.length));
             if (window.__errors.length) {

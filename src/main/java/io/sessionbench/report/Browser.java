@@ -20,9 +20,16 @@ public final class Browser {
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
     private static final long TIMEOUT_SECONDS = 90;
     private final Path executable;
+    private final long timeoutSeconds;
 
-    private Browser(Path executable) {
+    private Browser(Path executable, long timeoutSeconds) {
         this.executable = executable;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /** This browser, given up on after {@code seconds} (90 by default). */
+    Browser withTimeout(long seconds) {
+        return new Browser(executable, seconds);
     }
 
     /** The first Chromium on {@code PATH}, if any. */
@@ -31,15 +38,20 @@ public final class Browser {
             for (String name : NAMES) {
                 Path p = Path.of(dir.isEmpty() ? "." : dir, name);
                 if (Files.isExecutable(p)) {
-                    return Optional.of(new Browser(p));
+                    return Optional.of(new Browser(p, TIMEOUT_SECONDS));
                 }
             }
         }
         return Optional.empty();
     }
 
-    /** What the page's script recorded on {@code <body>}: series expected and rendered, charts, script errors. */
-    public record Rendered(int expectedSeries, int renderedSeries, int charts, int errors, String errorText, String axisLabels) {
+    /**
+     * What the page's script recorded on {@code <body>}: series expected and rendered, charts, script errors, the labels
+     * laid out per axis ({@code data-axis-labels}, the report) and each chart's axis names with their label counts
+     * ({@code data-axis-names}, the history's site: {@code run(31)|ok/s(6);…}).
+     */
+    public record Rendered(int expectedSeries, int renderedSeries, int charts, int errors, String errorText, String axisLabels,
+                           String axisNames) {
         /**
          * Each value or log axis of each chart with the number of labels ECharts laid out on it, as
          * {@code chart 3 yAxis} → 4, read from what the page recorded.
@@ -68,7 +80,7 @@ public final class Browser {
         Matcher errors = Pattern.compile("<pre id=\"script-errors\">([^<]*)</pre>").matcher(dom);
         return new Rendered(attribute(attributes, "data-expected-series"), attribute(attributes, "data-rendered-series"),
                 attribute(attributes, "data-charts"), attribute(attributes, "data-errors"), errors.find() ? errors.group(1) : "",
-                text(attributes, "data-axis-labels"));
+                text(attributes, "data-axis-labels"), text(attributes, "data-axis-names"));
     }
 
     /** A PNG of the page's first screen at {@code width × height} CSS pixels. */
@@ -97,20 +109,31 @@ public final class Browser {
                 "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("sessionbench-chromium", ".log");
+        Path dom = Files.createTempFile("sessionbench-chromium", ".out");
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the browser did not finish within " + TIMEOUT_SECONDS + " s: " + String.join(" ", cmd));
+            // output to a file, not a pipe read before the wait: a page that never finishes ends at the timeout
+            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(dom.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                List<ProcessHandle> all = new ArrayList<>(p.descendants().toList()); // its renderer and GPU helpers too
+                all.add(p.toHandle());
+                all.forEach(ProcessHandle::destroyForcibly);
+                for (ProcessHandle h : all) {
+                    try {
+                        h.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException gone) {
+                        // a process that does not end after SIGKILL is the kernel's; nothing more can be done
+                    }
+                }
+                throw new IllegalStateException("the browser did not finish within " + timeoutSeconds + " s: " + String.join(" ", cmd));
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException("the browser exited with " + p.exitValue() + ": "
                         + Files.readAllLines(log).stream().filter(l -> !l.contains("dbus")).reduce((a, b) -> b).orElse(""));
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return Files.readString(dom, StandardCharsets.UTF_8);
         } finally {
             Files.deleteIfExists(log);
+            Files.deleteIfExists(dom);
             try (var walk = Files.walk(profile)) {
                 for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(f);

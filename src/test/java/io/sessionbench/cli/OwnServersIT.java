@@ -30,9 +30,22 @@ class OwnServersIT {
         check(List.of(), "redis-blob,postgres,memcached-blob", "redis-server", "postgres", "memcached");
     }
 
+    /**
+     * Also what a Sentinel topology must give every client (this run stands for bench's own {@code --topology sentinel}
+     * as well, which starts the same stack: TopologyIT runs the cluster that way): the sentinel address without its
+     * password, Redisson reading from the primary without retries, Lettuce rejecting commands while disconnected.
+     */
     @Test
     void aSentinelTopologyStartedByStackUpIsTheServerNotADisturbance() throws Exception {
-        check(List.of("--only", "REDIS", "--topology", "sentinel"), "redis-blob", "redis-server", "redis-sentinel");
+        Path folder = check(List.of("--only", "REDIS", "--topology", "sentinel"), "redis-blob", "redis-server", "redis-sentinel");
+        List<BenchRecord> records = BenchRecord.read(folder.resolve("jmh.json"));
+        assertThat(records).extracting(BenchRecord::target).contains("redis-blob/lettuce", "redis-blob/jedis", "redis-blob/redisson");
+        assertThat(records).allSatisfy(r -> assertThat(r.secondary().get("errors").score()).as(r.key()).isZero());
+        String env = Files.readString(folder.resolve("env.json"));
+        assertThat(env).contains("redis-sentinel://:****@127.0.0.1:").contains("/sessionbench");
+        com.fasterxml.jackson.databind.JsonNode clients = new com.fasterxml.jackson.databind.ObjectMapper().readTree(env).path("redisClients");
+        assertThat(clients.path("redisson").asText()).contains("readMode MASTER").contains("retryAttempts 0");
+        assertThat(clients.path("lettuce").asText()).contains("REJECT_COMMANDS");
     }
 
     @Test
@@ -40,8 +53,8 @@ class OwnServersIT {
         check(List.of("--only", "REDIS", "--topology", "cluster"), "redis-blob", "redis-server");
     }
 
-    /** Starts the stack, benchmarks {@code layouts} against it as a target, stops it, and checks the run. */
-    private static void check(List<String> stackArgs, String layouts, String... serverNames) throws Exception {
+    /** Starts the stack, benchmarks {@code layouts} against it as a target, stops it, checks the run; returns its folder. */
+    private static Path check(List<String> stackArgs, String layouts, String... serverNames) throws Exception {
         // searchable by others: Postgres, started as root, drops to 'nobody'
         Path dir = Files.createTempDirectory(Path.of("target"), "own-servers-",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -69,7 +82,7 @@ class OwnServersIT {
             foreign.addAll(foreignServers(pids, serverNames));
             run = Cli.run(endpoints(dir.resolve("stack").resolve("endpoints.env")), "bench", "--layouts", layouts,
                     "--benchmarks", "request", "--forks", "0", "--warmup-iterations", "0", "--iterations", "2",
-                    "--iteration-seconds", "0.3", "--live-sessions", "100", "--results", dir.resolve("results").toString(),
+                    "--iteration-seconds", "0.2", "--live-sessions", "100", "--results", dir.resolve("results").toString(),
                     "--label", "own", "--stack-dir", dir.resolve("bench-stack").toString());
         } finally {
             Cli.Result down = Cli.run(Map.of(), "stack", "down", "--dir", dir.resolve("stack").toString());
@@ -113,6 +126,7 @@ class OwnServersIT {
         assertThat(verdict).as("ranked as for the local stack").contains("| 1 |").doesNotContain("no ranking")
                 .doesNotContain("disturbed from outside");
         assertThat(pids).as("stack down stopped every server").noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+        return folder;
     }
 
     /** The processes named as a server ({@code /proc/PID/comm}) that are neither the stack's nor their children. */

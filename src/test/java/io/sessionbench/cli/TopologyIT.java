@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** {@code --topology}: the main job runs on a local Sentinel or Cluster topology; what is not supported says so before starting. */
+/**
+ * {@code --topology}: the main job runs on a local Cluster topology (a local Sentinel topology is the stack OwnServersIT
+ * starts and benchmarks); what is not supported says so before starting.
+ */
 class TopologyIT {
 
     /** One Redis layout is enough: what differs by topology is how each client reaches it, and all three run. */
@@ -54,19 +57,6 @@ class TopologyIT {
         assertThat(table.lines().filter(l -> l.contains("| primary |"))).as(table).hasSize(3)
                 .allSatisfy(l -> assertThat(l.split("\\|")[4].trim()).as("commands on each primary").isNotEqualTo("0"));
         assertThat(Files.readString(folder.resolve("report.md"))).contains("## Load per cluster node", "key design `user`");
-    }
-
-    @Test
-    void benchRunsOnALocalSentinelTopologyAndStopsEveryProcess() throws Exception {
-        Path folder = bench(Files.createTempDirectory(Path.of("target"), "topology-"), "--topology", "sentinel");
-        assertThat(lastOutput).contains("sentinel  redis-sentinel://:****@127.0.0.1:").contains("/sessionbench");
-        List<BenchRecord> records = BenchRecord.read(folder.resolve("jmh.json"));
-        assertThat(records).extracting(BenchRecord::target).contains("redis-blob/lettuce", "redis-blob/jedis", "redis-blob/redisson");
-        assertThat(records).allSatisfy(r -> assertThat(r.secondary().get("errors").score()).as(r.key()).isZero());
-        JsonNode env = new ObjectMapper().readTree(folder.resolve("env.json").toFile());
-        assertThat(env.toString()).contains("redis-sentinel://");
-        assertThat(env.path("redisClients").path("redisson").asText()).contains("readMode MASTER").contains("retryAttempts 0");
-        assertThat(env.path("redisClients").path("lettuce").asText()).contains("REJECT_COMMANDS");
     }
 
     @Test

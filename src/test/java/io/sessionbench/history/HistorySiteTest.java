@@ -43,7 +43,7 @@ class HistorySiteTest {
         assertThat(r.expectedSeries()).isEqualTo(6 * benchmarks + 2);
         assertThat(r.renderedSeries()).isEqualTo(r.expectedSeries());
         // every chart's two axes are named and show labels: 'run(31)|ok/s(6)'
-        List<String> axes = List.of(r.axisLabels().split(";"));
+        List<String> axes = List.of(r.axisNames().split(";"));
         assertThat(axes).hasSize(r.charts());
         assertThat(axes).allMatch(a -> a.matches("[^|()]*\\S[^|()]*\\([1-9]\\d*\\)\\|[^|()]*\\S[^|()]*\\([1-9]\\d*\\)"), "named and labelled");
         browser.get().screenshot(index, dir.resolve("site.png"), 1200, 900);
