@@ -164,19 +164,19 @@ public final class NoiseProbe {
      * same pass as the ticks, so a child that exits in between is still theirs.
      */
     private String busiestOther(Map<Long, long[]> before, Map<Long, long[]> after, double wallSeconds) {
-        java.util.Set<Long> mine = new java.util.HashSet<>();
-        for (long pid : serverPids) {
-            mine.add(pid);
+        Map<Long, List<Long>> children = new java.util.HashMap<>();
+        for (Map<Long, long[]> snapshot : List.of(before, after)) {
+            snapshot.forEach((pid, t) -> children.computeIfAbsent(t[1], k -> new ArrayList<>()).add(pid));
         }
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Map<Long, long[]> snapshot : List.of(before, after)) {
-                for (Map.Entry<Long, long[]> p : snapshot.entrySet()) {
-                    if (!mine.contains(p.getKey()) && mine.contains(p.getValue()[1])) {
-                        grew = mine.add(p.getKey()) || grew;
-                    }
-                }
+        java.util.Set<Long> mine = new java.util.HashSet<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>();
+        for (long pid : serverPids) {
+            todo.add(pid);
+        }
+        while (!todo.isEmpty()) {
+            long pid = todo.poll();
+            if (mine.add(pid)) {
+                todo.addAll(children.getOrDefault(pid, List.of()));
             }
         }
         mine.add(ProcessHandle.current().pid());
