@@ -91,6 +91,11 @@ public final class Pinning {
         return out;
     }
 
+    /** Whether a {@link #describe()} text says something was pinned ({@code false} for a missing text). */
+    public static boolean pinned(String described) {
+        return described != null && !described.isEmpty() && !described.startsWith("not pinned");
+    }
+
     public String describe() {
         return enabled() ? "servers pinned to core " + serverCore + ", clients (JVMs and native tools) to core(s) " + clientCores
                 : notPinned;

@@ -128,7 +128,8 @@ public record HistoryRecord(int format, String id, String commit, String branch,
         String network = env.path("run").path("network").asText("");
         m.put("network", network.contains(";") ? network.substring(0, network.indexOf(';')) : network);
         m.put("profile", env.path("run").path("profile").asText());
-        m.put("pinned", env.path("run").path("pinning").asText("").startsWith("pinned") ? "yes" : "no");
+        // "servers pinned to core 1, clients … to core(s) 0" when bench --pin ran; "not pinned: …" otherwise
+        m.put("pinned", io.sessionbench.calibrate.Pinning.pinned(env.path("run").path("pinning").asText("")) ? "yes" : "no");
         return m;
     }
 

@@ -177,6 +177,21 @@ class HistoryTest {
     }
 
     @Test
+    void aPinnedRunIsAnotherEnvironment() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        // the texts bench writes to env.json's run.pinning (Pinning.describe), pinned and not
+        Map<String, String> pinned = HistoryRecord.environment(json.readTree(
+                "{\"run\":{\"pinning\":\"servers pinned to core 1, clients (JVMs and native tools) to core(s) 0\"}}"));
+        Map<String, String> free = HistoryRecord.environment(json.readTree(
+                "{\"run\":{\"pinning\":\"not pinned: every process may run on every core (no --pin)\"}}"));
+        Map<String, String> older = HistoryRecord.environment(json.readTree("{\"run\":{}}"));
+        assertThat(pinned.get("pinned")).isEqualTo("yes");
+        assertThat(free.get("pinned")).isEqualTo("no");
+        assertThat(older).isEqualTo(free);
+        assertThat(HistoryRecord.fingerprint(pinned)).isNotEqualTo(HistoryRecord.fingerprint(free));
+    }
+
+    @Test
     void aBenchmarkKeyNamesItsGateBenchmarkOnlyWhenTheGateRunsIt() {
         assertThat(History.gateBenchmark("SessionOps.request_client=jedis_distribution=uniform_layout=redis-hash_liveSessions=10000"
                 + "_sessionBytes=2048_updates=safe_t1")).contains("request:redis-hash/jedis");
