@@ -7,11 +7,10 @@ cd "$(dirname "$0")/.."
 out=${1:-/tmp/cds}
 rounds=${2:-3}
 mkdir -p "$out"
-stack=target/cds-stack; rm -rf "$stack"
-java -jar target/benchmarks.jar stack up --dir "$stack" > "$out/stack.log" 2>&1 &
-until [ -f "$stack/endpoints.env" ]; do sleep 1; done
-set -a; . "$stack/endpoints.env"; set +a
-trap 'java -jar target/benchmarks.jar stack down --dir "$stack" >/dev/null 2>&1 || true' EXIT
+stack=target/cds-stack
+. scripts/local-stack.sh
+trap local_stack_down EXIT
+local_stack_up "$stack" "$out/stack.log"
 preload=$(mktemp -d)
 heap="-Xms1g -Xmx1g -XX:+UseParallelGC -Dsessionbench.preload=$preload -Dsessionbench.histograms=$out/hist"
 jsa=$out/app.jsa

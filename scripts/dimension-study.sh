@@ -8,10 +8,9 @@ cd "$(dirname "$0")/.."
 out=${1:-results/$(date -u +%Y-%m-%d_%H%M%S)_dimension}
 mkdir -p "$out"
 stack=target/dimension-stack
-java -jar target/benchmarks.jar stack up --dir "$stack" > "$out/stack.log" 2>&1 &
-until [ -f "$stack/endpoints.env" ]; do sleep 1; done
-set -a; . "$stack/endpoints.env"; set +a
-trap 'java -jar target/benchmarks.jar stack down --dir "$stack" >/dev/null 2>&1 || true' EXIT
+. scripts/local-stack.sh
+trap local_stack_down EXIT
+local_stack_up "$stack" "$out/stack.log"
 preload=$(mktemp -d)
 heap="-Xms1g -Xmx1g -XX:+UseParallelGC -Dsessionbench.preload=$preload"
 jmh() { # name, extra JVM args, JMH args...

@@ -17,13 +17,12 @@ forks=${3:-2}
 iterations=${4:-8}
 mkdir -p "$out"
 stack=target/placement-stack
-rm -rf "$stack"
-java -jar target/benchmarks.jar stack up --dir "$stack" > "$out/stack.log" 2>&1 &
-until [ -f "$stack/endpoints.env" ]; do sleep 1; done
-set -a; . "$stack/endpoints.env"; set +a
+. scripts/local-stack.sh
+trap local_stack_down EXIT
+local_stack_up "$stack" "$out/stack.log"
 servers() { for n in redis-server memcached postgres; do pgrep -x "$n" || true; done; }
 pin_servers() { for p in $(servers); do taskset -a -pc "$1" "$p" > /dev/null 2>&1 || true; done; }
-trap 'pin_servers 0,1; java -jar target/benchmarks.jar stack down --dir "$stack" >/dev/null 2>&1 || true' EXIT
+trap 'pin_servers 0,1; local_stack_down' EXIT
 preload=$(mktemp -d)
 heap="-Xms1g -Xmx1g -XX:+UseParallelGC -Dsessionbench.preload=$preload"
 echo "condition,run,started,seconds,server_pids" > "$out/order.csv"
