@@ -11,12 +11,10 @@ stack=target/dimension-stack
 . scripts/local-stack.sh
 trap local_stack_down EXIT
 local_stack_up "$stack" "$out/stack.log"
-preload=$(mktemp -d)
-heap="-Xms1g -Xmx1g -XX:+UseParallelGC -Dsessionbench.preload=$preload"
 jmh() { # name, extra JVM args, JMH args...
   local name=$1 jvm=$2; shift 2
   java -jar target/benchmarks.jar 'SessionOps\.request$' -f 5 -wi 0 -i 12 -r 1 -p sessionBytes=2048 \
-    -prof io.sessionbench.metrics.HdrProfiler -jvmArgsAppend "$heap $jvm" -rf json -rff "$out/$name.json" "$@" \
+    -prof io.sessionbench.metrics.HdrProfiler -jvmArgsAppend "$FORK_JVM $jvm" -rf json -rff "$out/$name.json" "$@" \
     > "$out/$name.log" 2>&1
 }
 for run in 1 2; do
@@ -30,7 +28,7 @@ for run in 1 2; do
   if [ -n "$redis_pid" ]; then
     taskset -a -pc 1 "$redis_pid" > /dev/null
     taskset -c 0 java -jar target/benchmarks.jar 'SessionOps\.request$' -f 5 -wi 0 -i 12 -r 1 -p sessionBytes=2048 \
-      -prof io.sessionbench.metrics.HdrProfiler -jvmArgsAppend "$heap" -rf json -rff "$out/pinned_run$run.json" \
+      -prof io.sessionbench.metrics.HdrProfiler -jvmArgsAppend "$FORK_JVM" -rf json -rff "$out/pinned_run$run.json" \
       -p layout=redis-hash -p client=lettuce,jedis > "$out/pinned_run$run.log" 2>&1
     taskset -a -pc 0,1 "$redis_pid" > /dev/null
   fi

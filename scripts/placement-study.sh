@@ -17,14 +17,11 @@ forks=${3:-2}
 iterations=${4:-8}
 mkdir -p "$out"
 stack=target/placement-stack
-. scripts/local-stack.sh
-trap local_stack_down EXIT
-local_stack_up "$stack" "$out/stack.log"
 servers() { for n in redis-server memcached postgres; do pgrep -x "$n" || true; done; }
 pin_servers() { for p in $(servers); do taskset -a -pc "$1" "$p" > /dev/null 2>&1 || true; done; }
+. scripts/local-stack.sh
 trap 'pin_servers 0,1; local_stack_down' EXIT
-preload=$(mktemp -d)
-heap="-Xms1g -Xmx1g -XX:+UseParallelGC -Dsessionbench.preload=$preload"
+local_stack_up "$stack" "$out/stack.log"
 echo "condition,run,started,seconds,server_pids" > "$out/order.csv"
 for run in $(seq 1 "$rounds"); do
   for condition in $(printf '%s\n' free apart shared | shuf); do
@@ -38,7 +35,7 @@ for run in $(seq 1 "$rounds"); do
       if [ $set = redis ]; then args=(-p layout=redis-hash -p client=lettuce,jedis)
       else args=(-p layout=memcached-blob,postgres -p client=lettuce); fi
       taskset -c "$cpus" java -jar target/benchmarks.jar 'SessionOps\.request$' -f "$forks" -wi 0 -i "$iterations" \
-        -r 500ms -p sessionBytes=2048 -prof io.sessionbench.metrics.HdrProfiler -jvmArgsAppend "$heap -Dsessionbench.histograms=$out/histograms/${condition}-${set}_run$run" -rf json \
+        -r 500ms -p sessionBytes=2048 -prof io.sessionbench.metrics.HdrProfiler -jvmArgsAppend "$FORK_JVM -Dsessionbench.histograms=$out/histograms/${condition}-${set}_run$run" -rf json \
         -rff "$out/${condition}-${set}_run$run.json" "${args[@]}" > "$out/${condition}-${set}_run$run.log" 2>&1
     done
     echo "$condition,$run,$start,$(( $(date +%s) - start )),$(servers | wc -l)" >> "$out/order.csv"
